@@ -1,0 +1,172 @@
+"""Settings for xero-bridge.
+
+Every value comes from the environment (see .env.example) with a default that is
+safe for a laptop: SQLite in the project folder, DEBUG on, the sandbox Xero's
+client credentials. Production sets DATABASE_URL, SECRET_KEY, FERNET_KEYS and the
+real XERO_* values.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    raise ImproperlyConfigured("Set SECRET_KEY: the development key refuses to run with DEBUG=False.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_q",
+    "outlets",
+    "mappings",
+    "xero_integration",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Workers and the web process share one SQLite file: wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-au"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Tokens are encrypted at rest with these keys: the first encrypts, all decrypt, so a
+# new key can be put first and old ones kept until every row has been rewritten.
+FERNET_KEYS = env.list("FERNET_KEYS", default=[SECRET_KEY])
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["outlets.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["outlets.authentication.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_THROTTLE_RATE", default="600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "xero_integration.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "xero-bridge API",
+    "DESCRIPTION": "POS to Xero: register sales, read connection status, mappings and sync logs.",
+    "VERSION": "0.1.0",
+}
+
+Q_CLUSTER = {
+    "name": "xero-bridge",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=2),
+    # A task is redelivered after `retry` seconds, so `timeout` stays below it.
+    "timeout": env.int("Q_TIMEOUT", default=240),
+    "retry": env.int("Q_RETRY", default=300),
+    "max_attempts": 3,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+}
+
+# Xero application and endpoints. The defaults are the sandbox's client credentials;
+# the URLs default to Xero itself, and `scripts/run` points them at the sandbox.
+XERO_CLIENT_ID = env.str("XERO_CLIENT_ID", default="sandbox-client-id")
+XERO_CLIENT_SECRET = env.str("XERO_CLIENT_SECRET", default="sandbox-client-secret")
+XERO_REDIRECT_URI = env.str("XERO_REDIRECT_URI", default="http://127.0.0.1:8000/xero/callback")
+XERO_AUTHORIZE_URL = env.str(
+    "XERO_AUTHORIZE_URL", default="https://login.xero.com/identity/connect/authorize"
+)
+XERO_TOKEN_URL = env.str("XERO_TOKEN_URL", default="https://identity.xero.com/connect/token")
+XERO_REVOKE_URL = env.str("XERO_REVOKE_URL", default="https://identity.xero.com/connect/revocation")
+XERO_CONNECTIONS_URL = env.str("XERO_CONNECTIONS_URL", default="https://api.xero.com/connections")
+XERO_API_URL = env.str("XERO_API_URL", default="https://api.xero.com/api.xro/2.0")
+# Granular scopes, required for Xero apps created on or after 2 March 2026. Older apps
+# may set the broad ones instead (see README, "Connecting a real Xero app").
+XERO_SCOPES = env.list(
+    "XERO_SCOPES",
+    default=[
+        "offline_access",
+        "openid",
+        "profile",
+        "email",
+        "accounting.invoices",
+        "accounting.payments",
+        "accounting.settings.read",
+        "accounting.contacts",
+    ],
+)
+# Hosts a POS may ask the OAuth callback to send the merchant back to.
+XERO_RETURN_URL_HOSTS = env.list("XERO_RETURN_URL_HOSTS", default=["localhost", "127.0.0.1"])
+XERO_TIMEOUT_SECONDS = env.float("XERO_TIMEOUT_SECONDS", default=30.0)
+XERO_MAX_RETRIES = env.int("XERO_MAX_RETRIES", default=5)
+
+SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,46 @@
+"""Reads of mappings: what applies at an outlet after overrides."""
+
+from dataclasses import dataclass, field
+
+from outlets.models import Outlet
+
+from .models import WILDCARD_CATEGORY, Mapping, MappingType
+
+
+@dataclass(frozen=True)
+class EffectiveMappings:
+    """The mappings that apply at one outlet, by type, as {pos_value: xero_value}."""
+
+    revenue: dict[str, str] = field(default_factory=dict)
+    payments: dict[str, str] = field(default_factory=dict)
+    tax: dict[str, str] = field(default_factory=dict)
+    tracking: dict[str, str] = field(default_factory=dict)
+    special: dict[str, str] = field(default_factory=dict)
+
+    def of_type(self, mapping_type: str) -> dict[str, str]:
+        return getattr(self, mapping_type)
+
+    def revenue_account(self, category: str) -> str | None:
+        """The account for a POS category, falling back to the `*` default."""
+        return self.revenue.get(category) or self.revenue.get(WILDCARD_CATEGORY)
+
+
+def mappings_at_scope(*, merchant_id: int, outlet: Outlet | None, mapping_type: str):
+    """The rows set exactly at one scope (merchant level when outlet is None)."""
+    return Mapping.objects.filter(merchant_id=merchant_id, outlet=outlet, type=mapping_type)
+
+
+def effective_mappings(*, outlet: Outlet) -> EffectiveMappings:
+    """Merchant defaults with this outlet's overrides laid over them, key by key.
+
+    So an outlet override beats the merchant's mapping of the same key, and a specific
+    revenue category (at either level) beats the `*` default.
+    """
+    rows = Mapping.objects.filter(merchant_id=outlet.merchant_id).filter(
+        outlet__isnull=True
+    ) | Mapping.objects.filter(outlet=outlet)
+    by_type: dict[str, dict[str, str]] = {t: {} for t in MappingType.values}
+    # Merchant rows first so outlet rows overwrite them.
+    for row in sorted(rows, key=lambda r: r.outlet_id is not None):
+        by_type[row.type][row.pos_value] = row.xero_value
+    return EffectiveMappings(**by_type)

@@ -1,0 +1,34 @@
+"""Reads that enforce which merchants an API client may see."""
+
+from django.db.models import QuerySet
+
+from .models import ApiClient, Merchant, Outlet
+
+
+class NotInScope(Exception):
+    """The merchant or outlet does not exist, or the client may not see it.
+
+    Both answer the same so that merchant ids cannot be probed.
+    """
+
+
+def merchants_visible_to(client: ApiClient) -> QuerySet[Merchant]:
+    if client.all_merchants:
+        return Merchant.objects.all()
+    return Merchant.objects.filter(api_clients=client)
+
+
+def merchant_for_client(*, client: ApiClient, merchant_id: str) -> Merchant:
+    merchant = merchants_visible_to(client).filter(merchant_id=merchant_id).first()
+    if merchant is None:
+        raise NotInScope(f"Merchant '{merchant_id}' was not found.")
+    return merchant
+
+
+def outlet_for_merchant(*, merchant: Merchant, pos_station_id: str) -> Outlet:
+    outlet = merchant.outlets.filter(pos_station_id=pos_station_id).first()
+    if outlet is None:
+        raise NotInScope(
+            f"Outlet '{pos_station_id}' was not found for merchant '{merchant.merchant_id}'."
+        )
+    return outlet

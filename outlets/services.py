@@ -1,0 +1,121 @@
+"""Writes for merchants, outlets and API clients."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiClient, ExportSettings, Merchant, Outlet
+
+API_KEY_PREFIX = "xb_"
+# Last-used time is informative; writing it on every request would make each API call
+# an UPDATE, so it is only refreshed once a minute.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class MerchantNotFound(Exception):
+    def __init__(self, merchant_id: str):
+        super().__init__(f"Unknown merchant '{merchant_id}'.")
+        self.merchant_id = merchant_id
+
+
+def create_merchant(
+    *, merchant_id: str, name: str, currency: str = "AUD", amounts_include_tax: bool = True
+) -> tuple[Merchant, bool]:
+    """Create a merchant, or update the name and defaults of an existing one.
+
+    Returns the merchant and whether it was created.
+    """
+    merchant = Merchant.objects.filter(merchant_id=merchant_id).first() or Merchant(
+        merchant_id=merchant_id
+    )
+    created = merchant.pk is None
+    merchant.name = name
+    merchant.currency = currency.upper()
+    merchant.amounts_include_tax = amounts_include_tax
+    merchant.full_clean()
+    merchant.save()
+    return merchant, created
+
+
+def get_merchant(*, merchant_id: str) -> Merchant:
+    try:
+        return Merchant.objects.get(merchant_id=merchant_id)
+    except Merchant.DoesNotExist:
+        raise MerchantNotFound(merchant_id) from None
+
+
+@transaction.atomic
+def create_outlet(
+    *, merchant_id: str, pos_station_id: str, name: str, timezone_name: str
+) -> tuple[Outlet, bool]:
+    """Create an outlet with default export settings, or update an existing one."""
+    merchant = get_merchant(merchant_id=merchant_id)
+    outlet = Outlet.objects.filter(merchant=merchant, pos_station_id=pos_station_id).first()
+    created = outlet is None
+    outlet = outlet or Outlet(merchant=merchant, pos_station_id=pos_station_id)
+    outlet.name = name
+    outlet.timezone = timezone_name
+    outlet.full_clean()
+    outlet.save()
+    ExportSettings.objects.get_or_create(outlet=outlet)
+    return outlet, created
+
+
+def hash_api_key(key: str) -> str:
+    # Keys are 256-bit random strings, so a fast hash is enough: there is nothing to
+    # brute-force that a slow hash would protect.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    client: ApiClient
+    key: str
+
+
+@transaction.atomic
+def create_api_client(
+    *, name: str, merchant_ids: list[str] | None = None, all_merchants: bool = False
+) -> NewApiKey:
+    """Create an API client and return its key, which is not stored anywhere."""
+    if all_merchants == bool(merchant_ids):
+        raise ValidationError("Give either merchants or all merchants, not both or neither.")
+    merchants = [get_merchant(merchant_id=mid) for mid in merchant_ids or []]
+    key = generate_api_key()
+    client = ApiClient(
+        name=name,
+        all_merchants=all_merchants,
+        key_prefix=key[: len(API_KEY_PREFIX) + 6],
+        key_hash=hash_api_key(key),
+    )
+    client.full_clean()
+    client.save()
+    client.merchants.set(merchants)
+    return NewApiKey(client=client, key=key)
+
+
+def authenticate_api_key(key: str) -> ApiClient | None:
+    """The active client holding `key`, or None."""
+    client = ApiClient.objects.filter(key_hash=hash_api_key(key), is_active=True).first()
+    if client is None:
+        return None
+    now = timezone.now()
+    stale = client.last_used_at is None or (
+        (now - client.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+    )
+    if stale:
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+        client.last_used_at = now
+    return client
+
+
+def revoke_api_client(*, client: ApiClient) -> None:
+    ApiClient.objects.filter(pk=client.pk).update(is_active=False)

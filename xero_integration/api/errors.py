@@ -1,0 +1,66 @@
+"""One place that turns domain errors into 4xx JSON.
+
+Every error body has `error` (a stable code) and `detail` (a sentence a person can
+act on); validation errors add `fields`, naming each bad field.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from outlets.selectors import NotInScope
+from outlets.services import MerchantNotFound
+
+
+class ApiError(Exception):
+    """A domain error with user-facing text and the HTTP status it maps to."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, detail: str, *, fields: dict | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields
+
+
+class Conflict(ApiError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+def error_body(code: str, detail: str, fields=None) -> dict:
+    body = {"error": code, "detail": detail}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, (NotInScope, MerchantNotFound)):
+        return Response(error_body("not_found", str(exc)), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, ApiError):
+        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else None
+        detail = "; ".join(exc.messages)
+        return Response(error_body("invalid", detail, fields), status=status.HTTP_400_BAD_REQUEST)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = error_body("invalid", "The request is not valid.", _fields(exc.detail))
+    else:
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = error_body(
+            code if isinstance(code, str) else "error", str(getattr(exc, "detail", exc))
+        )
+    return response
+
+
+def _fields(detail):
+    if isinstance(detail, dict):
+        return detail
+    return {"non_field_errors": detail}
