@@ -1,0 +1,45 @@
+"""Shared fixtures: two merchants, one the API key may see and one it must not."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from outlets.services import create_api_client
+from tests.factories import MerchantFactory, OutletFactory
+
+
+@pytest.fixture
+def merchant(db):
+    return MerchantFactory(merchant_id="M-ALLOWED", name="Allowed Cafe")
+
+
+@pytest.fixture
+def other_merchant(db):
+    return MerchantFactory(merchant_id="M-OTHER", name="Other Bakery")
+
+
+@pytest.fixture
+def outlet(merchant):
+    return OutletFactory(merchant=merchant, pos_station_id="S1", name="Sydney CBD")
+
+
+@pytest.fixture
+def other_outlet(other_merchant):
+    return OutletFactory(merchant=other_merchant, pos_station_id="S1", name="Other Station")
+
+
+@pytest.fixture
+def api_key(merchant, other_merchant):
+    """A key scoped to `merchant` only (other_merchant exists but is out of scope)."""
+    return create_api_client(name="POS platform", merchant_ids=[merchant.merchant_id]).key
+
+
+@pytest.fixture
+def api(api_key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    return client
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()
