@@ -73,8 +73,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Workers and the web process share one SQLite file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Workers and the web process share one SQLite file. IMMEDIATE transactions take the
+    # write lock at BEGIN, so two writers queue (up to `timeout` seconds) instead of one
+    # failing with "database is locked" when it upgrades a read to a write. That is what
+    # serialises token refreshes and rate-limit slots where select_for_update is a no-op.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    # An on-disk test database, so tests with threads lock like production does.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "test-db.sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -161,6 +168,11 @@ XERO_SCOPES = env.list(
 XERO_RETURN_URL_HOSTS = env.list("XERO_RETURN_URL_HOSTS", default=["localhost", "127.0.0.1"])
 XERO_TIMEOUT_SECONDS = env.float("XERO_TIMEOUT_SECONDS", default=30.0)
 XERO_MAX_RETRIES = env.int("XERO_MAX_RETRIES", default=5)
+# Xero's per-organisation limits (developer.xero.com/documentation/oauth2/limits). Lower
+# them for a Starter-tier app (1,000 a day) or to leave headroom for other integrations.
+XERO_MINUTE_LIMIT = env.int("XERO_MINUTE_LIMIT", default=60)
+XERO_CONCURRENT_LIMIT = env.int("XERO_CONCURRENT_LIMIT", default=5)
+XERO_DAY_LIMIT = env.int("XERO_DAY_LIMIT", default=5000)
 
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
 

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from xero_integration.schedules import install_schedules
+
+
+class Command(BaseCommand):
+    help = "Create or update the periodic django-q2 schedules declared in xero_integration.schedules."
+
+    def handle(self, *args, **options):
+        names = install_schedules()
+        self.stdout.write(f"Schedules up to date: {', '.join(names)}.")
