@@ -30,17 +30,25 @@ def mappings_at_scope(*, merchant_id: int, outlet: Outlet | None, mapping_type: 
     return Mapping.objects.filter(merchant_id=merchant_id, outlet=outlet, type=mapping_type)
 
 
+def merged(rows) -> EffectiveMappings:
+    by_type: dict[str, dict[str, str]] = {t: {} for t in MappingType.values}
+    # Merchant rows first so outlet rows overwrite them.
+    for row in sorted(rows, key=lambda r: r.outlet_id is not None):
+        by_type[row.type][row.pos_value] = row.xero_value
+    return EffectiveMappings(**by_type)
+
+
+def merchant_default_mappings(*, merchant_id: int) -> EffectiveMappings:
+    return merged(Mapping.objects.filter(merchant_id=merchant_id, outlet__isnull=True))
+
+
 def effective_mappings(*, outlet: Outlet) -> EffectiveMappings:
     """Merchant defaults with this outlet's overrides laid over them, key by key.
 
     So an outlet override beats the merchant's mapping of the same key, and a specific
     revenue category (at either level) beats the `*` default.
     """
-    rows = Mapping.objects.filter(merchant_id=outlet.merchant_id).filter(
-        outlet__isnull=True
-    ) | Mapping.objects.filter(outlet=outlet)
-    by_type: dict[str, dict[str, str]] = {t: {} for t in MappingType.values}
-    # Merchant rows first so outlet rows overwrite them.
-    for row in sorted(rows, key=lambda r: r.outlet_id is not None):
-        by_type[row.type][row.pos_value] = row.xero_value
-    return EffectiveMappings(**by_type)
+    return merged(
+        Mapping.objects.filter(merchant_id=outlet.merchant_id, outlet__isnull=True)
+        | Mapping.objects.filter(outlet=outlet)
+    )

@@ -43,3 +43,13 @@ def api(api_key):
 @pytest.fixture
 def anonymous_api():
     return APIClient()
+
+
+@pytest.fixture
+def connection(merchant):
+    """The merchant's Xero connection, with reference data cached."""
+    from tests.factories import XeroConnectionFactory, seed_reference_data
+
+    connection = XeroConnectionFactory(merchant=merchant, tenant_name="Allowed Cafe Pty Ltd")
+    seed_reference_data(connection)
+    return connection

@@ -72,3 +72,54 @@ class MappingFactory(factory.django.DjangoModelFactory):
     type = "revenue"
     pos_value = "*"
     xero_value = "200"
+
+
+class ReferenceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "xero_integration.ReferenceRecord"
+
+    connection = factory.SubFactory(XeroConnectionFactory)
+    kind = "accounts"
+    xero_id = factory.Faker("uuid4")
+    code = "200"
+    name = "Sales"
+    status = "ACTIVE"
+    data = factory.LazyAttribute(lambda r: {"Code": r.code, "Name": r.name, "Status": r.status})
+
+
+def seed_reference_data(connection):
+    """A small Xero chart: what the mapping rules are tested against."""
+    from xero_integration.models import ReferenceSnapshot
+
+    accounts = [
+        ("090", "Business Bank Account", "BANK", "ACTIVE", {}),
+        ("200", "Sales", "REVENUE", "ACTIVE", {}),
+        ("210", "Cafe Sales", "REVENUE", "ACTIVE", {}),
+        ("250", "Old Sales", "REVENUE", "ARCHIVED", {}),
+        ("610", "Accounts Receivable", "CURRENT", "ACTIVE", {"SystemAccount": "DEBTORS"}),
+        ("615", "Card Clearing", "CURRENT", "ACTIVE", {"EnablePaymentsToAccount": True}),
+        ("835", "Gift Card Liability", "CURRLIAB", "ACTIVE", {}),
+        ("860", "Rounding", "CURRENT", "ACTIVE", {"SystemAccount": "ROUNDING"}),
+        ("404", "Bank Fees", "EXPENSE", "ACTIVE", {}),
+    ]
+    for code, name, type_, status, extra in accounts:
+        ReferenceRecordFactory(
+            connection=connection, kind="accounts", code=code, name=name, status=status,
+            data={"Code": code, "Name": name, "Type": type_, "Status": status, **extra},
+        )
+    for code, name, status in [("OUTPUT", "GST on Income", "ACTIVE"), ("OUTPUT2", "Old GST", "DELETED")]:
+        ReferenceRecordFactory(connection=connection, kind="tax_rates", code=code, name=name, status=status)
+    options = [{"Name": "Sydney", "Status": "ACTIVE"}, {"Name": "Perth", "Status": "ARCHIVED"}]
+    for name in ["Region", "Channel"]:
+        ReferenceRecordFactory(
+            connection=connection, kind="tracking_categories", code=name, name=name,
+            data={"Name": name, "Status": "ACTIVE", "Options": options},
+        )
+    ReferenceRecordFactory(
+        connection=connection, kind="tracking_categories", code="Legacy", name="Legacy", status="ARCHIVED",
+        data={"Name": "Legacy", "Status": "ARCHIVED", "Options": options},
+    )
+    for name, status in [("POS Sales", "ACTIVE"), ("Gone Customer", "ARCHIVED")]:
+        ReferenceRecordFactory(connection=connection, kind="contacts", code="", name=name, status=status)
+    for kind in ["accounts", "tax_rates", "tracking_categories", "contacts", "organisation"]:
+        ReferenceSnapshot.objects.create(connection=connection, kind=kind, refreshed_at=timezone.now())

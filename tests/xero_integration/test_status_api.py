@@ -1,0 +1,121 @@
+from tests.factories import MappingFactory
+from xero_integration.models import ConnectionStatus, SyncLog
+
+URL = "/api/xero/status"
+
+
+def map_everything(merchant):
+    for mapping_type, pos, xero in [
+        ("revenue", "*", "200"),
+        ("payments", "card", "615"),
+        ("tax", "GST10", "OUTPUT"),
+        ("special", "contact", "POS Sales"),
+        ("special", "rounding", "860"),
+    ]:
+        MappingFactory(merchant=merchant, type=mapping_type, pos_value=pos, xero_value=xero)
+
+
+def status(api, **params):
+    return api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1", **params}).json()
+
+
+def test_fully_mapped_outlet_can_export(api, connection, outlet):
+    map_everything(connection.merchant)
+
+    body = status(api)
+
+    assert body["can_export"] is True
+    assert body["missing_mappings"] == []
+    assert body["connection"]["tenant_name"] == "Allowed Cafe Pty Ltd"
+
+
+def test_missing_mappings_are_listed(api, connection, outlet):
+    body = status(api)
+
+    assert body["can_export"] is False
+    assert {(m["type"], m["key"]) for m in body["missing_mappings"]} == {
+        ("revenue", "*"), ("payments", None), ("tax", None), ("special", "contact"), ("special", "rounding"),
+    }
+
+
+def test_mapping_to_an_archived_account_is_flagged(api, connection, outlet):
+    map_everything(connection.merchant)
+    MappingFactory(merchant=connection.merchant, outlet=outlet, pos_value="tea", xero_value="250")
+
+    body = status(api)
+
+    assert body["can_export"] is False
+    assert body["invalid_mappings"] == [
+        {"type": "revenue", "key": "tea", "reason": "Account '250' (Old Sales) is ARCHIVED in Xero."}
+    ]
+
+
+def test_needs_reconnect_is_reported_with_its_reason(api, connection, outlet):
+    map_everything(connection.merchant)
+    connection.status = ConnectionStatus.NEEDS_RECONNECT
+    connection.status_reason = "Xero refused the refresh token (invalid_grant)."
+    connection.save()
+
+    body = status(api)
+
+    assert body["can_export"] is False
+    assert body["connection"]["status"] == "needs_reconnect"
+    assert "invalid_grant" in body["reasons"][0]
+
+
+def test_not_connected_is_reported(api, outlet):
+    body = status(api)
+
+    assert body["connection"] is None
+    assert body["reasons"] == ["Xero is not connected for this merchant."]
+
+
+def test_tokens_are_not_in_the_answer(api, connection, outlet):
+    text = api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).content.decode()
+
+    assert connection.access_token not in text
+    assert connection.refresh_token not in text
+
+
+def test_last_sync_times_come_from_the_logs(api, connection, outlet):
+    log = SyncLog.objects.create(
+        operation="invoices.create", merchant=connection.merchant, outlet=outlet,
+        method="PUT", url="/Invoices", outcome="success", correlation_id="c1",
+    )
+
+    body = status(api)
+
+    assert body["last_successful_sync_at"] is not None
+    assert body["last_failed_sync_at"] is None
+    assert log.created_at.isoformat()[:19] in body["last_successful_sync_at"].replace("Z", "+00:00")
+
+
+def test_merchant_level_status_without_station(api, connection):
+    map_everything(connection.merchant)
+
+    body = api.get(URL, {"merchant_id": "M-ALLOWED"}).json()
+
+    assert body["can_export"] is True
+    assert body["pos_station_id"] is None
+
+
+def test_status_answers_in_a_handful_of_queries(api, connection, outlet, django_assert_max_num_queries):
+    map_everything(connection.merchant)
+    for n in range(50):
+        MappingFactory(merchant=connection.merchant, pos_value=f"cat{n}", xero_value="200")
+        SyncLog.objects.create(operation="x", merchant=connection.merchant, method="GET", url="/", correlation_id=str(n))
+
+    # Includes the API key lookup; does not grow with mappings or logs.
+    with django_assert_max_num_queries(14):
+        assert api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).status_code == 200
+
+
+def test_status_of_another_merchant_is_404(api, other_outlet):
+    assert api.get(URL, {"merchant_id": "M-OTHER", "pos_station_id": "S1"}).status_code == 404
+
+
+def test_status_without_merchant_id_names_the_field(api):
+    response = api.get(URL)
+
+    assert response.status_code == 400
+    assert "merchant_id" in response.json()["fields"]

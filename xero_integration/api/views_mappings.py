@@ -1,0 +1,60 @@
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mappings.models import MappingType
+from mappings.selectors import effective_mappings, mappings_at_scope
+from mappings.types import item_from_mapping
+from xero_integration.mapping_service import set_mappings
+
+from .scope import ScopeInput, resolve_scope
+
+UNKNOWN_TYPE = "Unknown mapping type '{type}'; use one of {types}."
+
+
+def check_type(mapping_type: str) -> None:
+    if mapping_type not in MappingType.values:
+        raise NotFound(UNKNOWN_TYPE.format(type=mapping_type, types=", ".join(MappingType.values)))
+
+
+def items_of(mapping_type: str, pairs) -> list[dict]:
+    return [item_from_mapping(mapping_type, pos, xero) for pos, xero in pairs]
+
+
+class MappingsView(APIView):
+    """Mappings of one type at one scope; with pos_station_id, also the effective result."""
+
+    class PutInput(ScopeInput):
+        mappings = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
+
+    def get(self, request, mapping_type):
+        check_type(mapping_type)
+        merchant, outlet = resolve_scope(request, request.query_params)
+        return Response(self.body(mapping_type, merchant, outlet))
+
+    def put(self, request, mapping_type):
+        check_type(mapping_type)
+        data = self.PutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant, outlet = resolve_scope(request, request.data)
+        set_mappings(
+            merchant=merchant,
+            outlet=outlet,
+            mapping_type=mapping_type,
+            items=data.validated_data["mappings"],
+        )
+        return Response(self.body(mapping_type, merchant, outlet))
+
+    def body(self, mapping_type, merchant, outlet) -> dict:
+        rows = mappings_at_scope(merchant_id=merchant.pk, outlet=outlet, mapping_type=mapping_type)
+        body = {
+            "type": mapping_type,
+            "merchant_id": merchant.merchant_id,
+            "pos_station_id": outlet.pos_station_id if outlet else None,
+            "mappings": items_of(mapping_type, rows.values_list("pos_value", "xero_value")),
+        }
+        if outlet is not None:
+            effective = effective_mappings(outlet=outlet).of_type(mapping_type)
+            body["effective"] = items_of(mapping_type, sorted(effective.items()))
+        return body
