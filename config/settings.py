@@ -6,6 +6,7 @@ client credentials. Production sets DATABASE_URL, SECRET_KEY, FERNET_KEYS and th
 real XERO_* values.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -80,8 +81,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
-    # An on-disk test database, so tests with threads lock like production does.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "test-db.sqlite3")
+    # An on-disk test database, so tests with threads lock like production does; one
+    # per process, so two test runs on one machine do not share it.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        BASE_DIR / f"test-db-{os.getpid()}.sqlite3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

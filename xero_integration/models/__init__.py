@@ -1,13 +1,24 @@
 from .connection import ConnectionStatus, OAuthState, XeroConnection
+from .exports import DocumentKind, ExportBatch, ExportDocument, ExportStatus
 from .logs import SyncLog
+from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
+from .sales import Sale, SaleType
 
 __all__ = [
     "ConnectionStatus",
+    "DocumentKind",
+    "ExportBatch",
+    "ExportDocument",
+    "ExportStatus",
     "OAuthState",
     "ReferenceKind",
     "ReferenceRecord",
     "ReferenceSnapshot",
+    "Sale",
+    "SaleType",
     "SyncLog",
+    "XeroCallSlot",
     "XeroConnection",
+    "XeroTenantLimit",
 ]

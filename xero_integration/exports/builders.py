@@ -1,0 +1,296 @@
+"""Pure document builders: sales and effective mappings in, Xero JSON out.
+
+No database, no HTTP. Every document built here totals exactly the POS total of the
+sales inside it, and its payments settle it to the cent. Line tax is always sent as
+an explicit `TaxAmount` (the POS's own figure), because Xero's per-line rounding can
+differ from the POS's by a cent and Xero lets the caller override it
+(spec LineItem.TaxAmount: "This value can be overriden").
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from mappings.models import SpecialKind
+from mappings.selectors import EffectiveMappings
+
+from .money import ZERO, line_amount, to_amount, to_unit_price, total
+from .sales import SaleData, SaleLine
+
+INVOICE = "invoice"
+CREDIT_NOTE = "credit_note"
+
+NO_REVENUE_ACCOUNT = "No revenue account is mapped for category '{category}' and there is no '*' default."
+NO_TAX_TYPE = "No Xero tax type is mapped for POS tax code '{tax_code}'."
+NO_PAYMENT_ACCOUNT = "No Xero account is mapped for payment method '{method}'."
+NO_SPECIAL_ACCOUNT = "No {kind} account is mapped, and a sale carries {kind}."
+UNBALANCED = "Document {number} totals {document_total} but its sales total {sales_total}."
+
+
+class UnmappedError(Exception):
+    """A sale needs a mapping that is not set; the message says which."""
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """Everything about the outlet that a document needs, fetched before building."""
+
+    number_prefix: str
+    timezone: str
+    mappings: EffectiveMappings
+    contact: dict  # {"ContactID": …} when known, else {"Name": …}
+
+    @property
+    def tracking(self) -> list[dict]:
+        return [{"Name": c, "Option": o} for c, o in sorted(self.mappings.tracking.items())]
+
+
+@dataclass
+class BuiltDocument:
+    kind: str  # INVOICE or CREDIT_NOTE
+    number: str
+    date: datetime.date
+    currency: str
+    total: Decimal
+    body: dict
+    payments: list[dict] = field(default_factory=list)
+
+
+# Numbers ------------------------------------------------------------------------
+
+def sale_document_number(prefix: str, sale_id: str) -> str:
+    return f"{prefix}-{sale_id}"
+
+
+def summary_document_number(
+    prefix: str, day: datetime.date, currency: str, kind: str, sequence: int = 1
+) -> str:
+    """E.g. SYD-20261123-AUD, its credit note SYD-20261123-AUD-CN, a late second SYD-20261123-AUD-2."""
+    number = f"{prefix}-{day:%Y%m%d}-{currency}"
+    if kind == CREDIT_NOTE:
+        number += "-CN"
+    return number if sequence == 1 else f"{number}-{sequence}"
+
+
+# Lines --------------------------------------------------------------------------
+
+def revenue_account(ctx: ExportContext, category: str) -> str:
+    account = ctx.mappings.revenue_account(category)
+    if not account:
+        raise UnmappedError(NO_REVENUE_ACCOUNT.format(category=category))
+    return account
+
+
+def tax_type(ctx: ExportContext, tax_code: str) -> str:
+    mapped = ctx.mappings.tax.get(tax_code)
+    if not mapped:
+        raise UnmappedError(NO_TAX_TYPE.format(tax_code=tax_code))
+    return mapped
+
+
+def special_account(ctx: ExportContext, kind: str) -> str:
+    account = ctx.mappings.special.get(kind)
+    if not account:
+        raise UnmappedError(NO_SPECIAL_ACCOUNT.format(kind=kind.replace("_", " ")))
+    return account
+
+
+def payment_account(ctx: ExportContext, method: str) -> str:
+    account = ctx.mappings.payments.get(method)
+    if not account and method == SpecialKind.GIFT_CARD:
+        account = ctx.mappings.special.get(SpecialKind.GIFT_CARD)
+    if not account:
+        raise UnmappedError(NO_PAYMENT_ACCOUNT.format(method=method))
+    return account
+
+
+def split_discount_tax(line: SaleLine) -> tuple[Decimal, Decimal]:
+    """The POS's line tax split between the undiscounted amount and the discount.
+
+    The two parts add up to the POS's tax exactly, so nothing is lost to rounding.
+    """
+    gross = line_amount(line.quantity, line.unit_price)
+    if line.net_amount == 0:
+        return line.tax_amount, ZERO
+    gross_tax = to_amount(line.tax_amount * gross / line.net_amount)
+    return gross_tax, line.tax_amount - gross_tax
+
+
+def xero_line(description, quantity, unit_amount, account, tax, tax_amount, ctx) -> dict:
+    line = {
+        "Description": description[:4000] or "POS sale",
+        "Quantity": quantity,
+        "UnitAmount": to_unit_price(unit_amount),
+        "AccountCode": account,
+        "TaxAmount": to_amount(tax_amount),
+    }
+    if tax:
+        line["TaxType"] = tax
+    if ctx.tracking:
+        line["Tracking"] = ctx.tracking
+    return line
+
+
+def discount_account(ctx: ExportContext, line: SaleLine) -> str:
+    # Discounts go to their own account when one is mapped, else they reduce revenue.
+    return ctx.mappings.special.get(SpecialKind.DISCOUNT) or revenue_account(ctx, line.category)
+
+
+def sale_lines(sale: SaleData, ctx: ExportContext) -> list[dict]:
+    lines = []
+    for line in sale.lines:
+        account, tax = revenue_account(ctx, line.category), tax_type(ctx, line.tax_code)
+        gross_tax, discount_tax = split_discount_tax(line)
+        lines.append(xero_line(line.description, line.quantity, line.unit_price, account, tax, gross_tax, ctx))
+        if line.discount:
+            lines.append(xero_line(
+                f"Discount: {line.description}", Decimal(1), -line.discount,
+                discount_account(ctx, line), tax, discount_tax, ctx,
+            ))
+    return lines + extra_lines([sale], ctx)
+
+
+EXTRA_AMOUNTS = [
+    (SpecialKind.TIPS, "Tips", "tips"),
+    (SpecialKind.SURCHARGE, "Surcharges", "surcharge"),
+    (SpecialKind.ROUNDING, "Cash rounding", "rounding"),
+]
+
+
+def no_tax_type(ctx: ExportContext) -> str | None:
+    # Tips, surcharges and rounding carry no POS tax; a "NONE" tax mapping names the
+    # Xero tax type to show on them (e.g. BASEXCLUDED). TaxAmount 0 is sent either way.
+    return ctx.mappings.tax.get("NONE")
+
+
+def extra_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
+    lines = []
+    for kind, label, attribute in EXTRA_AMOUNTS:
+        amount = total(getattr(sale, attribute) for sale in sales)
+        if amount:
+            account = special_account(ctx, kind)
+            lines.append(xero_line(label, Decimal(1), amount, account, no_tax_type(ctx), ZERO, ctx))
+    return lines
+
+
+# Totals -------------------------------------------------------------------------
+
+def document_total(lines: list[dict], amounts_include_tax: bool) -> Decimal:
+    """The total Xero will compute for these lines."""
+    amounts = total(line_amount(line["Quantity"], line["UnitAmount"]) for line in lines)
+    return amounts if amounts_include_tax else amounts + total(line["TaxAmount"] for line in lines)
+
+
+def check_balanced(number: str, lines: list[dict], sales: list[SaleData], inclusive: bool) -> Decimal:
+    sales_total = total(sale.total for sale in sales)
+    built = document_total(lines, inclusive)
+    if built != sales_total:
+        raise AssertionError(UNBALANCED.format(number=number, document_total=built, sales_total=sales_total))
+    return built
+
+
+# Documents ----------------------------------------------------------------------
+
+def document_body(kind, number, date, currency, amounts_include_tax, lines, ctx, reference) -> dict:
+    body = {
+        "Type": "ACCREC" if kind == INVOICE else "ACCRECCREDIT",
+        "Contact": ctx.contact,
+        "Date": date.isoformat(),
+        "LineAmountTypes": "Inclusive" if amounts_include_tax else "Exclusive",
+        "Reference": reference,
+        "Status": "AUTHORISED",
+        "CurrencyCode": currency,
+        "LineItems": lines,
+    }
+    if kind == INVOICE:
+        body["InvoiceNumber"] = number
+        body["DueDate"] = date.isoformat()
+    else:
+        body["CreditNoteNumber"] = number
+    return body
+
+
+def payments_for(kind, number, date, sales: list[SaleData], ctx: ExportContext) -> list[dict]:
+    """One Xero payment per payment method, settling the document exactly."""
+    by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for sale in sales:
+        for payment in sale.payments:
+            by_method[payment.method] += payment.amount
+    document = {"Invoice": {"InvoiceNumber": number}} if kind == INVOICE else {
+        "CreditNote": {"CreditNoteNumber": number}
+    }
+    return [
+        {
+            **document,
+            "Account": {"Code": payment_account(ctx, method)},
+            "Date": date.isoformat(),
+            "Amount": to_amount(amount),
+            "Reference": f"{number} {method}"[:255],
+        }
+        for method, amount in sorted(by_method.items())
+        if amount
+    ]
+
+
+def build_sale_document(sale: SaleData, ctx: ExportContext) -> BuiltDocument:
+    """One invoice for a sale, or one credit note for a refund, dated on its local day."""
+    kind = CREDIT_NOTE if sale.is_refund else INVOICE
+    number = sale_document_number(ctx.number_prefix, sale.sale_id)
+    date = sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date()
+    lines = sale_lines(sale, ctx)
+    reference = f"POS {'refund' if sale.is_refund else 'sale'} {sale.sale_id}"
+    if sale.refund_of:
+        reference += f" (refund of {sale.refund_of})"
+    body = document_body(kind, number, date, sale.currency, sale.amounts_include_tax, lines, ctx, reference)
+    doc_total = check_balanced(number, lines, [sale], sale.amounts_include_tax)
+    return BuiltDocument(kind, number, date, sale.currency, doc_total, body,
+                         payments_for(kind, number, date, [sale], ctx))
+
+
+def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
+    """The day's lines summed by (account, tax type): revenue, discounts, then extras.
+
+    Summaries are always tax-inclusive, so a day mixing inclusive and exclusive sales
+    still fits in one document: an exclusive amount gets its tax added.
+    """
+    amounts: dict[tuple[str, str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for sale in sales:
+        for line in sale.lines:
+            account, tax = revenue_account(ctx, line.category), tax_type(ctx, line.tax_code)
+            gross_tax, discount_tax = split_discount_tax(line)
+            gross = line_amount(line.quantity, line.unit_price)
+            discount = -line.discount
+            if not sale.amounts_include_tax:
+                gross, discount = gross + gross_tax, discount + discount_tax
+            add(amounts[("Sales", account, tax)], gross, gross_tax)
+            if line.discount:
+                add(amounts[("Discounts", discount_account(ctx, line), tax)], discount, discount_tax)
+    lines = [
+        xero_line(f"{label} ({tax})", Decimal(1), amount, account, tax, tax_amount, ctx)
+        for (label, account, tax), (amount, tax_amount) in sorted(amounts.items())
+        if amount or tax_amount
+    ]
+    return lines + extra_lines(sales, ctx)
+
+
+def add(pair: list[Decimal], amount: Decimal, tax_amount: Decimal) -> None:
+    pair[0] += amount
+    pair[1] += tax_amount
+
+
+def build_summary_document(
+    sales: list[SaleData], ctx: ExportContext, *, day: datetime.date, sequence: int = 1
+) -> BuiltDocument:
+    """One document for a business day's sales (or refunds) of one outlet and currency."""
+    kind = CREDIT_NOTE if sales[0].is_refund else INVOICE
+    currency = sales[0].currency
+    number = summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
+    lines = summary_lines(sales, ctx)
+    what = "refunds" if kind == CREDIT_NOTE else "takings"
+    reference = f"POS {what} {day:%d %b %Y}" + (f" (late sales, part {sequence})" if sequence > 1 else "")
+    body = document_body(kind, number, day, currency, True, lines, ctx, reference)
+    doc_total = check_balanced(number, lines, sales, inclusive=True)
+    return BuiltDocument(kind, number, day, currency, doc_total, body,
+                         payments_for(kind, number, day, sales, ctx))

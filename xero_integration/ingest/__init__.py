@@ -1,0 +1,1 @@
+"""Sales ingest: validating POS sales (validation.py, pure) and storing them (services.py)."""

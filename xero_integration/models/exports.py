@@ -1,0 +1,89 @@
+from django.db import models
+from django.utils import timezone
+
+from outlets.models import Outlet
+
+from .connection import XeroConnection
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    RESOLVED = "resolved", "Resolved outside Xero"
+
+
+class ExportDocument(models.Model):
+    """One Xero invoice or credit note, and its payments, with the state of its export.
+
+    Written before any call to Xero; the number is deterministic, so after an unknown
+    outcome the exporter can ask Xero whether it already exists.
+    """
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="export_documents")
+    connection = models.ForeignKey(
+        XeroConnection, on_delete=models.PROTECT, related_name="export_documents"
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    grouping = models.CharField(max_length=16)
+    number = models.CharField(max_length=255)
+    business_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    sequence = models.PositiveSmallIntegerField(
+        default=1, help_text="2 and up: a supplementary document for sales that arrived late."
+    )
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    payments_status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    body = models.JSONField(null=True, blank=True, help_text="The document as sent to Xero.")
+    payments = models.JSONField(default=list, blank=True, help_text="Its payments as sent.")
+    xero_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")
+    batch = models.ForeignKey(
+        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Xero requires ACCREC invoice and credit-note numbers to be unique per
+            # organisation; the same here stops two rows claiming one number.
+            models.UniqueConstraint(
+                fields=["connection", "kind", "number"], name="unique_document_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["connection", "status", "not_before"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number} ({self.get_status_display()})"
+
+
+class ExportBatch(models.Model):
+    """One request to Xero carrying up to 50 documents or payments.
+
+    Its idempotency key is derived from the row and sent unchanged on every retry,
+    so Xero replays rather than repeats it within its ~6-minute key window.
+    """
+
+    connection = models.ForeignKey(XeroConnection, on_delete=models.PROTECT, related_name="+")
+    operation = models.CharField(max_length=32)
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.operation} batch {self.pk}"

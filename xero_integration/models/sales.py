@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils import timezone
+
+from outlets.models import Merchant, Outlet
+
+
+class SaleType(models.TextChoices):
+    SALE = "sale", "Sale"
+    REFUND = "refund", "Refund"
+
+
+class Sale(models.Model):
+    """A sale or refund as the POS sent it, validated and normalised.
+
+    `document` is the one Xero document the sale is exported in: a foreign key, so a
+    sale can never be in two, and the exporter picks up every sale still without one.
+    """
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="sales")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="sales")
+    sale_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=8, choices=SaleType.choices)
+    occurred_at = models.DateTimeField()
+    business_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    payload = models.JSONField(help_text="The normalised sale; amounts as strings.")
+    content_hash = models.CharField(max_length=64)
+    refund_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    document = models.ForeignKey(
+        "xero_integration.ExportDocument", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="sales",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            # The POS's id makes ingest idempotent: the same sale sent twice is stored once.
+            models.UniqueConstraint(fields=["merchant", "sale_id"], name="unique_sale_per_merchant"),
+        ]
+        indexes = [
+            # The exporter's scan for sales not yet in a document.
+            models.Index(fields=["outlet", "document", "business_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.sale_id} ({self.total} {self.currency})"
