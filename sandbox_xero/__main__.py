@@ -1,0 +1,65 @@
+"""python -m sandbox_xero --host 127.0.0.1 --port 8765 [--state-file PATH] [...]"""
+
+import argparse
+import logging
+import sys
+
+from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, make_server
+from .state import DEFAULT_CONFIG
+
+LIMIT_FLAGS = (
+    "minute_limit",
+    "concurrent_limit",
+    "day_limit",
+    "orgs_per_authorisation",
+    "idempotency_seconds",
+    "access_token_seconds",
+    "refresh_grace_seconds",
+)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox_xero", description="Sandbox Xero (identity + Accounting API)."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--state-file", help="JSON snapshot, loaded on start, saved on each write")
+    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    parser.add_argument("--consent", action="store_true", help="show a consent page on authorise")
+    parser.add_argument("--period-lock-date", default=DEFAULT_CONFIG["period_lock_date"])
+    for name in LIMIT_FLAGS:
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=DEFAULT_CONFIG[name])
+    parser.add_argument("--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
+    config = {name: getattr(args, name) for name in LIMIT_FLAGS}
+    config.update(consent=args.consent, period_lock_date=args.period_lock_date)
+    server = make_server(
+        args.host,
+        args.port,
+        args.client_id,
+        args.client_secret,
+        state_file=args.state_file,
+        config=config,
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "warning: /_sandbox/ control endpoints have no auth; bind to 127.0.0.1", file=sys.stderr
+        )
+    print(f"Sandbox Xero listening on {server.base_url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Accounting API routes under /api.xro/2.0. Called with the state lock held and the tenant
+already authorised and admitted by the rate limiter."""
+
+import uuid
+from datetime import date
+
+from . import documents, payments, query, reference, wire
+from .reply import Reply, bad_request, not_found, validation_exception
+
+MSG_BAD_JSON = "The request body is not valid JSON."
+MSG_NO_ELEMENTS = "The request must contain at least one {}."
+
+
+class BodyError(ValueError):
+    pass
+
+
+def handle(state, tenant, request):
+    parts = [p for p in request.path.split("/") if p]
+    method = request.method
+    try:
+        if method == "GET":
+            return _get(state, tenant, request, parts)
+        if method in ("PUT", "POST") and len(parts) == 1:
+            return _write(state, tenant, request, parts[0])
+    except query.QueryError as error:
+        return bad_request(str(error))
+    except BodyError as error:
+        return bad_request(str(error), error_type="PostDataInvalidException", number=14)
+    return not_found()
+
+
+# ---- reads -----------------------------------------------------------------------------------
+
+SETTINGS_READS = {
+    "Accounts": reference.get_accounts,
+    "TaxRates": reference.get_tax_rates,
+    "TrackingCategories": reference.get_tracking_categories,
+    "Contacts": reference.get_contacts,
+}
+
+
+def _get(state, tenant, request, parts):
+    name = parts[0] if parts else ""
+    if len(parts) == 1 and name in SETTINGS_READS:
+        return SETTINGS_READS[name](tenant, request)
+    if parts == ["Organisation"]:
+        return reference.get_organisation(tenant, request, state.config)
+    kind = {"Invoices": documents.INVOICES, "CreditNotes": documents.CREDIT_NOTES}.get(name)
+    if kind and len(parts) == 1:
+        return _list_documents(tenant, kind, request)
+    if kind and len(parts) == 2:
+        return _one_document(tenant, kind, parts[1])
+    if name == "Payments" and len(parts) <= 2:
+        return _payments(tenant, request, parts[1] if len(parts) == 2 else None)
+    return not_found()
+
+
+def _list_documents(tenant, kind, request):
+    q = request.query
+    rows = query.modified_since(tenant[kind.store], request.headers.get("If-Modified-Since"))
+    filters = (
+        (kind.id_field, query.csv(q, "IDs")),
+        ("Status", query.csv(q, "Statuses")),
+        (kind.number_field, query.csv(q, kind.number_field + "s")),
+    )
+    for field, wanted in filters:
+        if wanted:
+            rows = [r for r in rows if r.get(field) in wanted]
+    contact_ids = query.csv(q, "ContactIDs")
+    if contact_ids:
+        rows = [r for r in rows if r["Contact"]["ContactID"] in contact_ids]
+    alternatives = query.parse_where(q.get("where"))
+    rows, pagination = query.page([r for r in rows if query.where_matches(r, alternatives)], q)
+    return _envelope(kind.path, [reference.public(r) for r in rows], pagination)
+
+
+def _one_document(tenant, kind, key):
+    """Xero accepts either the document's ID or its number in the URL."""
+    doc = next(
+        (d for d in tenant[kind.store] if key in (d[kind.id_field], d.get(kind.number_field))), None
+    )
+    if doc is None:
+        return not_found()
+    return _envelope(kind.path, [reference.public(doc)])
+
+
+def _payments(tenant, request, payment_id):
+    rows = tenant["payments"]
+    if payment_id:
+        rows = [p for p in rows if p["PaymentID"] == payment_id]
+        if not rows:
+            return not_found()
+        return _envelope("Payments", [reference.public(rows[0])])
+    rows = query.modified_since(rows, request.headers.get("If-Modified-Since"))
+    alternatives = query.parse_where(request.query.get("where"))
+    rows, pagination = query.page(
+        [r for r in rows if query.where_matches(r, alternatives)], request.query
+    )
+    return _envelope("Payments", [reference.public(r) for r in rows], pagination)
+
+
+def _envelope(key, rows, pagination=None):
+    """Xero's response wrapper: Id, Status, ProviderName, DateTimeUTC, then the collection."""
+    body = {
+        "Id": str(uuid.uuid4()),
+        "Status": "OK",
+        "ProviderName": "Sandbox Xero",
+        "DateTimeUTC": wire.ms_date(wire.now_ms()),
+    }
+    if pagination:
+        body["pagination"] = pagination
+    body[key] = rows
+    return Reply(body=body)
+
+
+# ---- writes ----------------------------------------------------------------------------------
+
+
+def _write(state, tenant, request, name):
+    lock_date = date.fromisoformat(state.config["period_lock_date"])
+    if name in ("Invoices", "CreditNotes"):
+        kind = documents.INVOICES if name == "Invoices" else documents.CREDIT_NOTES
+        unitdp = 4 if request.query.get("unitdp") == "4" else 2
+        ctx = documents.Context(
+            tenant, kind, unitdp, lock_date, may_update=request.method == "POST"
+        )
+        return _save_all(request, name, lambda e: documents.save(ctx, e))
+    if name == "Payments":
+        ctx = payments.Context(tenant, lock_date)
+        # POST /Payments (createPayment) takes one Payment and has no summarizeErrors.
+        summarize = request.method == "POST" or _summarize(request)
+        return _save_all(request, name, lambda e: payments.save(ctx, e), summarize=summarize)
+    return not_found()
+
+
+def _summarize(request):
+    return request.query.get("summarizeErrors", "true").lower() != "false"
+
+
+def _save_all(request, key, save_one, summarize=None):
+    elements = _elements(request, key)
+    results = [save_one(element) for element in elements]
+    summarize = _summarize(request) if summarize is None else summarize
+    if summarize and not all(ok for ok, _ in results):
+        # Real Xero stores the valid elements even though it answers 400 (xero-ruby#247).
+        return validation_exception([out for ok, out in results if not ok])
+    return _envelope(key, [out for _, out in results])
+
+
+def _elements(request, key):
+    try:
+        body = wire.loads(request.body or b"")
+    except ValueError as error:
+        raise BodyError(MSG_BAD_JSON) from error
+    if isinstance(body, dict) and isinstance(body.get(key), list):
+        elements = body[key]
+    elif isinstance(body, dict) and key not in body:
+        elements = [body]
+    else:
+        raise BodyError(f"Expected an object with a '{key}' array.")
+    if not elements:
+        raise BodyError(MSG_NO_ELEMENTS.format(key[:-1]))
+    return elements

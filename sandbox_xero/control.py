@@ -1,0 +1,190 @@
+"""/_sandbox/*: control and inspection for tests. No auth: the sandbox binds to 127.0.0.1."""
+
+from datetime import date
+from decimal import Decimal
+
+from . import oauth, reference, wire
+from .faults import FaultError
+from .reply import Reply, bad_request, not_found
+from .state import DEFAULT_CONFIG
+
+
+def handle(server, request):
+    name = request.path[len("/_sandbox/") :].strip("/")
+    route = ROUTES.get((request.method, name))
+    if route is None:
+        return not_found(f"No sandbox control endpoint {request.method} /_sandbox/{name}")
+    try:
+        body = wire.loads(request.body) if request.body else {}
+    except ValueError:
+        return bad_request("The control request body is not valid JSON.")
+    if not isinstance(body, dict):
+        return bad_request("The control request body must be a JSON object.")
+    return route(server, request, body)
+
+
+def add_fault(server, request, body):
+    try:
+        fault = server.faults.add(body)
+    except (FaultError, TypeError, ValueError) as error:
+        return bad_request(str(error))
+    return Reply(status=201, body=_plain(fault))
+
+
+def list_faults(server, request, body):
+    return Reply(body=_plain(server.faults.snapshot()))
+
+
+def clear_faults(server, request, body):
+    server.faults.clear()
+    return Reply(body={"cleared": True})
+
+
+def revoke(server, request, body):
+    oauth.revoke_all(server.state, body.get("tenant_id"))
+    return Reply(body={"revoked": True})
+
+
+def expire_access_tokens(server, request, body):
+    oauth.expire_access_tokens(server.state)
+    return Reply(body={"expired": True})
+
+
+def reset(server, request, body):
+    server.reset()
+    return Reply(body={"reset": True})
+
+
+def set_config(server, request, body):
+    unknown = sorted(set(body) - set(DEFAULT_CONFIG))
+    if unknown:
+        return bad_request(f"Unknown config keys: {', '.join(unknown)}")
+    for key, value in body.items():
+        problem = _config_problem(key, value)
+        if problem:
+            return bad_request(problem)
+    with server.state.lock:
+        server.state.config.update(body)
+        server.state.save()
+        config = dict(server.state.config)
+    return Reply(body=config)
+
+
+def _config_problem(key, value):
+    default = DEFAULT_CONFIG[key]
+    if key == "period_lock_date":
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "period_lock_date must be YYYY-MM-DD"
+        return None
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else f"{key} must be true or false"
+    # Whole numbers only: the snapshot encoder refuses floats, and seconds are plenty for tests.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return f"{key} must be a non-negative integer"
+    return None
+
+
+def get_state(server, request, body):
+    with server.state.lock:
+        data = server.state.data
+        tenants = [_tenant_summary(tid, data["tenants"][tid]) for tid in data["tenant_order"]]
+        connections = [oauth._public(c) for c in data["connections"].values() if c["active"]]
+        counts = {
+            "token_refresh_count": data["token_refresh_count"],
+            "token_endpoint_calls": data["token_endpoint_calls"],
+        }
+        config = dict(server.state.config)
+    return Reply(
+        body={
+            "tenants": tenants,
+            "connections": connections,
+            "config": _plain(config),
+            "stats": {**counts, **_limit_stats(server.limiter.stats())},
+            "faults": _plain(server.faults.snapshot()),
+        }
+    )
+
+
+def _tenant_summary(tenant_id, tenant):
+    invoices, credits, pays = tenant["invoices"], tenant["credit_notes"], tenant["payments"]
+    return {
+        "tenant_id": tenant_id,
+        "name": tenant["organisation"]["Name"],
+        "invoices": {
+            "count": len(invoices),
+            "total": _sum(invoices, "Total"),
+            "amount_due": _sum(invoices, "AmountDue"),
+        },
+        "credit_notes": {
+            "count": len(credits),
+            "total": _sum(credits, "Total"),
+            "remaining_credit": _sum(credits, "RemainingCredit"),
+        },
+        "payments": {"count": len(pays), "total": _sum(pays, "Amount")},
+    }
+
+
+def _sum(rows, field):
+    live = (r for r in rows if r.get("Status") not in ("DELETED", "VOIDED"))
+    return sum((r[field] for r in live), wire.money(0))
+
+
+def _limit_stats(per_tenant):
+    """Totals across tenants, plus each tenant's own counters."""
+    values = per_tenant.values()
+    return {
+        "calls": sum(t["calls"] for t in values),
+        "max_concurrent": max((t["max_concurrent"] for t in values), default=0),
+        "max_per_minute": max((t["max_per_minute"] for t in values), default=0),
+        "rate_limited_count": sum(t["rate_limited_count"] for t in values),
+        "per_tenant": _plain(per_tenant),
+    }
+
+
+def get_documents(server, request, body):
+    with server.state.lock:
+        order = server.state.data["tenant_order"]
+        tenant_id = request.query.get("tenant_id") or (order[0] if len(order) == 1 else None)
+        tenant = server.state.tenant(tenant_id) if tenant_id else None
+        if tenant is None:
+            return bad_request("Give ?tenant_id= of a known tenant.")
+        return Reply(
+            body={
+                "tenant_id": tenant_id,
+                **_tenant_summary(tenant_id, tenant),
+                "Invoices": [reference.public(d) for d in tenant["invoices"]],
+                "CreditNotes": [reference.public(d) for d in tenant["credit_notes"]],
+                "Payments": [reference.public(d) for d in tenant["payments"]],
+            }
+        )
+
+
+def get_requests(server, request, body):
+    return Reply(body={"requests": _plain(list(server.call_log.calls))})
+
+
+def _plain(value):
+    """Floats (times, delays) are rendered as Decimal so the float-refusing encoder accepts them."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+ROUTES = {
+    ("POST", "faults"): add_fault,
+    ("GET", "faults"): list_faults,
+    ("DELETE", "faults"): clear_faults,
+    ("POST", "revoke"): revoke,
+    ("POST", "expire-access-tokens"): expire_access_tokens,
+    ("POST", "reset"): reset,
+    ("POST", "config"): set_config,
+    ("GET", "state"): get_state,
+    ("GET", "documents"): get_documents,
+    ("GET", "requests"): get_requests,
+}

@@ -1,0 +1,91 @@
+"""The small part of Xero's query language the sandbox understands:
+where, paging and If-Modified-Since.
+
+`where` supports only `Field=="value"`, `Field==Guid("…")` and `Field==true|false`, joined by
+` AND ` / ` OR ` (AND binds tighter), with dotted fields such as `Invoice.InvoiceID`. Anything
+else is rejected rather than silently ignored, so a test never passes on an unfiltered list.
+"""
+
+import math
+import re
+
+from . import wire
+
+_CLAUSE = re.compile(
+    r'^\(?\s*([\w.]+)\s*==\s*(?:"([^"]*)"|Guid\("([^"]*)"\)|(true|false))\s*\)?$', re.IGNORECASE
+)
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000  # Xero's documented maximum per third parties (xero-api-notes §6)
+
+
+class QueryError(ValueError):
+    pass
+
+
+def parse_where(text):
+    """Return a list of alternatives, each a list of (field, expected string) that must all hold."""
+    if not text:
+        return []
+    alternatives = []
+    for branch in re.split(r"\s+OR\s+", text.strip()):
+        alternatives.append([_clause(part) for part in re.split(r"\s+AND\s+", branch)])
+    return alternatives
+
+
+def _clause(part):
+    match = _CLAUSE.match(part.strip())
+    if not match:
+        raise QueryError(f"The sandbox cannot evaluate this where clause: {part.strip()}")
+    field, quoted, guid, boolean = match.groups()
+    if boolean is not None:
+        return field, boolean.lower()
+    return field, quoted if quoted is not None else guid
+
+
+def where_matches(row, alternatives):
+    if not alternatives:
+        return True
+    return any(
+        all(_value(row, field) == expected for field, expected in clauses)
+        for clauses in alternatives
+    )
+
+
+def _value(row, dotted):
+    value = row
+    for name in dotted.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
+
+
+def modified_since(rows, header):
+    """Keep rows whose UpdatedDateUTC (epoch ms) is after the If-Modified-Since header."""
+    since = wire.parse_http_time(header)
+    if since is None:
+        return rows
+    return [row for row in rows if row["UpdatedDateUTC"] > since]
+
+
+def page(rows, query):
+    """Slice one 1-based page; without `page` everything comes back on one page."""
+    if not query.get("page"):
+        return rows, None
+    try:
+        number = max(1, int(query["page"]))
+        size = min(MAX_PAGE_SIZE, max(1, int(query.get("pageSize") or DEFAULT_PAGE_SIZE)))
+    except ValueError as error:
+        raise QueryError("page and pageSize must be integers") from error
+    start = (number - 1) * size
+    pagination = {
+        "page": number,
+        "pageSize": size,
+        "pageCount": math.ceil(len(rows) / size),
+        "itemCount": len(rows),
+    }
+    return rows[start : start + size], pagination
+
+
+def csv(query, name):
+    return [v for v in (query.get(name) or "").split(",") if v]

@@ -1,0 +1,197 @@
+"""Demo organisation data: a typical Australian chart of accounts, GST rates, tracking, contacts."""
+
+import uuid
+from decimal import Decimal
+
+from . import wire
+
+# (code, name, type, tax type, extra fields). Codes follow Xero's default AU demo chart.
+ACCOUNTS = [
+    ("090", "Business Bank Account", "BANK", "BASEXCLUDED", {"BankAccountType": "BANK"}),
+    ("091", "Business Savings Account", "BANK", "BASEXCLUDED", {"BankAccountType": "BANK"}),
+    ("200", "Sales", "REVENUE", "OUTPUT", {}),
+    ("250", "Old Sales", "REVENUE", "OUTPUT", {"Status": "ARCHIVED"}),
+    ("260", "Other Revenue", "OTHERINCOME", "OUTPUT", {}),
+    ("270", "Interest Income", "OTHERINCOME", "EXEMPTOUTPUT", {}),
+    ("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT", {}),
+    ("400", "Advertising", "EXPENSE", "INPUT", {}),
+    ("404", "Bank Fees", "EXPENSE", "EXEMPTEXPENSES", {}),
+    ("610", "Accounts Receivable", "CURRENT", "BASEXCLUDED", {"SystemAccount": "DEBTORS"}),
+    ("615", "Card Clearing", "CURRENT", "BASEXCLUDED", {"EnablePaymentsToAccount": True}),
+    ("800", "Accounts Payable", "CURRLIAB", "BASEXCLUDED", {"SystemAccount": "CREDITORS"}),
+    ("820", "GST", "CURRLIAB", "BASEXCLUDED", {"SystemAccount": "GST"}),
+    ("835", "Gift Card Liability", "CURRLIAB", "BASEXCLUDED", {}),
+    ("860", "Rounding", "CURRLIAB", "BASEXCLUDED", {"SystemAccount": "ROUNDING"}),
+    ("877", "Tracking Transfers", "EQUITY", "BASEXCLUDED", {}),
+    ("880", "Owner A Drawings", "EQUITY", "BASEXCLUDED", {}),
+]
+
+ACCOUNT_CLASS = {
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "REVENUE": "REVENUE",
+    "OTHERINCOME": "REVENUE",
+    "DIRECTCOSTS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "CURRLIAB": "LIABILITY",
+    "EQUITY": "EQUITY",
+}
+
+# (tax type, name, rate %, status, report tax type)
+TAX_RATES = [
+    ("OUTPUT", "GST on Income", "10", "ACTIVE", "OUTPUT"),
+    ("INPUT", "GST on Expenses", "10", "ACTIVE", "INPUT"),
+    ("EXEMPTOUTPUT", "GST Free Income", "0", "ACTIVE", "OUTPUT"),
+    ("EXEMPTEXPENSES", "GST Free Expenses", "0", "ACTIVE", "INPUT"),
+    ("BASEXCLUDED", "BAS Excluded", "0", "ACTIVE", "BASEXCLUDED"),
+    ("INPUTTAXED", "Input Taxed", "0", "ACTIVE", "INPUT"),
+    ("OUTPUT2", "Old GST on Income (deleted)", "10", "DELETED", "OUTPUT"),
+]
+
+TRACKING = [
+    (
+        "Region",
+        [
+            ("Sydney", "ACTIVE"),
+            ("Melbourne", "ACTIVE"),
+            ("Brisbane", "ACTIVE"),
+            ("Perth", "ARCHIVED"),
+        ],
+    ),
+    ("Channel", [("In-store", "ACTIVE"), ("Online", "ACTIVE")]),
+]
+
+FIXED_CONTACTS = ["POS Sales", "Walk-in Customer"]
+GENERATED_CONTACTS = 150
+ARCHIVED_CONTACTS = 3
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def organisation(tenant_id, name):
+    return {
+        "OrganisationID": tenant_id,
+        "Name": name,
+        "LegalName": name,
+        "PaysTax": True,
+        "Version": "AU",
+        "OrganisationType": "COMPANY",
+        "BaseCurrency": "AUD",
+        "CountryCode": "AU",
+        "IsDemoCompany": True,
+        "OrganisationStatus": "ACTIVE",
+        "FinancialYearEndDay": 30,
+        "FinancialYearEndMonth": 6,
+        "SalesTaxBasis": "ACCRUALS",
+        "SalesTaxPeriod": "QUARTERLY1",
+        "DefaultSalesTax": "Tax Inclusive",
+        "DefaultPurchasesTax": "Tax Inclusive",
+        "Timezone": "AUSEASTERNSTANDARDTIME",
+        "OrganisationEntityType": "COMPANY",
+        "ShortCode": "!" + tenant_id[:5],
+        "Class": "DEMO",
+        "Edition": "BUSINESS",
+        "CreatedDateUTC": wire.ms_date(wire.now_ms()),
+    }
+
+
+def account(code, name, kind, tax_type, extra, stamp):
+    row = {
+        "AccountID": new_id(),
+        "Code": code,
+        "Name": name,
+        "Type": kind,
+        "Status": "ACTIVE",
+        "TaxType": tax_type,
+        "Class": ACCOUNT_CLASS[kind],
+        "EnablePaymentsToAccount": False,
+        "ShowInExpenseClaims": False,
+        "CurrencyCode": "AUD",
+        "UpdatedDateUTC": stamp,
+    }
+    row.update(extra)
+    return row
+
+
+def tax_rate(tax_type, name, rate, status, report_type):
+    percent = Decimal(rate).quantize(Decimal("0.0001"))
+    return {
+        "Name": name,
+        "TaxType": tax_type,
+        "Status": status,
+        "ReportTaxType": report_type,
+        "TaxComponents": [
+            {"Name": "GST", "Rate": percent, "IsCompound": False, "IsNonRecoverable": False}
+        ],
+        "CanApplyToAssets": True,
+        "CanApplyToEquity": True,
+        "CanApplyToExpenses": True,
+        "CanApplyToLiabilities": True,
+        "CanApplyToRevenue": True,
+        "DisplayTaxRate": percent,
+        "EffectiveRate": percent,
+    }
+
+
+def tracking_category(name, options):
+    category_id = new_id()
+    return {
+        "TrackingCategoryID": category_id,
+        "Name": name,
+        "Status": "ACTIVE",
+        "Options": [
+            {
+                "TrackingOptionID": new_id(),
+                "Name": option,
+                "Status": status,
+                "TrackingCategoryID": category_id,
+            }
+            for option, status in options
+        ],
+    }
+
+
+def contact(name, stamp, status="ACTIVE", number=None):
+    row = {
+        "ContactID": new_id(),
+        "Name": name,
+        "ContactStatus": status,
+        "IsCustomer": True,
+        "IsSupplier": False,
+        "UpdatedDateUTC": stamp,
+    }
+    if number:
+        row["ContactNumber"] = number
+        row["EmailAddress"] = f"{number.lower()}@example.com"
+    return row
+
+
+def contacts(stamp):
+    rows = [contact(name, stamp) for name in FIXED_CONTACTS]
+    rows += [
+        contact(f"Customer {n:03d}", stamp, number=f"CUST{n:03d}")
+        for n in range(1, GENERATED_CONTACTS + 1)
+    ]
+    rows += [
+        contact(f"Former Customer {n}", stamp, status="ARCHIVED")
+        for n in range(1, ARCHIVED_CONTACTS + 1)
+    ]
+    return rows
+
+
+def new_tenant(tenant_id, name):
+    """One organisation's own copy of everything; seeded records share one modification time."""
+    stamp = wire.now_ms() - 60_000
+    return {
+        "organisation": organisation(tenant_id, name),
+        "accounts": [account(*row, stamp) for row in ACCOUNTS],
+        "tax_rates": [tax_rate(*row) for row in TAX_RATES],
+        "tracking": [tracking_category(name, options) for name, options in TRACKING],
+        "contacts": contacts(stamp),
+        "invoices": [],
+        "credit_notes": [],
+        "payments": [],
+        "sequences": {"invoices": 0, "credit_notes": 0},
+    }

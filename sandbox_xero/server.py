@@ -1,0 +1,208 @@
+"""HTTP plumbing: parse requests, route them, write replies; make_server and running_sandbox."""
+
+import contextlib
+import logging
+import socket
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import control, gateway, oauth
+from .faults import FaultQueue
+from .idempotency import IdempotencyCache
+from .limits import RateLimiter
+from .reply import not_found, server_error
+from .state import SandboxState
+
+log = logging.getLogger("sandbox_xero")
+
+DEFAULT_CLIENT_ID = "sandbox-client-id"
+DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
+API_PREFIX = "/api.xro/2.0"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # without the query string
+    raw_path: str  # path and query, as sent
+    query: dict  # first value of each parameter
+    headers: object  # case-insensitive (email.message.Message)
+    body: bytes
+
+    def form(self):
+        return _first_values(self.body.decode("utf-8", "replace"))
+
+
+def _first_values(text):
+    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+
+
+def route(server, request):
+    path, method = request.path, request.method
+    if path.startswith("/_sandbox/"):
+        return control.handle(server, request)
+    if path.startswith(API_PREFIX + "/"):
+        request.path = path[len(API_PREFIX) :]
+        return gateway.api_call(server, request)
+    if path == "/identity/connect/authorize" and method == "GET":
+        return oauth.authorize(server.state, request.query)
+    if path == "/identity/connect/token" and method == "POST":
+        return oauth.token(server.state, request.headers, request.form())
+    if path == "/identity/connect/revocation" and method == "POST":
+        return oauth.revocation(server.state, request.headers, request.form())
+    if path == "/connections" and method == "GET":
+        return _tenantless(
+            server, oauth.list_connections(server.state, request.headers, request.query)
+        )
+    if path.startswith("/connections/") and method == "DELETE":
+        connection_id = path[len("/connections/") :]
+        return _tenantless(
+            server, oauth.delete_connection(server.state, request.headers, connection_id)
+        )
+    return not_found()
+
+
+def _tenantless(server, reply):
+    # Tenantless calls carry only the app-wide header (Xero staff, xero-ruby#128).
+    reply.headers.update(server.limiter.app_remaining())
+    return reply
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "SandboxXero/1.0"
+
+    def do_GET(self):
+        self._dispatch()
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    def _dispatch(self):
+        request = self._read_request()
+        try:
+            reply = route(self.server, request)
+        except Exception:  # never a traceback to the client
+            log.exception("sandbox error on %s %s", request.method, request.raw_path)
+            reply = server_error(500)
+        if not request.raw_path.startswith("/_sandbox/"):
+            self.server.call_log.add(request, reply)
+        if reply.drop_connection:
+            self._drop()
+        else:
+            self._write(reply)
+
+    def _read_request(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        return Request(
+            method=self.command,
+            path=parts.path,
+            raw_path=self.path,
+            query=_first_values(parts.query),
+            headers=self.headers,
+            body=body,
+        )
+
+    def _write(self, reply):
+        payload = reply.payload()
+        self.send_response(reply.status)
+        if payload:
+            self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, str(value))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self):
+        """Simulate a lost response: the work is done, but the client never hears back."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def log_message(self, format, *args):
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, *, client_id, client_secret, state_file=None, config=None):
+        super().__init__(address, Handler)
+        self.state = SandboxState(
+            client_id=client_id, client_secret=client_secret, config=config, state_file=state_file
+        )
+        self.limiter = RateLimiter(self.state.config)
+        self.idempotency = IdempotencyCache(self.state.config)
+        self.faults = FaultQueue()
+        self.call_log = gateway.CallLog()
+        self.stopping = threading.Event()  # wakes fault sleeps when the server stops
+
+    @property
+    def base_url(self):
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def reset(self):
+        self.state.reset()
+        self.limiter.reset(self.state.config)
+        self.idempotency.reset(self.state.config)
+        self.faults.clear()
+        self.call_log.clear()
+
+    def shutdown(self):
+        self.stopping.set()
+        super().shutdown()
+
+
+def make_server(
+    host="127.0.0.1",
+    port=0,
+    client_id=DEFAULT_CLIENT_ID,
+    client_secret=DEFAULT_CLIENT_SECRET,
+    *,
+    state_file=None,
+    config=None,
+):
+    """Bind (port 0 picks a free port) without serving yet; call serve_forever() to run."""
+    return SandboxServer(
+        (host, port),
+        client_id=client_id,
+        client_secret=client_secret,
+        state_file=state_file,
+        config=config,
+    )
+
+
+@contextlib.contextmanager
+def running_sandbox(
+    *,
+    host="127.0.0.1",
+    port=0,
+    client_id=DEFAULT_CLIENT_ID,
+    client_secret=DEFAULT_CLIENT_SECRET,
+    state_file=None,
+    **config,
+):
+    """Serve in a background thread for the duration of the block; yields the base URL.
+
+    Keyword arguments other than the ones named are config keys (see state.DEFAULT_CONFIG).
+    """
+    server = make_server(host, port, client_id, client_secret, state_file=state_file, config=config)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="sandbox-xero",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield server.base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,78 @@
+"""All sandbox data behind one lock, optionally snapshotted to a JSON file after each write."""
+
+import os
+import tempfile
+import threading
+
+from . import wire
+
+DEFAULT_CONFIG = {
+    "orgs_per_authorisation": 1,
+    "concurrent_limit": 5,  # Xero: 5 calls in progress per tenant
+    "minute_limit": 60,  # Xero: 60 calls per minute per tenant
+    "minute_window_seconds": 60,  # shortened by tests instead of sleeping a minute
+    "day_limit": 5000,  # Xero: 5,000 calls per day per tenant
+    "day_window_seconds": 86400,
+    "app_minute_limit": 10000,  # Xero: 10,000 per minute across all tenants
+    "idempotency_seconds": 360,  # keys are kept 6 minutes (xero-api-notes §3)
+    "period_lock_date": "2000-12-31",
+    "access_token_seconds": 1800,
+    "refresh_grace_seconds": 1800,  # a used refresh token can be retried for 30 minutes
+    "code_seconds": 300,  # authorization codes expire after 5 minutes
+    "consent": False,
+}
+
+
+def empty_data():
+    return {
+        "tenants": {},
+        "tenant_order": [],
+        "connections": {},
+        "grants": {},
+        "refresh_tokens": {},
+        "access_tokens": {},
+        "codes": {},
+        "token_refresh_count": 0,
+        "token_endpoint_calls": 0,
+    }
+
+
+class SandboxState:
+    def __init__(self, *, client_id, client_secret, config=None, state_file=None):
+        # One re-entrant lock guards `data` and `config`; handlers never sleep while holding it.
+        self.lock = threading.RLock()
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.state_file = state_file
+        self.initial_config = {**DEFAULT_CONFIG, **(config or {})}
+        self.config = dict(self.initial_config)
+        self.data = empty_data()
+        if state_file and os.path.exists(state_file):
+            self.load()
+
+    def reset(self):
+        with self.lock:
+            self.config = dict(self.initial_config)
+            self.data = empty_data()
+            self.save()
+
+    def tenant(self, tenant_id):
+        return self.data["tenants"].get(tenant_id)
+
+    def load(self):
+        with open(self.state_file, encoding="utf-8") as handle:
+            snapshot = wire.loads(handle.read())
+        self.config = {**self.initial_config, **snapshot.get("config", {})}
+        self.data = {**empty_data(), **snapshot["data"]}
+
+    def save(self):
+        """Write atomically (temp file + rename) so a crash never leaves half a snapshot."""
+        if not self.state_file:
+            return
+        with self.lock:
+            text = wire.dumps({"config": self.config, "data": self.data})
+        folder = os.path.dirname(os.path.abspath(self.state_file))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sandbox-state-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, self.state_file)
