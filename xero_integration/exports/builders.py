@@ -27,6 +27,9 @@ NO_TAX_TYPE = "No Xero tax type is mapped for POS tax code '{tax_code}'."
 NO_PAYMENT_ACCOUNT = "No Xero account is mapped for payment method '{method}'."
 NO_SPECIAL_ACCOUNT = "No {kind} account is mapped, and a sale carries {kind}."
 UNBALANCED = "Document {number} totals {document_total} but its sales total {sales_total}."
+MIXED_SUMMARY = (
+    "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
+)
 
 
 class UnmappedError(Exception):
@@ -269,10 +272,16 @@ def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
                 add(amounts[("Discounts", discount_account(ctx, line), tax)], discount, discount_tax)
     lines = [
         xero_line(f"{label} ({tax})", Decimal(1), amount, account, tax, tax_amount, ctx)
-        for (label, account, tax), (amount, tax_amount) in sorted(amounts.items())
+        for (label, account, tax), (amount, tax_amount) in sorted(amounts.items(), key=sales_first)
         if amount or tax_amount
     ]
     return lines + extra_lines(sales, ctx)
+
+
+def sales_first(item) -> tuple:
+    # Plain sorting would put "Discounts" before "Sales"; a reader expects revenue first.
+    (label, account, tax), _ = item
+    return (label != "Sales", account, tax or "")
 
 
 def add(pair: list[Decimal], amount: Decimal, tax_amount: Decimal) -> None:
@@ -280,12 +289,24 @@ def add(pair: list[Decimal], amount: Decimal, tax_amount: Decimal) -> None:
     pair[1] += tax_amount
 
 
+def summary_kind_and_currency(sales: list[SaleData]) -> tuple[str, str]:
+    """The one document kind and currency of a summary's sales.
+
+    Refunds carry positive amounts, so a refund mixed into a day's takings would be
+    counted as a sale and still balance; a mixed list is refused rather than exported.
+    """
+    kinds = {CREDIT_NOTE if sale.is_refund else INVOICE for sale in sales}
+    currencies = {sale.currency for sale in sales}
+    if len(kinds) != 1 or len(currencies) != 1:
+        raise ValueError(MIXED_SUMMARY.format(kinds=sorted(kinds), currencies=sorted(currencies)))
+    return kinds.pop(), currencies.pop()
+
+
 def build_summary_document(
     sales: list[SaleData], ctx: ExportContext, *, day: datetime.date, sequence: int = 1
 ) -> BuiltDocument:
     """One document for a business day's sales (or refunds) of one outlet and currency."""
-    kind = CREDIT_NOTE if sales[0].is_refund else INVOICE
-    currency = sales[0].currency
+    kind, currency = summary_kind_and_currency(sales)
     number = summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
     lines = summary_lines(sales, ctx)
     what = "refunds" if kind == CREDIT_NOTE else "takings"
