@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.db import models
 
@@ -94,6 +95,10 @@ class ExportSettings(models.Model):
         "the station id.",
     )
     enabled = models.BooleanField(default=True)
+    next_export_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the next scheduled (hourly or daily) export is due.",
+    )
 
     class Meta:
         verbose_name_plural = "export settings"
@@ -106,6 +111,14 @@ class ExportSettings(models.Model):
 
     def __str__(self):
         return f"Export settings of {self.outlet}"
+
+    @property
+    def effective_prefix(self) -> str:
+        """The document-number prefix: as set, or derived from the station id."""
+        if self.number_prefix:
+            return self.number_prefix
+        derived = re.sub(r"[^A-Za-z0-9]", "", self.outlet.pos_station_id).upper()[:12]
+        return f"POS{derived or self.outlet_id}"
 
 
 class ApiClient(models.Model):

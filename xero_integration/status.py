@@ -1,23 +1,12 @@
-"""Whether an outlet (or a merchant's defaults) can export to Xero now, and if not, why."""
-
-from dataclasses import asdict
+"""The status endpoint's answer: connection, readiness, last syncs and export counts."""
 
 from django.db.models import Q
 
-from mappings.selectors import effective_mappings, merchant_default_mappings
 from outlets.models import Merchant, Outlet
 
-from .mapping_rules import invalid_mappings, missing_mappings
-from .models import ConnectionStatus, ReferenceSnapshot, SyncLog, XeroConnection
+from .models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
+from .readiness import readiness
 from .selectors import connection_for
-
-NOT_CONNECTED = "Xero is not connected for this merchant."
-NEEDS_RECONNECT = "The Xero connection needs to be reconnected: {reason}"
-NO_REFERENCE_DATA = "Xero reference data has not been fetched yet."
-MAPPINGS_MISSING = "Some mappings are missing."
-MAPPINGS_INVALID = "Some mappings point at accounts, tax rates or options Xero no longer accepts."
-OUTLET_INACTIVE = "The outlet is inactive."
-EXPORTS_DISABLED = "Exports are disabled for this outlet."
 
 
 def connection_body(connection: XeroConnection | None) -> dict | None:
@@ -42,49 +31,33 @@ def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcome: str):
     return logs.order_by("-created_at").values_list("created_at", flat=True).first()
 
 
-def blocking_reasons(outlet, connection, has_reference_data, missing, invalid) -> list[str]:
-    reasons = []
-    if outlet is not None and not outlet.is_active:
-        reasons.append(OUTLET_INACTIVE)
-    if outlet is not None and not outlet.export_settings.enabled:
-        reasons.append(EXPORTS_DISABLED)
-    if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
-        return reasons + [NOT_CONNECTED]
-    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
-        reasons.append(NEEDS_RECONNECT.format(reason=connection.status_reason))
-    if not has_reference_data:
-        reasons.append(NO_REFERENCE_DATA)
-    if missing:
-        reasons.append(MAPPINGS_MISSING)
-    if invalid:
-        reasons.append(MAPPINGS_INVALID)
-    return reasons
-
-
 def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict:
     connection = connection_for(merchant=merchant, outlet=outlet)
-    if outlet is not None:
-        mappings = effective_mappings(outlet=outlet)
-    else:
-        mappings = merchant_default_mappings(merchant_id=merchant.pk)
-    has_reference_data = (
-        connection is not None
-        and ReferenceSnapshot.objects.filter(connection=connection).exists()
-    )
-    missing = [asdict(m) for m in missing_mappings(mappings)]
-    invalid = invalid_mappings(mappings, connection) if has_reference_data else []
-    reasons = blocking_reasons(outlet, connection, has_reference_data, missing, invalid)
+    ready = readiness(merchant=merchant, outlet=outlet, connection=connection)
     return {
         "merchant_id": merchant.merchant_id,
         "pos_station_id": outlet.pos_station_id if outlet else None,
-        "can_export": not reasons,
-        "reasons": reasons,
+        "can_export": ready.can_export,
+        "reasons": ready.reasons,
         "connection": connection_body(connection),
         "last_successful_sync_at": last_sync_at(merchant, outlet, SyncLog.Outcome.SUCCESS),
         "last_failed_sync_at": last_sync_at(merchant, outlet, SyncLog.Outcome.FAILED),
-        # The export engine (issue 4) makes these real.
-        "pending_exports": 0,
-        "failed_exports": 0,
-        "missing_mappings": missing,
-        "invalid_mappings": invalid,
+        **export_counts(merchant, outlet),
+        "missing_mappings": ready.missing_mappings,
+        "invalid_mappings": ready.invalid_mappings,
+    }
+
+
+def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict:
+    """Sales not yet in Xero and documents that need a person, in one query each."""
+    sales = Sale.objects.filter(merchant=merchant)
+    documents = ExportDocument.objects.filter(outlet__merchant=merchant)
+    if outlet is not None:
+        sales, documents = sales.filter(outlet=outlet), documents.filter(outlet=outlet)
+    unsent = Q(document__isnull=True) | Q(document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING])
+    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    return {
+        "pending_sales": sales.filter(unsent).count(),
+        "pending_exports": documents.filter(status__in=[ExportStatus.PENDING, ExportStatus.SENDING]).count(),
+        "failed_exports": documents.filter(failed).exclude(status=ExportStatus.RESOLVED).count(),
     }

@@ -67,7 +67,7 @@ def test_not_connected_is_reported(api, outlet):
     body = status(api)
 
     assert body["connection"] is None
-    assert body["reasons"] == ["Xero is not connected for this merchant."]
+    assert body["reasons"] == ["Xero is not connected for this merchant.", "Some mappings are missing."]
 
 
 def test_tokens_are_not_in_the_answer(api, connection, outlet):
@@ -105,8 +105,8 @@ def test_status_answers_in_a_handful_of_queries(api, connection, outlet, django_
         MappingFactory(merchant=connection.merchant, pos_value=f"cat{n}", xero_value="200")
         SyncLog.objects.create(operation="x", merchant=connection.merchant, method="GET", url="/", correlation_id=str(n))
 
-    # Includes the API key lookup; does not grow with mappings or logs.
-    with django_assert_max_num_queries(14):
+    # Includes the API key lookup; does not grow with mappings, logs or sales.
+    with django_assert_max_num_queries(16):
         assert api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).status_code == 200
 
 

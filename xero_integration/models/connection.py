@@ -44,6 +44,11 @@ class XeroConnection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     disconnected_at = models.DateTimeField(null=True, blank=True)
+    export_claimed_until = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Set while a worker exports to this organisation: one export at a time per "
+        "organisation keeps document order and Xero's limits simple.",
+    )
 
     class Meta:
         ordering = ["merchant", "-is_merchant_default", "tenant_name"]

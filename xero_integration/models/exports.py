@@ -45,8 +45,14 @@ class ExportDocument(models.Model):
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
     total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    body = models.JSONField(null=True, blank=True, help_text="The document as sent to Xero.")
-    payments = models.JSONField(default=list, blank=True, help_text="Its payments as sent.")
+    # JSON text written with Decimal amounts as exact numbers (simplejson use_decimal),
+    # so what is sent again after a retry is byte for byte what was built.
+    body = models.TextField(blank=True, help_text="The document as sent to Xero (JSON).")
+    payments = models.TextField(blank=True, help_text="Its payments as sent to Xero (JSON).")
+    payments_done = models.JSONField(
+        default=list, blank=True,
+        help_text="References of the payments Xero has accepted, so a replay sends only the rest.",
+    )
     xero_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)

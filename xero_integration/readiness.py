@@ -1,0 +1,67 @@
+"""Whether an outlet (or a merchant's defaults) can export now, and if not, why.
+
+The status endpoint shows these reasons; the export engine waits on them, and the
+work goes out by itself once they are fixed.
+"""
+
+from dataclasses import asdict, dataclass
+
+from mappings.selectors import effective_mappings, merchant_default_mappings
+from outlets.models import Merchant, Outlet
+
+from .mapping_rules import invalid_mappings, missing_mappings
+from .models import ConnectionStatus, ReferenceSnapshot, XeroConnection
+
+NOT_CONNECTED = "Xero is not connected for this merchant."
+NEEDS_RECONNECT = "The Xero connection needs to be reconnected: {reason}"
+NO_REFERENCE_DATA = "Xero reference data has not been fetched yet."
+MAPPINGS_MISSING = "Some mappings are missing."
+MAPPINGS_INVALID = "Some mappings point at accounts, tax rates or options Xero no longer accepts."
+OUTLET_INACTIVE = "The outlet is inactive."
+EXPORTS_DISABLED = "Exports are disabled for this outlet."
+
+
+@dataclass(frozen=True)
+class Readiness:
+    reasons: list[str]
+    missing_mappings: list[dict]
+    invalid_mappings: list[dict]
+
+    @property
+    def can_export(self) -> bool:
+        return not self.reasons
+
+
+def outlet_reasons(outlet: Outlet | None) -> list[str]:
+    if outlet is None:
+        return []
+    reasons = [] if outlet.is_active else [OUTLET_INACTIVE]
+    return reasons + ([] if outlet.export_settings.enabled else [EXPORTS_DISABLED])
+
+
+def connection_reasons(connection: XeroConnection | None) -> list[str]:
+    if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
+        return [NOT_CONNECTED]
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        return [NEEDS_RECONNECT.format(reason=connection.status_reason)]
+    return []
+
+
+def readiness(*, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None) -> Readiness:
+    if outlet is not None:
+        mappings = effective_mappings(outlet=outlet)
+    else:
+        mappings = merchant_default_mappings(merchant_id=merchant.pk)
+    reasons = outlet_reasons(outlet) + connection_reasons(connection)
+    missing = [asdict(m) for m in missing_mappings(mappings)]
+    has_reference_data = (
+        connection is not None and ReferenceSnapshot.objects.filter(connection=connection).exists()
+    )
+    invalid = invalid_mappings(mappings, connection) if has_reference_data else []
+    if connection is not None and not has_reference_data:
+        reasons.append(NO_REFERENCE_DATA)
+    if missing:
+        reasons.append(MAPPINGS_MISSING)
+    if invalid:
+        reasons.append(MAPPINGS_INVALID)
+    return Readiness(reasons, missing, invalid)
