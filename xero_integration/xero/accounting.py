@@ -1,0 +1,211 @@
+"""One function per Xero Accounting API operation (spec: XeroAPI/Xero-OpenAPI xero_accounting.yaml
+v16.1.0, a copy in shared/xero-openapi/). Each returns plain dicts with Decimal amounts.
+
+Writes always send `summarizeErrors=false`: without it one bad element turns the batch into a
+400 although the valid elements ARE created, and their ids are lost (xero-ruby#247, notes §4).
+"""
+
+import datetime
+
+from django.conf import settings
+
+from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
+from .transport import XeroResponse, send
+
+# IDs/InvoiceNumbers in a query string are capped by URL length (Xero-Java PR #331: about 52
+# GUIDs), and a page holds up to 100 documents, so 50 numbers per look-up stays within both.
+LOOKUP_CHUNK = 50
+MSG_ELEMENT_FLAGGED = "Xero marked this element as failed without a message."
+
+
+def get_accounts(connection, *, modified_since: datetime.datetime | None = None) -> list[dict]:
+    """GET /Accounts (spec getAccounts). No paging; If-Modified-Since supported."""
+    response = _get(connection, "/Accounts", "get_accounts", since=modified_since)
+    return _list(response, "Accounts")
+
+
+def get_tax_rates(connection) -> list[dict]:
+    """GET /TaxRates (spec getTaxRates). No paging and no If-Modified-Since."""
+    return _list(_get(connection, "/TaxRates", "get_tax_rates"), "TaxRates")
+
+
+def get_tracking_categories(connection, *, include_archived: bool = True) -> list[dict]:
+    """GET /TrackingCategories?includeArchived=… (spec getTrackingCategories), options included."""
+    params = {"includeArchived": _bool(include_archived)}
+    response = _get(connection, "/TrackingCategories", "get_tracking_categories", params=params)
+    return _list(response, "TrackingCategories")
+
+
+def get_contacts_page(
+    connection,
+    *,
+    page: int,
+    modified_since: datetime.datetime | None = None,
+    include_archived: bool = True,
+    page_size: int = 100,
+) -> list[dict]:
+    """GET /Contacts?page=…&pageSize=… (spec getContacts).
+
+    Up to page_size contacts per page; a shorter page is the last one.
+    """
+    params = {"page": page, "pageSize": page_size, "includeArchived": _bool(include_archived)}
+    response = _get(connection, "/Contacts", "get_contacts", params=params, since=modified_since)
+    return _list(response, "Contacts")
+
+
+def get_organisation(connection) -> dict:
+    """GET /Organisation (spec getOrganisations): the connected organisation, one element."""
+    organisations = _list(_get(connection, "/Organisation", "get_organisation"), "Organisations")
+    return organisations[0] if organisations else {}
+
+
+def create_invoices(
+    connection, invoices: list[dict], *, idempotency_key: str, outlet=None
+) -> list[dict]:
+    """PUT /Invoices?summarizeErrors=false&unitdp=4 (spec createInvoices).
+
+    PUT only creates (POST would update an invoice with the same number, notes §4); unitdp=4
+    keeps 4-decimal unit prices (Xero rounding guide). Returns one result per invoice, in order;
+    read each with `element_errors`.
+    """
+    params = {"summarizeErrors": "false", "unitdp": 4}
+    return _put_batch(
+        connection, "Invoices", invoices, operation="create_invoices", params=params,
+        idempotency_key=idempotency_key, outlet=outlet,
+        documents=_numbers(invoices, "InvoiceNumber"),
+    )
+
+
+def create_credit_notes(
+    connection, credit_notes: list[dict], *, idempotency_key: str, outlet=None
+) -> list[dict]:
+    """PUT /CreditNotes?summarizeErrors=false&unitdp=4 (spec createCreditNotes)."""
+    params = {"summarizeErrors": "false", "unitdp": 4}
+    return _put_batch(
+        connection, "CreditNotes", credit_notes, operation="create_credit_notes", params=params,
+        idempotency_key=idempotency_key, outlet=outlet,
+        documents=_numbers(credit_notes, "CreditNoteNumber"),
+    )
+
+
+def create_payments(
+    connection, payments: list[dict], *, idempotency_key: str, outlet=None
+) -> list[dict]:
+    """PUT /Payments?summarizeErrors=false (spec createPayments; POST /Payments takes only one).
+
+    The spec declares no unitdp on Payments.
+    """
+    params = {"summarizeErrors": "false"}
+    return _put_batch(
+        connection, "Payments", payments, operation="create_payments", params=params,
+        idempotency_key=idempotency_key, outlet=outlet,
+        documents=[_payment_document(p) for p in payments],
+    )
+
+
+def find_invoices_by_number(connection, numbers: list[str]) -> list[dict]:
+    """GET /Invoices?InvoiceNumbers=A,B (spec getInvoices), 50 numbers per call.
+
+    Used to look Xero up before resending a write whose outcome is unknown.
+    """
+    found = []
+    for chunk in _chunks(numbers):
+        params = {"InvoiceNumbers": ",".join(chunk)}
+        found += _list(_get(connection, "/Invoices", "find_invoices", params=params), "Invoices")
+    return found
+
+
+def find_credit_notes_by_number(connection, numbers: list[str]) -> list[dict]:
+    """GET /CreditNotes?where=CreditNoteNumber=="A" OR CreditNoteNumber=="B" (spec getCreditNotes).
+
+    The spec has no CreditNoteNumbers filter, so a `where` clause does it, 50 numbers per call.
+    """
+    found = []
+    for chunk in _chunks(numbers):
+        params = {"where": " OR ".join(f'CreditNoteNumber=={_quoted(n)}' for n in chunk)}
+        response = _get(connection, "/CreditNotes", "find_credit_notes", params=params)
+        found += _list(response, "CreditNotes")
+    return found
+
+
+def element_errors(element: dict) -> list[str]:
+    """Why Xero refused one element of a summarizeErrors=false batch; [] if it was stored.
+
+    Elements carry `ValidationErrors[] {Message}` and are flagged by `HasErrors`,
+    `HasValidationErrors` or `StatusAttributeString == "ERROR"` (spec Invoice/Payment
+    schemas; Xero staff in Xero-NetStandard#156: "inspect the 'hasErrors' property").
+    """
+    errors = element.get("ValidationErrors") or []
+    messages = [str(e["Message"]) for e in errors if e.get("Message")]
+    flagged = (
+        element.get("HasErrors") is True
+        or element.get("HasValidationErrors") is True
+        or element.get("StatusAttributeString") == "ERROR"
+    )
+    if flagged and not messages:
+        return [MSG_ELEMENT_FLAGGED]
+    return messages
+
+
+def api_url(path: str) -> str:
+    base = settings.XERO_API_URL
+    if not base:
+        raise XeroError(MSG_NOT_CONFIGURED.format(name="XERO_API_URL"), kind=CONFIG)
+    return base.rstrip("/") + path
+
+
+def _get(connection, path, operation, *, params=None, since=None) -> XeroResponse:
+    headers = {"If-Modified-Since": _http_time(since)} if since else None
+    return send(
+        connection=connection, method="GET", url=api_url(path), operation=operation,
+        params=params, headers=headers,
+    )
+
+
+def _put_batch(connection, key, items, *, operation, params, idempotency_key, outlet, documents):
+    """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order."""
+    response = send(
+        connection=connection, method="PUT", url=api_url(f"/{key}"), operation=operation,
+        json={key: items}, params=params, idempotency_key=idempotency_key, outlet=outlet,
+        documents=[d for d in documents if d],
+    )
+    return _list(response, key)
+
+
+def _list(response: XeroResponse, key: str) -> list:
+    # 304 Not Modified (If-Modified-Since) has no body: nothing changed.
+    if response.status == 304 or not isinstance(response.json, dict):
+        return []
+    return list(response.json.get(key) or [])
+
+
+def _http_time(moment: datetime.datetime) -> str:
+    # ISO 8601 in UTC, the form of the spec's own example (2020-02-06T12:17:43.202-08:00).
+    return moment.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _quoted(text: str) -> str:
+    # Xero's where syntax has no documented escape for a double quote: refuse rather than guess.
+    if '"' in text:
+        raise ValueError(f"A where clause cannot hold a number with a double quote: {text!r}")
+    return f'"{text}"'
+
+
+def _chunks(items: list[str]):
+    unique = list(dict.fromkeys(i for i in items if i))
+    for start in range(0, len(unique), LOOKUP_CHUNK):
+        yield unique[start : start + LOOKUP_CHUNK]
+
+
+def _numbers(documents: list[dict], key: str) -> list[str]:
+    return [d.get(key) or d.get("Reference") or "" for d in documents]
+
+
+def _payment_document(payment: dict) -> str:
+    target = payment.get("Invoice") or payment.get("CreditNote") or {}
+    number = target.get("InvoiceNumber") or target.get("CreditNoteNumber")
+    return number or payment.get("Reference") or ""

@@ -1,0 +1,407 @@
+"""Every HTTP call to Xero goes through `send`: headers, timeout, rate limits, retries, a log row.
+
+Nothing else in the project imports `requests` (STYLE.md §2). The rules that keep exports
+exactly-once live here:
+- a write (POST/PUT/PATCH) is resent after a timeout, a dropped connection or a 5xx only
+  when it carries an Idempotency-Key, because Xero replays the stored answer for the same
+  key for about 6 minutes (notes §3); otherwise the caller gets `outcome_unknown=True` and
+  must look Xero up before sending again;
+- a 429 is always safe to resend: Xero rate-limits before it processes or caches anything
+  (notes §3, "Idempotency is applied after rate limiting").
+Xero also caches an internal error under its key, so a keyed write that keeps failing ends
+as `outcome_unknown`: look the documents up, then send with a NEW key (notes §3).
+
+Call `send` outside any transaction: its SyncLog rows and rate-limit slots must be visible
+to other processes at once, and must survive the caller's rollback.
+"""
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+import simplejson
+from django.conf import settings
+from urllib3.exceptions import NewConnectionError
+
+from ..models import SyncLog
+from . import ratelimit
+from .errors import (
+    CONFIG,
+    MSG_CONNECTION,
+    MSG_NO_TENANT,
+    MSG_OUTCOME_UNKNOWN,
+    MSG_TIMEOUT,
+    PERMANENT,
+    TRANSIENT,
+    XeroError,
+    parse_error,
+)
+
+logger = logging.getLogger(__name__)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 30.0
+# A longer Retry-After (the day limit) is not slept through: the worker is given back and
+# the caller's retry state (not-before) takes over, using XeroError.retry_after.
+MAX_INLINE_WAIT_SECONDS = 60.0
+# Spec components.parameters.idempotencyKey: "128 character max."
+MAX_IDEMPOTENCY_KEY_CHARS = 128
+SECRET_KEYS = {"access_token", "refresh_token", "id_token", "client_secret", "code", "token"}
+REDACTED = "[redacted]"
+MSG_BAD_URL = "The Xero URL {url} is not valid; check the XERO_*_URL settings."
+MSG_NOT_JSON = "Xero answered HTTP {status} with a body that is not JSON."
+
+# Patched by tests to record waits instead of sleeping.
+sleep = time.sleep
+
+
+@dataclass(frozen=True)
+class XeroResponse:
+    status: int
+    json: Any
+    headers: Mapping[str, str]
+    correlation_id: str
+
+
+@dataclass
+class _Call:
+    """One logical call; every attempt shares its correlation id and idempotency key."""
+
+    connection: Any
+    method: str
+    url: str
+    operation: str
+    json: Any = None
+    params: Mapping | None = None
+    data: Any = None
+    headers: Mapping | None = None
+    auth: Any = None
+    idempotency_key: str | None = None
+    outlet: Any = None
+    merchant: Any = None
+    documents: list | None = None
+    access_token: str | None = None
+    replay_safe: bool = False
+    correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    tenant_id: str | None = None
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    @property
+    def resend_is_safe(self) -> bool:
+        return not self.is_write or bool(self.idempotency_key) or self.replay_safe
+
+
+def send(
+    *,
+    connection=None,
+    method: str,
+    url: str,
+    operation: str,
+    json=None,
+    params=None,
+    data=None,
+    headers=None,
+    auth=None,
+    idempotency_key: str | None = None,
+    outlet=None,
+    merchant=None,
+    documents: list | None = None,
+    retry: bool = True,
+    access_token: str | None = None,
+    replay_safe: bool = False,
+) -> XeroResponse:
+    """Call Xero once, logically: retries transient failures when resending is safe.
+
+    `connection` adds the bearer token, and for Accounting API URLs the xero-tenant-id
+    header and the tenant's rate limits. Without one (the identity endpoints), pass
+    `auth=` (Basic auth on the token endpoint) or `headers=`, and `merchant=` for the log.
+    `replay_safe=True` is the caller's word that resending a write cannot duplicate
+    anything (a refresh-token POST within Xero's 30-minute grace period, notes §1).
+    Raises XeroError.
+    """
+    call = _Call(
+        connection=connection, method=method.upper(), url=url, operation=operation, json=json,
+        params=params, data=data, headers=headers, auth=auth, idempotency_key=idempotency_key,
+        outlet=outlet, merchant=merchant, documents=documents, access_token=access_token,
+        replay_safe=replay_safe, tenant_id=_tenant_id(connection, url),
+    )
+    _check_idempotency_key(idempotency_key)
+    return _send_with_retries(call, attempts=1 + settings.XERO_MAX_RETRIES if retry else 1)
+
+
+def redact(value):
+    """A copy of a form or JSON value with token and secret values replaced, for logging."""
+    if isinstance(value, Mapping):
+        return {k: REDACTED if _is_secret(k) else redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v) for v in value]
+    return value
+
+
+def _is_secret(key) -> bool:
+    return str(key).lower() in SECRET_KEYS
+
+
+def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
+    maybe_stored = False
+    for attempt in range(1, attempts + 1):
+        headers = _headers(call)  # may refresh the token: before taking a rate-limit slot
+        slot_id = _acquire_slot(call)  # outside the try: a limiter wait that ran out is final
+        try:
+            return _attempt(call, attempt, headers)
+        except XeroError as error:
+            maybe_stored = maybe_stored or error.outcome_unknown
+            wait = _retry_wait(call, error, attempt, attempts)
+            if wait is None:
+                raise _final_error(call, error, maybe_stored)
+        finally:
+            _release_slot(slot_id)
+        logger.info("xero %s: retrying in %.2f s (correlation %s)",
+                    call.operation, wait, call.correlation_id)
+        sleep(wait)
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
+    log = _start_log(call, attempt)
+    started = time.monotonic()
+    try:
+        response = _result(call, _http(call, headers))
+    except XeroError as error:
+        _finish_log(log, started, status=error.status, error=_scrub(call, error.message))
+        logger.warning(
+            "xero %s failed: %s, HTTP %s (correlation %s)",
+            call.operation, error.kind, error.status, call.correlation_id,
+        )
+        raise
+    except Exception as exc:
+        # A bug of ours (or the database), not Xero's answer: close the row, keep the trace.
+        _finish_log(log, started, status=None, error=type(exc).__name__)
+        raise
+    _finish_log(log, started, status=response.status)
+    logger.info(
+        "xero %s: HTTP %s (correlation %s)", call.operation, response.status, call.correlation_id
+    )
+    return response
+
+
+def _http(call: _Call, headers: dict) -> requests.Response:
+    body = call.data
+    if call.json is not None:
+        # use_decimal: Decimal amounts go out as JSON numbers with their exact digits, never
+        # through float (Xero-Java#132: float conversion shifted amounts by a cent).
+        body = simplejson.dumps(call.json, use_decimal=True).encode("utf-8")
+    try:
+        return requests.request(
+            call.method, call.url, params=call.params, data=body, headers=headers,
+            auth=call.auth, timeout=settings.XERO_TIMEOUT_SECONDS,
+            # A redirected PUT would silently become a GET in requests: never follow.
+            allow_redirects=False,
+        )
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema) as exc:
+        raise XeroError(MSG_BAD_URL.format(url=call.url), kind=CONFIG) from exc
+    except requests.RequestException as exc:
+        raise _network_error(call, exc) from exc
+
+
+def _result(call: _Call, response: requests.Response) -> XeroResponse:
+    if call.tenant_id:
+        ratelimit.note_response(
+            call.tenant_id, status=response.status_code, headers=response.headers
+        )
+    text = response.content.decode("utf-8", errors="replace")
+    if not (200 <= response.status_code < 300 or response.status_code == 304):
+        raise _http_error(call, response.status_code, text, response.headers)
+    return XeroResponse(
+        status=response.status_code, json=_json(call, response.status_code, text),
+        headers=response.headers, correlation_id=call.correlation_id,
+    )
+
+
+def _json(call: _Call, status: int, text: str):
+    if not text.strip():
+        return None  # 204, and 304 Not Modified for If-Modified-Since
+    try:
+        return simplejson.loads(text, use_decimal=True)  # amounts stay Decimal, never float
+    except ValueError:
+        message = MSG_NOT_JSON.format(status=status)
+        unknown = call.is_write  # a write answered with garbage may still have been stored
+        raise XeroError(message, kind=PERMANENT, status=status, outcome_unknown=unknown) from None
+
+
+def _http_error(call: _Call, status: int, text: str, headers) -> XeroError:
+    error = parse_error(status, text, headers)
+    # A 5xx to a write may come after Xero stored part of it (a 504 from the gateway
+    # certainly can); only a 429 is known to have been refused before processing.
+    error.outcome_unknown = call.is_write and status >= 500
+    return error
+
+
+def _network_error(call: _Call, exc: requests.RequestException) -> XeroError:
+    if isinstance(exc, requests.Timeout):
+        message = MSG_TIMEOUT.format(seconds=settings.XERO_TIMEOUT_SECONDS)
+    else:
+        message = MSG_CONNECTION.format(details=type(exc).__name__)
+    unknown = call.is_write and _request_may_have_been_sent(exc)
+    return XeroError(message, kind=TRANSIENT, outcome_unknown=unknown)
+
+
+def _request_may_have_been_sent(exc: requests.RequestException) -> bool:
+    """False only when the connection was never made, so Xero cannot have seen the request."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return not isinstance(reason, NewConnectionError)
+
+
+def _retry_wait(call: _Call, error: XeroError, attempt: int, attempts: int) -> float | None:
+    """Seconds to wait before the next attempt, or None to give up now."""
+    if attempt >= attempts or error.kind != TRANSIENT:
+        return None
+    if error.outcome_unknown and not call.resend_is_safe:
+        return None  # never resend a write blindly: it may already be in Xero
+    if error.status == 429 and error.retry_after is not None:
+        return error.retry_after if error.retry_after <= MAX_INLINE_WAIT_SECONDS else None
+    return backoff_seconds(attempt)
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with full jitter (a random wait up to base * 2^(attempt-1), capped)."""
+    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)))
+
+
+def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError:
+    if not (maybe_stored and call.is_write and error.kind == TRANSIENT):
+        return error
+    details = error.message.rstrip(".")
+    return XeroError(
+        MSG_OUTCOME_UNKNOWN.format(operation=call.operation, details=details),
+        kind=TRANSIENT, status=error.status, retry_after=error.retry_after, outcome_unknown=True,
+    )
+
+
+def _headers(call: _Call) -> dict:
+    headers = {"Accept": "application/json", "X-Correlation-Id": call.correlation_id}
+    if call.json is not None:
+        headers["Content-Type"] = "application/json"
+    if call.idempotency_key:
+        headers["Idempotency-Key"] = call.idempotency_key
+    if call.tenant_id:
+        headers["xero-tenant-id"] = call.tenant_id  # spec requiredHeader on every Accounting call
+    headers.update(call.headers or {})
+    if "Authorization" not in headers and call.auth is None:
+        token = _access_token(call)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def _access_token(call: _Call) -> str | None:
+    if call.access_token:
+        return call.access_token
+    if call.connection is None:
+        return None
+    # Imported here: the token module calls `send` itself for the token endpoint.
+    from xero_integration.tokens import fresh_access_token
+
+    call.access_token = fresh_access_token(call.connection)
+    return call.access_token
+
+
+def _tenant_id(connection, url: str) -> str | None:
+    """The tenant of an Accounting API call; identity calls (/connections, token) have none."""
+    if connection is None or not url.startswith(settings.XERO_API_URL.rstrip("/") + "/"):
+        return None
+    if not connection.tenant_id:
+        raise XeroError(MSG_NO_TENANT, kind=CONFIG)
+    return connection.tenant_id
+
+
+def _check_idempotency_key(key: str | None) -> None:
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY_CHARS:
+        raise ValueError(f"An Idempotency-Key has 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters.")
+
+
+def _acquire_slot(call: _Call) -> int | None:
+    return ratelimit.acquire(call.tenant_id) if call.tenant_id else None
+
+
+def _release_slot(slot_id: int | None) -> None:
+    if slot_id is not None:
+        ratelimit.release(slot_id)
+
+
+# ---- the log row: written before the attempt, completed after it (STYLE.md §4) -------------
+
+def _start_log(call: _Call, attempt: int) -> SyncLog:
+    return SyncLog.objects.create(
+        operation=call.operation,
+        merchant_id=_merchant_id(call),
+        outlet=call.outlet,
+        connection=call.connection,
+        method=call.method,
+        url=_scrub(call, _loggable_url(call.url, call.params))[:500],
+        attempt=attempt,
+        correlation_id=call.correlation_id,
+        documents=list(call.documents or []),
+    )
+
+
+def _finish_log(log: SyncLog, started: float, *, status: int | None, error: str = "") -> None:
+    log.outcome = SyncLog.Outcome.FAILED if error else SyncLog.Outcome.SUCCESS
+    log.http_status = status
+    log.duration_ms = round((time.monotonic() - started) * 1000)
+    log.error = error
+    log.save(update_fields=["outcome", "http_status", "duration_ms", "error"])
+
+
+def _merchant_id(call: _Call):
+    if call.merchant is not None:
+        return call.merchant.pk
+    owner = call.connection or call.outlet
+    return owner.merchant_id if owner is not None else None
+
+
+def _loggable_url(url: str, params) -> str:
+    """The URL with its query, secret values (an OAuth `code`, a token) replaced."""
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url, params)
+    except (requests.RequestException, ValueError):
+        return url
+    parts = urlsplit(prepared.url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(k, REDACTED if _is_secret(k) else v) for k, v in pairs]
+    # Keep quotes, brackets and commas readable: the row is read by people (where=Name=="x").
+    return urlunsplit(parts._replace(query=urlencode(query, safe='[]",=:()')))
+
+
+def _scrub(call: _Call, text: str) -> str:
+    """Remove every secret this call knows of from text bound for the database."""
+    for secret in _secrets(call):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def _secrets(call: _Call) -> list[str]:
+    values = [call.access_token]
+    if isinstance(call.auth, tuple):
+        values += list(call.auth)
+    values.append(getattr(call.auth, "password", None))  # requests.auth.HTTPBasicAuth
+    for body in (call.data, call.json):
+        if isinstance(body, Mapping):
+            values += [str(v) for k, v in body.items() if _is_secret(k)]
+    auth_header = (call.headers or {}).get("Authorization", "")
+    values += auth_header.split()[1:]
+    return [v for v in values if v and len(v) >= 4]
