@@ -1,0 +1,53 @@
+"""The whole identity flow over real HTTP against the sandbox Xero: connect, refresh, disconnect."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from sandbox_xero import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, running_sandbox
+from xero_integration import oauth, tokens
+from xero_integration.models import ConnectionStatus, XeroConnection
+
+
+@pytest.fixture
+def sandbox(settings):
+    with running_sandbox(orgs_per_authorisation=2) as base:
+        settings.XERO_CLIENT_ID = DEFAULT_CLIENT_ID
+        settings.XERO_CLIENT_SECRET = DEFAULT_CLIENT_SECRET
+        settings.XERO_AUTHORIZE_URL = f"{base}/identity/connect/authorize"
+        settings.XERO_TOKEN_URL = f"{base}/identity/connect/token"
+        settings.XERO_REVOKE_URL = f"{base}/identity/connect/revocation"
+        settings.XERO_CONNECTIONS_URL = f"{base}/connections"
+        settings.XERO_TIMEOUT_SECONDS = 10
+        yield base
+
+
+def authorise_in_browser(client, merchant):
+    """What the merchant's browser does: follow the authorise URL, land on our callback."""
+    authorize_url = oauth.start_authorisation(merchant=merchant, return_url="http://localhost/done")
+    reply = requests.get(authorize_url, allow_redirects=False, timeout=10)
+    assert reply.status_code == 302, reply.text
+    query = {k: v[0] for k, v in parse_qs(urlsplit(reply.headers["Location"]).query).items()}
+    return client.get("/xero/callback", query)
+
+
+def test_connect_refresh_and_disconnect_against_the_sandbox(sandbox, client, merchant):
+    response = authorise_in_browser(client, merchant)
+    assert response.status_code == 302 and response["Location"] == "http://localhost/done"
+    default, other = XeroConnection.objects.order_by("-is_merchant_default", "pk")
+    assert default.is_merchant_default and not other.is_merchant_default
+
+    XeroConnection.objects.update(access_token_expires_at=None)  # force a refresh
+    default.refresh_from_db()
+    new_access = tokens.fresh_access_token(default)
+    other.refresh_from_db()
+    assert other.access_token == new_access  # one grant, refreshed on every row together
+
+    result = oauth.disconnect(connection=other)
+    assert result.xero_notified
+    connections = requests.get(f"{sandbox}/connections", timeout=10,
+                               headers={"Authorization": f"Bearer {new_access}"}).json()
+    assert [c["tenantId"] for c in connections] == [default.tenant_id]
+    default.refresh_from_db()
+    assert default.status == ConnectionStatus.ACTIVE
