@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 
 from .validators import validate_currency, validate_not_blank, validate_timezone
@@ -87,10 +88,12 @@ class ExportSettings(models.Model):
         help_text="Local time of day at which daily exports run.",
     )
     business_day_start_hour = models.PositiveSmallIntegerField(
-        default=0, help_text="Hour (0-23, local time) at which a business day starts."
+        default=0, validators=[MaxValueValidator(23)],
+        help_text="Hour (0-23, local time) at which a business day starts.",
     )
     number_prefix = models.CharField(
         max_length=20, blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9-]*$", "Use letters, digits and dashes only.")],
         help_text="Prefix of the Xero document numbers of this outlet. Empty: derived from "
         "the station id.",
     )

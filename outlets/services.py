@@ -119,3 +119,39 @@ def authenticate_api_key(key: str) -> ApiClient | None:
 
 def revoke_api_client(*, client: ApiClient) -> None:
     ApiClient.objects.filter(pk=client.pk).update(is_active=False)
+
+
+EXPORT_SETTING_FIELDS = ("frequency", "grouping", "daily_at", "business_day_start_hour", "number_prefix", "enabled")
+DUPLICATE_PREFIX = "Outlet '{station}' of this merchant already uses the prefix '{prefix}'."
+
+
+def check_prefix_is_unique(settings: ExportSettings) -> None:
+    """Two outlets of one merchant with one prefix would make clashing Xero numbers."""
+    if not settings.number_prefix:
+        return
+    clash = (
+        ExportSettings.objects.filter(
+            outlet__merchant_id=settings.outlet.merchant_id, number_prefix__iexact=settings.number_prefix
+        )
+        .exclude(pk=settings.pk)
+        .select_related("outlet")
+        .first()
+    )
+    if clash:
+        raise ValidationError({"number_prefix": [DUPLICATE_PREFIX.format(
+            station=clash.outlet.pos_station_id, prefix=settings.number_prefix)]})
+
+
+def update_export_settings(*, outlet: Outlet, **changes) -> ExportSettings:
+    """Change an outlet's export settings; raises ValidationError naming each bad field."""
+    settings = outlet.export_settings
+    for name, value in changes.items():
+        if name not in EXPORT_SETTING_FIELDS:
+            raise ValidationError({name: ["Unknown setting."]})
+        setattr(settings, name, value)
+    settings.full_clean()
+    check_prefix_is_unique(settings)
+    # A changed schedule takes effect from now rather than from the old due time.
+    settings.next_export_at = None
+    settings.save()
+    return settings

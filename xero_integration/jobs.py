@@ -12,3 +12,13 @@ def queue_reference_refresh(*, connection: XeroConnection) -> str:
         connection.pk,
         task_name=f"reference-data-{connection.pk}",
     )
+
+
+def queue_export(*, connection_id: int, outlet_ids=()) -> str:
+    """Queue an export run for one Xero organisation (runs for one org never overlap)."""
+    return async_task(
+        "xero_integration.tasks.export_connection_task",
+        connection_id,
+        list(outlet_ids),
+        task_name=f"export-{connection_id}",
+    )

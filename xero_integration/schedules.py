@@ -17,10 +17,16 @@ class PeriodicJob:
     minutes: int
 
 
+TASKS = "xero_integration.tasks."
 PERIODIC_JOBS = [
+    # Realtime outlets are exported within a minute; hourly and daily ones when due;
+    # retries when their not-before time has passed.
+    PeriodicJob("queue-due-exports", TASKS + "queue_due_exports_task", 1),
     # Refresh tokens unused for 30 days: Xero expires a refresh token after 60 idle days.
-    PeriodicJob("refresh-idle-xero-connections", "xero_integration.tasks.refresh_idle_connections_task", 60 * 6),
-    PeriodicJob("refresh-reference-data", "xero_integration.tasks.refresh_all_reference_data_task", 60 * 24),
+    PeriodicJob("refresh-idle-xero-connections", TASKS + "refresh_idle_connections_task", 60 * 6),
+    PeriodicJob("refresh-reference-data", TASKS + "refresh_all_reference_data_task", 60 * 24),
+    PeriodicJob("purge-old-sync-logs", TASKS + "purge_old_sync_logs_task", 60 * 24),
+    PeriodicJob("purge-rate-limit-slots", TASKS + "purge_rate_limit_slots_task", 60),
 ]
 
 

@@ -4,7 +4,11 @@ django-q2 delivers a task at least once (redelivered after Q_CLUSTER["retry"] se
 so every task here must be harmless when it runs twice.
 """
 
+from dataclasses import asdict
+
 from . import jobs, reference_data, tokens
+from .exports import control, engine
+from .xero import ratelimit
 from .models import ConnectionStatus, XeroConnection
 
 
@@ -34,3 +38,22 @@ def refresh_all_reference_data_task() -> int:
         jobs.queue_reference_refresh(connection=connection)
     return active.count()
 
+
+def export_connection_task(connection_id: int, outlet_ids: list[int] | None = None) -> dict:
+    # Twice is harmless: runs for one organisation are serialised by a claim on its row,
+    # and a second run finds the work already planned, sent or being sent.
+    run = engine.export_connection(connection_id=connection_id, requested_outlet_ids=outlet_ids or ())
+    return asdict(run)
+
+
+def queue_due_exports_task() -> int:
+    # Twice is harmless: a duplicate export task finds the organisation claimed or done.
+    return control.queue_due_exports()
+
+
+def purge_old_sync_logs_task() -> int:
+    return control.purge_old_sync_logs()
+
+
+def purge_rate_limit_slots_task() -> int:
+    return ratelimit.purge_old_slots()

@@ -1,0 +1,52 @@
+"""What a document needs to know about its outlet, read from the database once."""
+
+import simplejson
+
+from mappings.models import SpecialKind
+from mappings.selectors import effective_mappings
+from outlets.models import ExportGrouping
+
+from ..models import ExportDocument, ReferenceKind, ReferenceRecord
+from .builders import BuiltDocument, ExportContext, UnmappedError, build_sale_document, build_summary_document
+from .sales import sale_from_json
+
+NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
+
+
+def contact_for(connection, name: str) -> dict:
+    """Xero's ContactID when the cache knows the name; else the name, which Xero resolves."""
+    record = ReferenceRecord.objects.filter(
+        connection=connection, kind=ReferenceKind.CONTACTS, name__iexact=name, status="ACTIVE"
+    ).first()
+    return {"ContactID": record.xero_id} if record else {"Name": name}
+
+
+def export_context(document: ExportDocument) -> ExportContext:
+    outlet = document.outlet
+    mappings = effective_mappings(outlet=outlet)
+    contact_name = mappings.special.get(SpecialKind.CONTACT)
+    if not contact_name:
+        raise UnmappedError(NO_CONTACT)
+    return ExportContext(
+        number_prefix=outlet.export_settings.effective_prefix,
+        timezone=outlet.timezone,
+        mappings=mappings,
+        contact=contact_for(document.connection, contact_name),
+    )
+
+
+def build_document(document: ExportDocument) -> BuiltDocument:
+    """Build the Xero JSON of a planned document from its sales and today's mappings."""
+    sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
+    ctx = export_context(document)
+    if document.grouping == ExportGrouping.PER_SALE:
+        return build_sale_document(sales[0], ctx)
+    return build_summary_document(sales, ctx, day=document.business_date, sequence=document.sequence)
+
+
+def dumps(value) -> str:
+    return simplejson.dumps(value, use_decimal=True)
+
+
+def loads(text: str):
+    return simplejson.loads(text, use_decimal=True)

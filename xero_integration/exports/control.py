@@ -1,0 +1,138 @@
+"""What people and schedules ask of the exporter: sync now, replay, resolve, purge."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from outlets.models import Merchant, Outlet
+
+from ..jobs import queue_export
+from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
+from ..readiness import readiness
+from ..selectors import connection_for
+from .schedule import is_due
+
+NOTHING_TO_REPLAY = "Only failed exports can be replayed; {number} is {status}."
+
+
+@dataclass
+class SyncRequest:
+    queued: list[dict] = field(default_factory=list)
+    waiting: list[dict] = field(default_factory=list)
+
+
+def replay_documents(documents) -> int:
+    """Send failed documents (or their failed payments) again; returns how many.
+
+    A document Xero rejected was never stored there, so its JSON is rebuilt from its
+    sales with today's mappings. A sent document keeps its body: only its payments go
+    again, and only those Xero has not accepted. Exactly-once still holds: numbers are
+    unchanged and Xero is asked before anything uncertain is resent.
+    """
+    replayed = 0
+    for document in documents:
+        with transaction.atomic():
+            if document.status == ExportStatus.FAILED:
+                document.status, document.body, document.payments = ExportStatus.PENDING, "", ""
+                document.payments_status, document.attempts = ExportStatus.PENDING, 0
+            elif document.status == ExportStatus.SENT and document.payments_status == ExportStatus.FAILED:
+                document.payments_status = ExportStatus.PENDING
+            else:
+                continue
+            document.not_before = timezone.now()
+            document.save()
+            replayed += 1
+    return replayed
+
+
+def mark_resolved(documents) -> int:
+    """A person fixed it in Xero by hand: stop trying, keep the record."""
+    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    return documents.filter(failed).update(
+        status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=timezone.now()
+    )
+
+
+def outlets_in_scope(merchant: Merchant, outlet: Outlet | None):
+    if outlet is not None:
+        return [outlet]
+    return list(merchant.outlets.select_related("export_settings"))
+
+
+def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: bool) -> SyncRequest:
+    """Queue an export now for the outlet (or every outlet of the merchant)."""
+    result = SyncRequest()
+    by_connection: dict[int, list[Outlet]] = {}
+    for each in outlets_in_scope(merchant, outlet):
+        connection = connection_for(merchant=merchant, outlet=each)
+        ready = readiness(merchant=merchant, outlet=each, connection=connection)
+        if not ready.can_export:
+            result.waiting.append({"pos_station_id": each.pos_station_id, "reasons": ready.reasons})
+            continue
+        if retry_failed:
+            replay_documents(ExportDocument.objects.filter(outlet=each).filter(
+                Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)))
+        by_connection.setdefault(connection.pk, []).append(each)
+    for connection_id, outlets in by_connection.items():
+        task_id = queue_export(connection_id=connection_id, outlet_ids=[o.pk for o in outlets])
+        for each in outlets:
+            result.queued.append({"pos_station_id": each.pos_station_id, "task_id": task_id, **pending_counts(each)})
+    return result
+
+
+def pending_counts(outlet: Outlet) -> dict:
+    return {
+        "unplanned_sales": Sale.objects.filter(outlet=outlet, document__isnull=True).count(),
+        "pending_documents": ExportDocument.objects.filter(
+            outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+        ).count(),
+    }
+
+
+def connections_with_due_work(now: datetime.datetime) -> set[int]:
+    """Active, unclaimed connections with something to plan, send, pay or recover."""
+    live = XeroConnection.objects.filter(status=ConnectionStatus.ACTIVE).filter(
+        Q(export_claimed_until__isnull=True) | Q(export_claimed_until__lt=now)
+    )
+    documents = ExportDocument.objects.filter(connection__in=live)
+    due_sending = documents.filter(
+        Q(status=ExportStatus.PENDING, not_before__lte=now)
+        | Q(status=ExportStatus.SENDING)
+        | Q(status=ExportStatus.SENT, payments_status=ExportStatus.PENDING, not_before__lte=now)
+        | Q(payments_status=ExportStatus.SENDING)
+    )
+    due = set(due_sending.values_list("connection_id", flat=True))
+    for connection in live:
+        if connection.pk not in due and has_due_sales(connection, now):
+            due.add(connection.pk)
+    return due
+
+
+def has_due_sales(connection: XeroConnection, now) -> bool:
+    outlets = Outlet.objects.filter(xero_connection=connection)
+    if connection.is_merchant_default:
+        outlets = outlets | Outlet.objects.filter(merchant_id=connection.merchant_id, xero_connection__isnull=True)
+    unplanned = Sale.objects.filter(document__isnull=True).values("outlet_id")
+    for outlet in outlets.filter(pk__in=unplanned).select_related("export_settings"):
+        if is_due(outlet, now):
+            return True
+    return False
+
+
+def queue_due_exports(now: datetime.datetime | None = None) -> int:
+    """Run every minute: one export task per organisation that has work due."""
+    due = connections_with_due_work(now or timezone.now())
+    for connection_id in due:
+        queue_export(connection_id=connection_id)
+    return len(due)
+
+
+def purge_old_sync_logs(now: datetime.datetime | None = None) -> int:
+    """Sync logs older than SYNC_LOG_RETENTION_DAYS go; export records and sales stay."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SYNC_LOG_RETENTION_DAYS)
+    deleted, _ = SyncLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,101 @@
+"""Putting sales into export documents, before anything is sent.
+
+A sale gets its document here, once: `Sale.document` is set by a conditional UPDATE
+(only where it is still empty), so two planners can never put one sale in two
+documents, and every sale without a document is picked up by the next run.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models import Max
+
+from outlets.business_day import business_date
+from outlets.models import ExportFrequency, ExportGrouping, Outlet
+
+from ..models import DocumentKind, ExportDocument, ExportStatus, Sale, SaleType, XeroConnection
+from .builders import sale_document_number, summary_document_number
+
+
+def kind_of(sale_type: str) -> str:
+    return DocumentKind.CREDIT_NOTE if sale_type == SaleType.REFUND else DocumentKind.INVOICE
+
+
+def open_business_date(outlet: Outlet, now: datetime.datetime) -> datetime.date:
+    settings = outlet.export_settings
+    return business_date(now, timezone=outlet.timezone, start_hour=settings.business_day_start_hour)
+
+
+def sales_to_plan(outlet: Outlet, now: datetime.datetime):
+    """The outlet's sales without a document that are ready to export.
+
+    Summaries wait until their business day is over; daily exports take only days
+    that are over, too (the previous business day and any earlier one left behind).
+    """
+    sales = Sale.objects.filter(outlet=outlet, document__isnull=True)
+    settings = outlet.export_settings
+    closed_days_only = (
+        settings.grouping == ExportGrouping.DAILY_SUMMARY
+        or settings.frequency == ExportFrequency.DAILY
+    )
+    if closed_days_only:
+        sales = sales.filter(business_date__lt=open_business_date(outlet, now))
+    return sales.order_by("business_date", "currency", "type", "occurred_at", "pk")
+
+
+def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
+    return Sale.objects.filter(pk__in=sale_ids, document__isnull=True).update(document=document)
+
+
+def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales) -> int:
+    prefix = outlet.export_settings.effective_prefix
+    planned = 0
+    for sale in sales:
+        document = ExportDocument.objects.create(
+            outlet=outlet, connection=connection, kind=kind_of(sale.type),
+            grouping=ExportGrouping.PER_SALE, number=sale_document_number(prefix, sale.sale_id),
+            business_date=sale.business_date, currency=sale.currency,
+        )
+        planned += claim_sales(document, [sale.pk])
+    return planned
+
+
+def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
+    """The day's document still open for sales, or a new (supplementary) one.
+
+    A document that was ever sent, or tried, is closed: a sale arriving after that goes
+    into the next sequence, never into an edit of what Xero may already have.
+    """
+    existing = ExportDocument.objects.filter(
+        outlet=outlet, grouping=ExportGrouping.DAILY_SUMMARY, business_date=day,
+        currency=currency, kind=kind,
+    )
+    still_open = existing.filter(status=ExportStatus.PENDING, attempts=0, body="").first()
+    if still_open:
+        return still_open
+    sequence = (existing.aggregate(Max("sequence"))["sequence__max"] or 0) + 1
+    prefix = outlet.export_settings.effective_prefix
+    return ExportDocument.objects.create(
+        outlet=outlet, connection=connection, kind=kind, grouping=ExportGrouping.DAILY_SUMMARY,
+        number=summary_document_number(prefix, day, currency, kind, sequence),
+        business_date=day, currency=currency, sequence=sequence,
+    )
+
+
+def plan_summaries(outlet: Outlet, connection: XeroConnection, sales) -> int:
+    planned = 0
+    key = lambda s: (s.business_date, s.currency, kind_of(s.type))  # noqa: E731
+    for (day, currency, kind), group in groupby(sales, key=key):
+        document = summary_document(outlet, connection, day, currency, kind)
+        planned += claim_sales(document, [s.pk for s in group])
+    return planned
+
+
+@transaction.atomic
+def plan_outlet(*, outlet: Outlet, connection: XeroConnection, now: datetime.datetime) -> int:
+    """Put the outlet's ready sales into documents; returns how many sales were planned."""
+    sales = list(sales_to_plan(outlet, now))
+    if outlet.export_settings.grouping == ExportGrouping.PER_SALE:
+        return plan_per_sale(outlet, connection, sales)
+    return plan_summaries(outlet, connection, sales)

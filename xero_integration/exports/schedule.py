@@ -1,0 +1,44 @@
+"""When an outlet's sales are due to be planned into documents, by its export frequency."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from outlets.models import ExportFrequency, Outlet
+
+
+def is_due(outlet: Outlet, now: datetime.datetime) -> bool:
+    settings = outlet.export_settings
+    if not (settings.enabled and outlet.is_active):
+        return False
+    if settings.frequency == ExportFrequency.REALTIME:
+        return True
+    if settings.frequency == ExportFrequency.MANUAL:
+        return False
+    return settings.next_export_at is None or settings.next_export_at <= now
+
+
+def next_hour(now: datetime.datetime) -> datetime.datetime:
+    return now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+
+
+def next_daily_run(outlet: Outlet, now: datetime.datetime) -> datetime.datetime:
+    """The next time the outlet's local clock shows its daily export time."""
+    zone = ZoneInfo(outlet.timezone)
+    local_now = now.astimezone(zone)
+    candidate = datetime.datetime.combine(local_now.date(), outlet.export_settings.daily_at, tzinfo=zone)
+    if candidate <= local_now:
+        candidate = datetime.datetime.combine(
+            local_now.date() + datetime.timedelta(days=1), outlet.export_settings.daily_at, tzinfo=zone
+        )
+    return candidate
+
+
+def schedule_next(outlet: Outlet, now: datetime.datetime) -> None:
+    settings = outlet.export_settings
+    if settings.frequency == ExportFrequency.HOURLY:
+        settings.next_export_at = next_hour(now)
+    elif settings.frequency == ExportFrequency.DAILY:
+        settings.next_export_at = next_daily_run(outlet, now)
+    else:
+        return
+    settings.save(update_fields=["next_export_at"])
