@@ -1,0 +1,234 @@
+"""Admin for finance and support staff: merchants, their outlets, mappings and API keys."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.template.defaultfilters import pluralize
+
+from mappings.models import Mapping
+from xero_integration.models import ConnectionStatus, XeroConnection
+
+from .forms import (
+    ApiClientForm,
+    ExportSettingsForm,
+    MappingRowsFormSet,
+    OutletForm,
+    OutletOverridesFormSet,
+)
+from .models import ApiClient, ExportSettings, Merchant, Outlet
+from .services import (
+    API_KEY_PREFIX,
+    generate_api_key,
+    hash_api_key,
+    revoke_api_client,
+)
+
+NOT_CONNECTED = "not_connected"
+API_KEY_SHOWN_ONCE = "API key for '{name}': {key} — copy it now, it will not be shown again."
+
+
+def limit_connections_to_merchant(form_class, merchant_id) -> None:
+    """Offer only the merchant's own Xero organisations (OutletForm rejects others too)."""
+    field = form_class.base_fields.get("xero_connection")  # absent for view-only staff
+    if field is not None:
+        field.queryset = XeroConnection.objects.filter(merchant_id=merchant_id)
+
+
+def ensure_export_settings(outlets) -> None:
+    # Outlets added as rows of the merchant page get the defaults, as
+    # outlets.services.create_outlet gives them.
+    for outlet in outlets:
+        ExportSettings.objects.get_or_create(outlet=outlet)
+
+
+def export_settings_of(outlet) -> ExportSettings | None:
+    # getattr's default covers an outlet without a settings row (made outside the services).
+    return getattr(outlet, "export_settings", None)
+
+
+def issue_api_key(client: ApiClient) -> str:
+    """Give a new client a key; only its hash and a short prefix are kept."""
+    key = generate_api_key()
+    client.key_hash = hash_api_key(key)
+    client.key_prefix = key[: len(API_KEY_PREFIX) + 6]  # as services.create_api_client
+    return key
+
+
+def merchant_xero_status():
+    """Status of the connection a merchant exports to: its default live one, else any live one."""
+    live = XeroConnection.objects.filter(merchant=OuterRef("pk")).exclude(
+        status=ConnectionStatus.DISCONNECTED
+    )
+    return Subquery(live.order_by("-is_merchant_default", "pk").values("status")[:1])
+
+
+class XeroStatusFilter(admin.SimpleListFilter):
+    title = "Xero connection"
+    parameter_name = "xero"
+
+    def lookups(self, request, model_admin):
+        return [
+            (ConnectionStatus.ACTIVE, ConnectionStatus.ACTIVE.label),
+            (ConnectionStatus.NEEDS_RECONNECT, ConnectionStatus.NEEDS_RECONNECT.label),
+            (NOT_CONNECTED, "Not connected"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == NOT_CONNECTED:
+            return queryset.filter(xero_status__isnull=True)
+        if self.value():
+            return queryset.filter(xero_status=self.value())
+        return queryset
+
+
+class OutletInline(admin.TabularInline):
+    model = Outlet
+    form = OutletForm
+    fields = ("pos_station_id", "name", "timezone", "is_active", "xero_connection")
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        limit_connections_to_merchant(formset.form, obj.pk if obj else None)
+        return formset
+
+
+class MerchantMappingInline(admin.TabularInline):
+    """The merchant's defaults; each outlet's overrides are on that outlet's page."""
+
+    model = Mapping
+    fk_name = "merchant"
+    formset = MappingRowsFormSet
+    fields = ("type", "pos_value", "xero_value")
+    extra = 0
+    verbose_name = "merchant default mapping"
+    verbose_name_plural = "mappings (merchant defaults; outlet overrides are on each outlet)"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).filter(outlet__isnull=True)
+        return queryset.order_by("type", "pos_value")
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = (
+        "name", "merchant_id", "currency", "amounts_include_tax", "outlet_count", "xero_status",
+    )
+    list_filter = (XeroStatusFilter, "currency", "amounts_include_tax")
+    search_fields = ("name", "merchant_id")
+    inlines = (OutletInline, MerchantMappingInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            outlet_count=Count("outlets"), xero_status=merchant_xero_status()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The POS knows the merchant by this id: changing it would orphan its API calls.
+        return ("merchant_id", "created_at") if obj else ("created_at",)
+
+    @admin.display(description="Outlets", ordering="outlet_count")
+    def outlet_count(self, merchant):
+        return merchant.outlet_count
+
+    @admin.display(description="Xero", ordering="xero_status")
+    def xero_status(self, merchant):
+        if merchant.xero_status is None:
+            return "Not connected"
+        return ConnectionStatus(merchant.xero_status).label
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Outlet:
+            ensure_export_settings(formset.new_objects)
+
+
+class ExportSettingsInline(admin.StackedInline):
+    model = ExportSettings
+    form = ExportSettingsForm
+    can_delete = False
+
+
+class OutletOverrideInline(admin.TabularInline):
+    model = Mapping
+    fk_name = "outlet"
+    formset = OutletOverridesFormSet
+    fields = ("type", "pos_value", "xero_value")
+    extra = 0
+    verbose_name = "mapping override"
+    verbose_name_plural = "mapping overrides at this outlet (beat the merchant's defaults)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("type", "pos_value")
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    form = OutletForm
+    list_display = (
+        "name", "pos_station_id", "merchant", "timezone", "is_active",
+        "export_frequency", "export_grouping",
+    )
+    list_filter = (
+        "is_active", "export_settings__frequency", "export_settings__grouping", "merchant",
+    )
+    list_select_related = ("merchant", "export_settings")
+    search_fields = ("name", "pos_station_id", "merchant__name", "merchant__merchant_id")
+    inlines = (ExportSettingsInline, OutletOverrideInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sales and mappings hang off (merchant, station id): moving an outlet would
+        # mislabel them, so both are fixed once the outlet exists.
+        return ("merchant", "pos_station_id", "created_at") if obj else ("created_at",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            limit_connections_to_merchant(form, obj.merchant_id)
+        return form
+
+    @admin.display(description="Export frequency", ordering="export_settings__frequency")
+    def export_frequency(self, outlet):
+        settings = export_settings_of(outlet)
+        return settings.get_frequency_display() if settings else None
+
+    @admin.display(description="Grouping", ordering="export_settings__grouping")
+    def export_grouping(self, outlet):
+        settings = export_settings_of(outlet)
+        return settings.get_grouping_display() if settings else None
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    form = ApiClientForm
+    list_display = (
+        "name", "key_prefix", "all_merchants", "is_active", "last_used_at", "created_at",
+    )
+    list_filter = ("is_active", "all_merchants")
+    search_fields = ("name", "key_prefix")
+    filter_horizontal = ("merchants",)
+    actions = ("revoke",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("name", "all_merchants", "merchants")
+        return ("name", "key_prefix", "all_merchants", "merchants", "is_active",
+                "last_used_at", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # is_active is read-only: a revoked key stays revoked; issue a new one instead.
+        return ("key_prefix", "is_active", "last_used_at", "created_at") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        key = None if change else issue_api_key(obj)
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.success(request, API_KEY_SHOWN_ONCE.format(name=obj.name, key=key))
+
+    @admin.action(description="Revoke selected keys")
+    def revoke(self, request, queryset):
+        clients = list(queryset.filter(is_active=True))
+        for client in clients:
+            revoke_api_client(client=client)
+        count = len(clients)
+        self.message_user(request, f"Revoked {count} API key{pluralize(count)}.", messages.SUCCESS)

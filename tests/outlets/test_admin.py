@@ -1,0 +1,345 @@
+"""The merchant, outlet and API client admin pages, as finance and support staff use them."""
+
+import re
+
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from mappings.models import Mapping
+from outlets.forms import API_CLIENT_BOTH_SCOPES, API_CLIENT_NO_SCOPE, OTHER_MERCHANTS_CONNECTION
+from outlets.models import ApiClient, ExportSettings, Outlet
+from outlets.services import authenticate_api_key, create_api_client, hash_api_key
+from tests.factories import MappingFactory, MerchantFactory, OutletFactory, XeroConnectionFactory
+
+KEY_PATTERN = re.compile(r"xb_[A-Za-z0-9_-]{20,}")
+
+
+def form_data(response) -> dict:
+    """What a browser would post back for an admin change page as it was shown."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is not None and value is not False:
+                data[field.html_name] = "on" if value is True else value
+    return data
+
+
+def add_inline_row(data: dict, prefix: str, **fields) -> dict:
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = index + 1
+    data.update({f"{prefix}-{index}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def queries_to_render(client, url) -> int:
+    with CaptureQueriesContext(db_connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def outlet_add_data(merchant, **overrides) -> dict:
+    data = {
+        "merchant": merchant.pk, "pos_station_id": "S9", "name": "Manly",
+        "timezone": "Australia/Sydney", "is_active": "on",
+        "export_settings-TOTAL_FORMS": 1, "export_settings-INITIAL_FORMS": 0,
+        "export_settings-0-frequency": "daily", "export_settings-0-grouping": "daily_summary",
+        "export_settings-0-daily_at": "02:00", "export_settings-0-business_day_start_hour": 0,
+        "export_settings-0-enabled": "on",
+        "mappings-TOTAL_FORMS": 0, "mappings-INITIAL_FORMS": 0,
+    }
+    return {**data, **overrides}
+
+
+# Merchants
+
+
+def test_merchant_changelist_shows_outlet_count_and_xero_status(admin_client, outlet):
+    XeroConnectionFactory(merchant=outlet.merchant, status="needs_reconnect")
+
+    response = admin_client.get(reverse("admin:outlets_merchant_changelist"))
+
+    assert response.status_code == 200
+    row = response.context["cl"].result_list.get(pk=outlet.merchant.pk)
+    assert (row.outlet_count, row.xero_status) == (1, "needs_reconnect")
+    assert b"Needs reconnect" in response.content
+
+
+def test_merchant_changelist_does_not_query_per_row(admin_client, merchant):
+    url = reverse("admin:outlets_merchant_changelist")
+    OutletFactory(merchant=merchant)
+    XeroConnectionFactory(merchant=merchant)
+    one_merchant = queries_to_render(admin_client, url)
+
+    for _ in range(3):
+        XeroConnectionFactory(merchant=OutletFactory().merchant)
+
+    assert queries_to_render(admin_client, url) == one_merchant
+
+
+def test_merchant_filter_finds_merchants_needing_reconnect(admin_client, merchant, other_merchant):
+    XeroConnectionFactory(merchant=merchant, status="needs_reconnect")
+    XeroConnectionFactory(merchant=other_merchant, status="active")
+
+    response = admin_client.get(
+        reverse("admin:outlets_merchant_changelist"), {"xero": "needs_reconnect"}
+    )
+
+    assert list(response.context["cl"].result_list) == [merchant]
+
+
+def test_merchant_filter_finds_merchants_not_connected(admin_client, merchant, other_merchant):
+    XeroConnectionFactory(merchant=other_merchant)
+
+    response = admin_client.get(
+        reverse("admin:outlets_merchant_changelist"), {"xero": "not_connected"}
+    )
+
+    assert list(response.context["cl"].result_list) == [merchant]
+
+
+def test_merchant_page_lists_outlets_and_only_merchant_level_mappings(admin_client, outlet):
+    merchant = outlet.merchant
+    default = MappingFactory(merchant=merchant, pos_value="coffee", xero_value="200")
+    MappingFactory(merchant=merchant, outlet=outlet, pos_value="coffee", xero_value="210")
+
+    response = admin_client.get(reverse("admin:outlets_merchant_change", args=[merchant.pk]))
+
+    assert response.status_code == 200
+    outlets, mappings = [i.formset for i in response.context["inline_admin_formsets"]]
+    assert [f.instance for f in outlets.forms] == [outlet]
+    assert [f.instance for f in mappings.forms] == [default]
+
+
+def test_merchant_page_offers_only_the_merchants_own_connections(admin_client, outlet):
+    own = XeroConnectionFactory(merchant=outlet.merchant)
+    XeroConnectionFactory(merchant=MerchantFactory())
+
+    response = admin_client.get(
+        reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk])
+    )
+
+    outlets = response.context["inline_admin_formsets"][0].formset
+    assert list(outlets.forms[0].fields["xero_connection"].queryset) == [own]
+
+
+def test_outlet_added_on_merchant_page_gets_export_settings(admin_client, merchant):
+    url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
+    data = add_inline_row(
+        form_data(admin_client.get(url)), "outlets",
+        pos_station_id="S7", name="Bondi", timezone="Australia/Sydney", is_active="on",
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    outlet = Outlet.objects.get(merchant=merchant, pos_station_id="S7")
+    assert ExportSettings.objects.filter(outlet=outlet).exists()
+
+
+def test_merchant_mapping_added_on_merchant_page_is_a_default(admin_client, merchant):
+    url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
+    data = add_inline_row(
+        form_data(admin_client.get(url)), "mappings",
+        type="revenue", pos_value="coffee", xero_value="200",
+    )
+
+    assert admin_client.post(url, data).status_code == 302
+
+    mapping = Mapping.objects.get()
+    assert (mapping.merchant, mapping.outlet) == (merchant, None)
+
+
+def test_merchant_page_rejects_a_default_mapped_twice(admin_client, merchant):
+    MappingFactory(merchant=merchant, pos_value="coffee", xero_value="200")
+    url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
+    data = add_inline_row(
+        form_data(admin_client.get(url)), "mappings",
+        type="revenue", pos_value="coffee", xero_value="210",
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert escape("revenue 'coffee' is mapped twice here; keep one row.") in response.text
+    assert Mapping.objects.get().xero_value == "200"
+
+
+def test_merchant_id_cannot_be_changed_once_created(admin_client, merchant):
+    url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
+    data = {**form_data(admin_client.get(url)), "merchant_id": "M-RENAMED"}
+
+    admin_client.post(url, data)
+
+    merchant.refresh_from_db()
+    assert merchant.merchant_id == "M-ALLOWED"
+
+
+# Outlets
+
+
+def test_outlet_changelist_and_change_page_answer(admin_client, outlet):
+    changelist = admin_client.get(reverse("admin:outlets_outlet_changelist"))
+    change = admin_client.get(reverse("admin:outlets_outlet_change", args=[outlet.pk]))
+
+    assert changelist.status_code == 200
+    assert b"Daily, for the previous business day" in changelist.content
+    assert change.status_code == 200
+
+
+def test_outlet_changelist_does_not_query_per_row(admin_client, outlet):
+    url = reverse("admin:outlets_outlet_changelist")
+    one_outlet = queries_to_render(admin_client, url)
+
+    for _ in range(3):
+        OutletFactory()
+    Outlet.objects.create(merchant=outlet.merchant, pos_station_id="S-NO-SETTINGS", name="X")
+
+    assert queries_to_render(admin_client, url) == one_outlet
+
+
+def test_outlet_changelist_filters_by_export_frequency(admin_client, outlet, other_outlet):
+    ExportSettings.objects.filter(outlet=other_outlet).update(frequency="hourly")
+
+    response = admin_client.get(
+        reverse("admin:outlets_outlet_changelist"), {"export_settings__frequency": "hourly"}
+    )
+
+    assert list(response.context["cl"].result_list) == [other_outlet]
+
+
+def test_outlet_form_rejects_a_bad_timezone_with_a_clear_message(admin_client, merchant):
+    response = admin_client.post(
+        reverse("admin:outlets_outlet_add"), outlet_add_data(merchant, timezone="Mars/Base")
+    )
+
+    message = "'Mars/Base' is not an IANA timezone, such as Australia/Sydney."
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["timezone"] == [message]
+    assert escape(message) in response.text
+    assert not Outlet.objects.exists()
+
+
+def test_outlet_added_in_admin_gets_export_settings_even_at_defaults(admin_client, merchant):
+    response = admin_client.post(reverse("admin:outlets_outlet_add"), outlet_add_data(merchant))
+
+    assert response.status_code == 302
+    outlet = Outlet.objects.get(pos_station_id="S9")
+    assert outlet.export_settings.frequency == "daily"
+
+
+def test_outlet_form_rejects_another_merchants_connection(admin_client, merchant, other_merchant):
+    foreign = XeroConnectionFactory(merchant=other_merchant)
+
+    response = admin_client.post(
+        reverse("admin:outlets_outlet_add"),
+        outlet_add_data(merchant, xero_connection=foreign.pk),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["xero_connection"]
+    assert errors == [OTHER_MERCHANTS_CONNECTION]
+
+
+def test_outlet_override_saved_through_inline_gets_the_outlets_merchant(admin_client, outlet):
+    url = reverse("admin:outlets_outlet_change", args=[outlet.pk])
+    data = add_inline_row(
+        form_data(admin_client.get(url)), "mappings",
+        type="payments", pos_value="card", xero_value="090",
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    override = Mapping.objects.get()
+    assert (override.merchant, override.outlet) == (outlet.merchant, outlet)
+
+
+def test_outlet_page_rejects_an_override_mapped_twice(admin_client, outlet):
+    url = reverse("admin:outlets_outlet_change", args=[outlet.pk])
+    data = form_data(admin_client.get(url))
+    for xero_value in ("090", "091"):
+        add_inline_row(data, "mappings", type="payments", pos_value="card", xero_value=xero_value)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert escape("payments 'card' is mapped twice here; keep one row.") in response.text
+    assert not Mapping.objects.exists()
+
+
+# API clients
+
+
+def test_api_client_changelist_and_change_page_answer(admin_client, merchant):
+    client = create_api_client(name="POS platform", merchant_ids=[merchant.merchant_id]).client
+
+    changelist = admin_client.get(reverse("admin:outlets_apiclient_changelist"))
+    change = admin_client.get(reverse("admin:outlets_apiclient_change", args=[client.pk]))
+
+    assert changelist.status_code == 200
+    assert change.status_code == 200
+    assert client.key_prefix.encode() in change.content
+    assert client.key_hash.encode() not in change.content
+
+
+def test_api_client_added_in_admin_shows_its_key_once_and_stores_only_the_hash(
+    admin_client, merchant
+):
+    response = admin_client.post(
+        reverse("admin:outlets_apiclient_add"),
+        {"name": "POS platform", "merchants": [merchant.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    key = KEY_PATTERN.search(" ".join(messages)).group()
+    assert f"API key for 'POS platform': {key} — copy it now" in messages[0]
+    client = ApiClient.objects.get()
+    assert client.key_hash == hash_api_key(key)
+    assert key.startswith(client.key_prefix)
+    assert authenticate_api_key(key) == client
+    assert list(client.merchants.all()) == [merchant]
+    assert key not in admin_client.get(reverse("admin:outlets_apiclient_changelist")).text
+
+
+def post_api_client(admin_client, **fields):
+    return admin_client.post(
+        reverse("admin:outlets_apiclient_add"), {"name": "POS platform", **fields}
+    )
+
+
+def test_api_client_needs_merchants_or_all_merchants(admin_client, merchant):
+    response = post_api_client(admin_client)
+
+    assert response.context["adminform"].form.non_field_errors() == [API_CLIENT_NO_SCOPE]
+    assert not ApiClient.objects.exists()
+
+
+def test_api_client_cannot_have_merchants_and_all_merchants(admin_client, merchant):
+    response = post_api_client(admin_client, all_merchants="on", merchants=[merchant.pk])
+
+    assert response.context["adminform"].form.non_field_errors() == [API_CLIENT_BOTH_SCOPES]
+    assert not ApiClient.objects.exists()
+
+
+def test_revoke_action_deactivates_keys_and_they_stop_authenticating(admin_client, merchant):
+    new_key = create_api_client(name="POS platform", merchant_ids=[merchant.merchant_id])
+    untouched = create_api_client(name="Other", all_merchants=True)
+
+    response = admin_client.post(
+        reverse("admin:outlets_apiclient_changelist"),
+        {"action": "revoke", "_selected_action": [new_key.client.pk]},
+        follow=True,
+    )
+
+    assert "Revoked 1 API key." in [str(m) for m in response.context["messages"]]
+    new_key.client.refresh_from_db()
+    assert new_key.client.is_active is False
+    assert authenticate_api_key(new_key.key) is None
+    assert authenticate_api_key(untouched.key) == untouched.client
