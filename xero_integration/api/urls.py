@@ -1,15 +1,22 @@
 from django.urls import path
 
-from . import views_mappings, views_merchants, views_reference, views_status
+from . import (
+    views_connection,
+    views_exports,
+    views_mappings,
+    views_merchants,
+    views_reference,
+    views_sales,
+    views_status,
+)
 
 urlpatterns = [
     path("merchants/<str:merchant_id>", views_merchants.MerchantView.as_view(), name="merchant"),
+    # Connecting and disconnecting a merchant's Xero organisation.
+    path("xero/connect", views_connection.ConnectView.as_view(), name="xero-connect"),
+    path("xero/disconnect", views_connection.DisconnectView.as_view(), name="xero-disconnect"),
     path("xero/status", views_status.StatusView.as_view(), name="xero-status"),
-    path(
-        "xero/mappings/<str:mapping_type>",
-        views_mappings.MappingsView.as_view(),
-        name="xero-mappings",
-    ),
+    path("xero/mappings/<str:mapping_type>", views_mappings.MappingsView.as_view(), name="xero-mappings"),
     path(
         "xero/reference-data/refresh",
         views_reference.ReferenceRefreshView.as_view(),
@@ -20,4 +27,9 @@ urlpatterns = [
         views_reference.ReferenceDataView.as_view(),
         name="xero-reference-data",
     ),
+    # Sales in, exports out.
+    path("xero/sales", views_sales.SalesView.as_view(), name="xero-sales"),
+    path("xero/sync", views_exports.SyncView.as_view(), name="xero-sync"),
+    path("xero/logs", views_exports.LogsView.as_view(), name="xero-logs"),
+    path("xero/export-settings", views_exports.ExportSettingsView.as_view(), name="xero-export-settings"),
 ]
