@@ -102,6 +102,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Messages live in the session (server side), not a cookie: the admin shows a new API
+# key once as a message, and a cookie would carry it readable to the browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 

@@ -58,11 +58,13 @@ class Mapping(models.Model):
                 fields=["merchant", "type", "pos_value"],
                 condition=models.Q(outlet__isnull=True),
                 name="unique_merchant_mapping",
+                violation_error_message="The merchant already maps this POS value for this type.",
             ),
             models.UniqueConstraint(
                 fields=["outlet", "type", "pos_value"],
                 condition=models.Q(outlet__isnull=False),
                 name="unique_outlet_mapping",
+                violation_error_message="This outlet already overrides this POS value for this type.",
             ),
         ]
         indexes = [models.Index(fields=["merchant", "type"])]
