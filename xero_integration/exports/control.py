@@ -14,6 +14,7 @@ from ..jobs import queue_export
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
 from ..readiness import readiness
 from ..selectors import connection_for
+from .engine import outlets_served_by
 from .schedule import is_due
 
 NOTHING_TO_REPLAY = "Only failed exports can be replayed; {number} is {status}."
@@ -113,11 +114,8 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
 
 
 def has_due_sales(connection: XeroConnection, now) -> bool:
-    outlets = Outlet.objects.filter(xero_connection=connection)
-    if connection.is_merchant_default:
-        outlets = outlets | Outlet.objects.filter(merchant_id=connection.merchant_id, xero_connection__isnull=True)
     unplanned = Sale.objects.filter(document__isnull=True).values("outlet_id")
-    for outlet in outlets.filter(pk__in=unplanned).select_related("export_settings"):
+    for outlet in outlets_served_by(connection).filter(pk__in=unplanned):
         if is_due(outlet, now):
             return True
     return False
