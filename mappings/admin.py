@@ -1,27 +1,13 @@
 """Every mapping in one list, for finding "where does X go?" across merchants.
 
-Day-to-day editing happens on the merchant page (defaults) and the outlet page (overrides).
+Day-to-day editing happens on the merchant page (defaults) and the outlet page (overrides);
+all three use mappings.forms.MappingForm, so Xero's rules apply wherever a row is saved.
 """
 
-from django import forms
 from django.contrib import admin
 
+from .forms import MappingForm
 from .models import Mapping
-
-OUTLET_OF_ANOTHER_MERCHANT = "This outlet belongs to {merchant}, not to the chosen merchant."
-
-
-class MappingForm(forms.ModelForm):
-    class Meta:
-        model = Mapping
-        fields = ("merchant", "outlet", "type", "pos_value", "xero_value")
-
-    def clean(self):
-        cleaned = super().clean()
-        merchant, outlet = cleaned.get("merchant"), cleaned.get("outlet")
-        if merchant and outlet and outlet.merchant_id != merchant.pk:
-            self.add_error("outlet", OUTLET_OF_ANOTHER_MERCHANT.format(merchant=outlet.merchant))
-        return cleaned
 
 
 class LevelFilter(admin.SimpleListFilter):

@@ -1,11 +1,15 @@
 """Admin for finance and support staff: merchants, their outlets, mappings and API keys."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
 
+from mappings.forms import MappingForm
 from mappings.models import Mapping
-from xero_integration.models import ConnectionStatus, XeroConnection
+from xero_integration.models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
 
 from .forms import (
     ApiClientForm,
@@ -61,6 +65,31 @@ def merchant_xero_status():
     return Subquery(live.order_by("-is_merchant_default", "pk").values("status")[:1])
 
 
+def failed_exports(**filters):
+    """Exports waiting for a person: the document or its payments failed (as mark_resolved)."""
+    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    return ExportDocument.objects.filter(failed, **filters)
+
+
+def count_subquery(queryset, group_by: str):
+    """COUNT(*) of a correlated queryset, as one subquery (no join, no per-row query)."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def latest(queryset, field: str):
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def failed_exports_link(count: int, **filters):
+    """The count, linking to those exports in the export list."""
+    if not count:
+        return 0
+    query = "&".join(f"{key}={value}" for key, value in {"status": "failed", **filters}.items())
+    url = reverse("admin:xero_integration_exportdocument_changelist")
+    return format_html('<a href="{}?{}">{}</a>', url, query, count)
+
+
 class XeroStatusFilter(admin.SimpleListFilter):
     title = "Xero connection"
     parameter_name = "xero"
@@ -81,16 +110,47 @@ class XeroStatusFilter(admin.SimpleListFilter):
 
 
 class OutletInline(admin.TabularInline):
+    """The merchant's outlets, each with how its exports are going, at a glance.
+
+    Export times come from the outlet's documents, not the call log: a call to Xero
+    carries documents of several outlets, so a SyncLog names an outlet only sometimes.
+    """
+
     model = Outlet
     form = OutletForm
-    fields = ("pos_station_id", "name", "timezone", "is_active", "xero_connection")
+    fields = (
+        "pos_station_id", "name", "timezone", "is_active", "xero_connection",
+        "last_sent_at", "last_failure_at", "failed_export_count",
+    )
+    readonly_fields = ("last_sent_at", "last_failure_at", "failed_export_count")
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        documents = ExportDocument.objects.filter(outlet=OuterRef("pk"))
+        return super().get_queryset(request).annotate(
+            last_sent=latest(documents.filter(sent_at__isnull=False), "sent_at"),
+            last_failure=latest(failed_exports(outlet=OuterRef("pk")), "updated_at"),
+            failed_count=count_subquery(failed_exports(outlet=OuterRef("pk")), "outlet"),
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         limit_connections_to_merchant(formset.form, obj.pk if obj else None)
         return formset
+
+    # getattr: a row being added has no annotations.
+    @admin.display(description="Last sent to Xero")
+    def last_sent_at(self, outlet):
+        return getattr(outlet, "last_sent", None)
+
+    @admin.display(description="Last failed export")
+    def last_failure_at(self, outlet):
+        return getattr(outlet, "last_failure", None)
+
+    @admin.display(description="Failed exports")
+    def failed_export_count(self, outlet):
+        return failed_exports_link(getattr(outlet, "failed_count", 0), outlet__id__exact=outlet.pk)
 
 
 class MerchantMappingInline(admin.TabularInline):
@@ -98,6 +158,7 @@ class MerchantMappingInline(admin.TabularInline):
 
     model = Mapping
     fk_name = "merchant"
+    form = MappingForm
     formset = MappingRowsFormSet
     fields = ("type", "pos_value", "xero_value")
     extra = 0
@@ -113,14 +174,17 @@ class MerchantMappingInline(admin.TabularInline):
 class MerchantAdmin(admin.ModelAdmin):
     list_display = (
         "name", "merchant_id", "currency", "amounts_include_tax", "outlet_count", "xero_status",
+        "failed_export_count",
     )
     list_filter = (XeroStatusFilter, "currency", "amounts_include_tax")
     search_fields = ("name", "merchant_id")
     inlines = (OutletInline, MerchantMappingInline)
 
     def get_queryset(self, request):
+        failed = failed_exports(outlet__merchant=OuterRef("pk"))
         return super().get_queryset(request).annotate(
-            outlet_count=Count("outlets"), xero_status=merchant_xero_status()
+            outlet_count=Count("outlets"), xero_status=merchant_xero_status(),
+            failed_count=count_subquery(failed, "outlet__merchant"),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -137,6 +201,10 @@ class MerchantAdmin(admin.ModelAdmin):
             return "Not connected"
         return ConnectionStatus(merchant.xero_status).label
 
+    @admin.display(description="Failed exports", ordering="failed_count")
+    def failed_export_count(self, merchant):
+        return failed_exports_link(merchant.failed_count, outlet__merchant__id__exact=merchant.pk)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Outlet:
@@ -152,6 +220,7 @@ class ExportSettingsInline(admin.StackedInline):
 class OutletOverrideInline(admin.TabularInline):
     model = Mapping
     fk_name = "outlet"
+    form = MappingForm
     formset = OutletOverridesFormSet
     fields = ("type", "pos_value", "xero_value")
     extra = 0

@@ -1,10 +1,12 @@
 """The merchant, outlet and API client admin pages, as finance and support staff use them."""
 
+import datetime
 import re
 
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from mappings.models import Mapping
@@ -12,6 +14,7 @@ from outlets.forms import API_CLIENT_BOTH_SCOPES, API_CLIENT_NO_SCOPE, OTHER_MER
 from outlets.models import ApiClient, ExportSettings, Outlet
 from outlets.services import authenticate_api_key, create_api_client, hash_api_key
 from tests.factories import MappingFactory, MerchantFactory, OutletFactory, XeroConnectionFactory
+from xero_integration.models import ExportDocument
 
 KEY_PATTERN = re.compile(r"xb_[A-Za-z0-9_-]{20,}")
 
@@ -343,3 +346,56 @@ def test_revoke_action_deactivates_keys_and_they_stop_authenticating(admin_clien
     assert new_key.client.is_active is False
     assert authenticate_api_key(new_key.key) is None
     assert authenticate_api_key(untouched.key) == untouched.client
+
+
+# How a merchant's exports are going
+
+
+def export(outlet, connection, number, status="failed", payments_status="pending", **fields):
+    return ExportDocument.objects.create(
+        outlet=outlet, connection=connection, kind="invoice", grouping="per_sale", number=number,
+        business_date=datetime.date(2026, 11, 23), currency="AUD", status=status,
+        payments_status=payments_status, **fields,
+    )
+
+
+def test_merchant_changelist_counts_failed_exports_and_links_to_them(admin_client, outlet):
+    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    export(outlet, connection, "A-1")
+    export(outlet, connection, "A-2", status="sent", payments_status="failed")
+    export(outlet, connection, "A-3", status="sent", payments_status="sent")
+
+    response = admin_client.get(reverse("admin:outlets_merchant_changelist"))
+
+    assert response.context["cl"].result_list.get(pk=outlet.merchant.pk).failed_count == 2
+    link = escape(f"?status=failed&outlet__merchant__id__exact={outlet.merchant.pk}")
+    assert f'{link}">2</a>' in response.text
+
+
+def test_merchant_changelist_failed_exports_do_not_query_per_row(admin_client, outlet):
+    url = reverse("admin:outlets_merchant_changelist")
+    export(outlet, XeroConnectionFactory(merchant=outlet.merchant), "A-1")
+    one_merchant = queries_to_render(admin_client, url)
+
+    for n in range(3):
+        other = OutletFactory()
+        export(other, XeroConnectionFactory(merchant=other.merchant), f"B-{n}")
+
+    assert queries_to_render(admin_client, url) == one_merchant
+
+
+def test_merchant_page_shows_each_outlets_last_export_and_failures(admin_client, outlet):
+    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    sent_at = timezone.now() - datetime.timedelta(hours=3)
+    export(outlet, connection, "A-1", status="sent", payments_status="sent", sent_at=sent_at)
+    failed = export(outlet, connection, "A-2")
+    quiet = OutletFactory(merchant=outlet.merchant, name="Quiet")
+
+    response = admin_client.get(reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk]))
+
+    outlets = response.context["inline_admin_formsets"][0].formset.forms
+    rows = {form.instance.pk: form.instance for form in outlets}
+    busy, idle = rows[outlet.pk], rows[quiet.pk]
+    assert (busy.last_sent, busy.last_failure, busy.failed_count) == (sent_at, failed.updated_at, 1)
+    assert (idle.last_sent, idle.failed_count) == (None, 0)
+    assert escape(f"?status=failed&outlet__id__exact={outlet.pk}") in response.text

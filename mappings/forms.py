@@ -1,0 +1,204 @@
+"""The admin's mapping form: the same Xero checks as the mappings API, and Xero's own values to pick.
+
+This module imports xero_integration's mapping rules and selectors (never its admin or
+views): a mapping is only right if Xero accepts it, and those rules are the single
+definition of "accepts" that the API, the status page and this form all share.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.forms.models import InlineForeignKeyField
+from django.utils.html import format_html, format_html_join
+
+from outlets.models import Merchant, Outlet
+from xero_integration.mapping_rules import (
+    ACTIVE,
+    TOO_MANY_TRACKING,
+    ReferenceCache,
+    check_account_for_lines,
+    check_pair,
+    check_payment_account,
+)
+from xero_integration.models import ReferenceKind, ReferenceSnapshot, XeroConnection
+from xero_integration.selectors import connection_for, reference_records
+
+from .models import Mapping, MappingType, SpecialKind
+
+OUTLET_OF_ANOTHER_MERCHANT = "This outlet belongs to {merchant}, not to the chosen merchant."
+UNKNOWN_KIND = "'{kind}' is not a special kind; use one of {kinds}."  # as the mappings API
+MAX_TRACKING_CATEGORIES = 2  # Xero allows two tracking categories on a line
+
+
+class DatalistTextInput(forms.TextInput):
+    """A text input suggesting values from a `<datalist>`; anything may still be typed.
+
+    `options` is set per form (a callable giving (value, label) pairs) and read only when
+    the field is rendered, so an inline row knows its merchant by then.
+    """
+
+    options = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = self.options() if self.options else []
+        if not options:
+            return super().render(name, value, attrs, renderer)
+        # The admin's "Add another" copies the empty row and renumbers `id` and `name`
+        # but not `list`, so that row's datalist id must not contain the placeholder.
+        list_id = f"{(attrs or {}).get('id') or name}_options".replace("__prefix__", "new")
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        items = format_html_join("", '<option value="{}">{}</option>', options)
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, items)
+
+
+def account_options(connection: XeroConnection, check) -> list[tuple[str, str]]:
+    records = reference_records(connection=connection, kind=ReferenceKind.ACCOUNTS)
+    return [(r.code, f"{r.code} — {r.name}") for r in records if check(r, r.code) is None]
+
+
+def tax_options(connection: XeroConnection) -> list[tuple[str, str]]:
+    records = reference_records(connection=connection, kind=ReferenceKind.TAX_RATES)
+    return [(r.code, f"{r.code} — {r.name}") for r in records.filter(status=ACTIVE)]
+
+
+def tracking_options(connection: XeroConnection, category: str = "") -> list[tuple[str, str]]:
+    records = reference_records(connection=connection, kind=ReferenceKind.TRACKING_CATEGORIES)
+    if category:
+        records = records.filter(code=category)
+    return [
+        (option["Name"], f"{option['Name']} ({record.name})")
+        for record in records.filter(status=ACTIVE)
+        for option in record.data.get("Options", [])
+        if option.get("Status", ACTIVE) == ACTIVE
+    ]
+
+
+def contact_options(connection: XeroConnection) -> list[tuple[str, str]]:
+    records = reference_records(connection=connection, kind=ReferenceKind.CONTACTS)
+    return [(r.name, f"{r.name} (contact)") for r in records.filter(status=ACTIVE)]
+
+
+def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value: str):
+    """What Xero would accept for this row; a new row (no type yet) is offered everything.
+
+    Accounts are filtered with the same checks check_pair applies, so nothing offered
+    is then rejected.
+    """
+    if mapping_type == MappingType.REVENUE:
+        return account_options(connection, check_account_for_lines)
+    if mapping_type == MappingType.PAYMENTS:
+        return account_options(connection, check_payment_account)
+    if mapping_type == MappingType.TAX:
+        return tax_options(connection)
+    if mapping_type == MappingType.TRACKING:
+        return tracking_options(connection, pos_value)
+    if mapping_type == MappingType.SPECIAL and pos_value == SpecialKind.CONTACT:
+        return contact_options(connection)
+    if mapping_type == MappingType.SPECIAL:
+        return account_options(connection, lambda r, code: check_account_for_lines(r, code, kind=pos_value))
+    return (account_options(connection, check_active) + tax_options(connection)
+            + tracking_options(connection) + contact_options(connection))
+
+
+def check_active(record, code) -> str | None:
+    return None if record.status == ACTIVE else "inactive"
+
+
+def has_reference_data(connection: XeroConnection) -> bool:
+    # The mappings API's test for "fetched yet" (mapping_service.check_against_xero).
+    return ReferenceSnapshot.objects.filter(connection=connection).exists()
+
+
+class MappingForm(forms.ModelForm):
+    """One mapping row: on the Mapping page, or a row of a merchant's or outlet's page.
+
+    Checked against the connection that will export it, with the API's rules. Unlike the
+    API (409 without a connection or fetched reference data), the form then accepts the
+    row unchecked: staff may prepare mappings before connecting Xero, a form cannot
+    warn-and-save, and the status page (readiness) flags any mapping Xero would refuse.
+    """
+
+    class Meta:
+        model = Mapping
+        fields = ("merchant", "outlet", "type", "pos_value", "xero_value")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("xero_value")
+        if field is not None:
+            field.widget = DatalistTextInput(attrs=field.widget.attrs)  # keeps maxlength
+            field.widget.options = self.xero_value_options
+
+    def clean(self):
+        cleaned = super().clean()
+        merchant, outlet = self.scope()
+        if merchant and outlet and outlet.merchant_id != merchant.pk:
+            self.add_error("outlet", OUTLET_OF_ANOTHER_MERCHANT.format(merchant=outlet.merchant))
+            return cleaned
+        mapping_type, pos_value = cleaned.get("type"), cleaned.get("pos_value")
+        xero_value = cleaned.get("xero_value")
+        if not (merchant and mapping_type and pos_value and xero_value):
+            return cleaned  # the missing field has its own error already
+        if mapping_type == MappingType.SPECIAL and pos_value not in SpecialKind.values:
+            kinds = ", ".join(SpecialKind.values)
+            self.add_error("pos_value", UNKNOWN_KIND.format(kind=pos_value, kinds=kinds))
+            return cleaned
+        if mapping_type == MappingType.TRACKING and self.too_many_tracking(merchant, outlet, pos_value):
+            self.add_error("pos_value", TOO_MANY_TRACKING)
+        connection = self.connection(merchant, outlet)
+        if connection is not None and has_reference_data(connection):
+            reason = check_pair(ReferenceCache(connection), mapping_type, pos_value, xero_value)
+            if reason:
+                self.add_error("xero_value", reason)
+        return cleaned
+
+    def too_many_tracking(self, merchant: Merchant, outlet: Outlet | None, category: str) -> bool:
+        # As mapping_service.tracking_categories_after: the scope's categories, plus the
+        # merchant's own for an outlet override, may name at most two.
+        in_scope = Q(outlet__isnull=True)
+        if outlet is not None and outlet.pk is not None:  # a new outlet has no rows yet
+            in_scope |= Q(outlet=outlet)
+        rows = Mapping.objects.filter(in_scope, merchant=merchant, type=MappingType.TRACKING)
+        if self.instance.pk:
+            rows = rows.exclude(pk=self.instance.pk)
+        categories = set(rows.values_list("pos_value", flat=True)) | {category}
+        return len(categories) > MAX_TRACKING_CATEGORIES
+
+    @staticmethod
+    def connection(merchant: Merchant | None, outlet: Outlet | None) -> XeroConnection | None:
+        if merchant is None or merchant.pk is None:  # a merchant still being added
+            return None
+        return connection_for(merchant=merchant, outlet=outlet)
+
+    def scope(self) -> tuple[Merchant | None, Outlet | None]:
+        outlet = self.related("outlet", Outlet)
+        if outlet is not None and outlet.merchant_id is None:  # an outlet still being added
+            return None, None
+        merchant = self.related("merchant", Merchant) or (outlet.merchant if outlet else None)
+        return merchant, outlet
+
+    def related(self, name: str, model):
+        """The row's merchant or outlet, wherever this form has it from."""
+        field = self.fields.get(name)
+        if isinstance(field, InlineForeignKeyField):  # a row of that merchant's/outlet's page
+            return field.parent_instance
+        if name in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data[name]
+        if getattr(self.instance, f"{name}_id"):
+            return getattr(self.instance, name)
+        if name in self.fields and not self.is_bound:
+            pk = self.initial.get(name)  # the add page takes ?merchant=<pk>
+            return model.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+        return None
+
+    def xero_value_options(self) -> list[tuple[str, str]]:
+        connection = self.connection(*self.scope())
+        if connection is None:
+            return []
+        mapping_type = self.row_value("type")
+        pos_value = self.row_value("pos_value")
+        return xero_value_options(connection, mapping_type, pos_value)
+
+    def row_value(self, name: str) -> str:
+        if name in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data[name] or ""
+        return getattr(self.instance, name, "") or ""

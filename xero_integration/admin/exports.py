@@ -1,0 +1,174 @@
+"""Exports and sales, for support: what failed, what Xero said, what was sent, what is in it."""
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from ..exports.control import mark_resolved, replay_documents
+from ..jobs import queue_export
+from ..models import ExportDocument, ExportStatus, Sale
+from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
+
+FAILED = "failed"
+REPLAYED = "Replayed {replayed}; {skipped} skipped (only failed exports can be replayed)."
+RESOLVED = "Marked {resolved} resolved outside Xero; {skipped} skipped (only failed exports can be resolved)."
+
+
+def needs_attention() -> Q:
+    # The document or its payments failed: either way a person must look (as mark_resolved).
+    return Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+
+
+class ExportStatusFilter(admin.SimpleListFilter):
+    """Status, with "Failed" first: what needs me? It counts failed payments too."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        others = [(value, label) for value, label in ExportStatus.choices if value != FAILED]
+        return [(FAILED, "Failed (document or payments)"), *others]
+
+    def queryset(self, request, queryset):
+        if self.value() == FAILED:
+            return queryset.filter(needs_attention())
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class SaleInline(admin.TabularInline):
+    model = Sale
+    fk_name = "document"
+    fields = ("sale_id", "type", "occurred_at", "total", "currency")
+    readonly_fields = fields
+    ordering = ("occurred_at", "pk")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "sales in this document"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportDocument)
+class ExportDocumentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at", "number", "kind", "outlet", "merchant", "business_date", "currency",
+        "total", "status", "payments_status", "attempts", "short_error",
+    )
+    list_filter = (
+        ExportStatusFilter, "payments_status", "kind", "grouping", "outlet__merchant", "outlet",
+    )
+    list_select_related = ("outlet__merchant",)
+    date_hierarchy = "business_date"
+    search_fields = ("number", "sales__sale_id", "last_error")
+    fieldsets = (
+        ("What Xero said", {"fields": ("xero_message",)}),
+        (None, {"fields": (
+            "number", "kind", "grouping", "outlet", "connection", "business_date", "sequence",
+            "currency", "total", "status", "payments_status", "payments_done", "xero_id",
+            "attempts", "not_before", "batch", "created_at", "updated_at", "sent_at",
+        )}),
+        ("As sent to Xero", {"fields": ("body_json", "payments_json")}),
+    )
+    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
+    inlines = (SaleInline,)
+    actions = ("replay", "resolve")
+
+    def has_manage_permission(self, request):
+        return may_change(request, ExportDocument)
+
+    @admin.display(description="Merchant", ordering="outlet__merchant__name")
+    def merchant(self, document):
+        return document.outlet.merchant
+
+    @admin.display(description="Last error")
+    def short_error(self, document):
+        return Truncator(document.last_error).chars(80)
+
+    @admin.display(description="Xero's message")
+    def xero_message(self, document):
+        if not document.last_error:
+            return "—"
+        return format_html('<p class="errornote" style="white-space: pre-wrap">{}</p>', document.last_error)
+
+    @admin.display(description="Document")
+    def body_json(self, document):
+        return pretty_json_text(document.body, empty="(not built yet: built from its sales when sent)")
+
+    @admin.display(description="Payments")
+    def payments_json(self, document):
+        return pretty_json_text(document.payments, empty="(none)")
+
+    @admin.action(description="Replay selected", permissions=["manage"])
+    def replay(self, request, queryset):
+        documents = list(queryset)
+        before = {d.pk: (d.status, d.payments_status) for d in documents}
+        replayed = replay_documents(documents)
+        # replay_documents updates the rows it replays in place; those are the ones to send.
+        changed = {d.connection_id for d in documents if (d.status, d.payments_status) != before[d.pk]}
+        # Queued directly, as request_sync does: the ORM broker's task row commits with
+        # the replay, and the exporter finds nothing to do if it runs early.
+        for connection_id in sorted(changed):
+            queue_export(connection_id=connection_id)
+        skipped = len(documents) - replayed
+        message = REPLAYED.format(replayed=exports_count(replayed), skipped=skipped)
+        self.message_user(request, message, messages.SUCCESS if replayed else messages.WARNING)
+
+    @admin.action(description="Mark resolved outside Xero", permissions=["manage"])
+    def resolve(self, request, queryset):
+        selected = queryset.count()
+        resolved = mark_resolved(queryset)
+        message = RESOLVED.format(resolved=exports_count(resolved), skipped=selected - resolved)
+        self.message_user(request, message, messages.SUCCESS if resolved else messages.WARNING)
+
+
+class DocumentFilter(admin.SimpleListFilter):
+    title = "document"
+    parameter_name = "in_document"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not yet in a document"), ("yes", "In a document")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(document__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Sale)
+class SaleAdmin(ReadOnlyAdmin):
+    list_display = (
+        "sale_id", "type", "outlet", "merchant", "occurred_at", "business_date", "total",
+        "currency", "document_link",
+    )
+    list_filter = ("type", DocumentFilter, "merchant", "outlet")
+    list_select_related = ("merchant", "outlet", "document")
+    date_hierarchy = "business_date"
+    search_fields = ("sale_id",)
+    fields = (
+        "sale_id", "type", "merchant", "outlet", "occurred_at", "business_date", "currency",
+        "total", "refund_of", "document", "received_at", "content_hash", "payload_json",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Xero document", ordering="document__number")
+    def document_link(self, sale):
+        if sale.document is None:
+            return "not yet in a document"
+        url = reverse("admin:xero_integration_exportdocument_change", args=[sale.document_id])
+        label = f"{sale.document.number} ({sale.document.get_status_display()})"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description="Sale as received (normalised)")
+    def payload_json(self, sale):
+        return pretty_json(sale.payload)
