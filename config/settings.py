@@ -176,6 +176,9 @@ XERO_SCOPES = env.list(
 XERO_RETURN_URL_HOSTS = env.list("XERO_RETURN_URL_HOSTS", default=["localhost", "127.0.0.1"])
 XERO_TIMEOUT_SECONDS = env.float("XERO_TIMEOUT_SECONDS", default=30.0)
 XERO_MAX_RETRIES = env.int("XERO_MAX_RETRIES", default=5)
+# After a write whose outcome is unknown (timeout, lost answer), how long to leave Xero to
+# finish before sending the same batch again or looking it up.
+XERO_UNKNOWN_OUTCOME_WAIT_SECONDS = env.int("XERO_UNKNOWN_OUTCOME_WAIT_SECONDS", default=60)
 # Xero's per-organisation limits (developer.xero.com/documentation/oauth2/limits). Lower
 # them for a Starter-tier app (1,000 a day) or to leave headroom for other integrations.
 XERO_MINUTE_LIMIT = env.int("XERO_MINUTE_LIMIT", default=60)

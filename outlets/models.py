@@ -102,6 +102,10 @@ class ExportSettings(models.Model):
         null=True, blank=True, editable=False,
         help_text="When the next scheduled (hourly or daily) export is due.",
     )
+    sync_requested_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Someone asked to export now; kept until a run has planned the outlet.",
+    )
 
     class Meta:
         verbose_name_plural = "export settings"

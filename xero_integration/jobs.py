@@ -14,11 +14,10 @@ def queue_reference_refresh(*, connection: XeroConnection) -> str:
     )
 
 
-def queue_export(*, connection_id: int, outlet_ids=()) -> str:
+def queue_export(*, connection_id: int) -> str:
     """Queue an export run for one Xero organisation (runs for one org never overlap)."""
     return async_task(
         "xero_integration.tasks.export_connection_task",
         connection_id,
-        list(outlet_ids),
         task_name=f"export-{connection_id}",
     )

@@ -39,11 +39,10 @@ def refresh_all_reference_data_task() -> int:
     return active.count()
 
 
-def export_connection_task(connection_id: int, outlet_ids: list[int] | None = None) -> dict:
+def export_connection_task(connection_id: int) -> dict:
     # Twice is harmless: runs for one organisation are serialised by a claim on its row,
     # and a second run finds the work already planned, sent or being sent.
-    run = engine.export_connection(connection_id=connection_id, requested_outlet_ids=outlet_ids or ())
-    return asdict(run)
+    return asdict(engine.export_connection(connection_id=connection_id))
 
 
 def queue_due_exports_task() -> int:

@@ -31,10 +31,13 @@ POLL_SECONDS = 0.2
 # Small, so a lost response is retried and then looked up within seconds.
 XERO_TIMEOUT_SECONDS = 5
 XERO_MAX_RETRIES = 2
+# After a lost answer the engine leaves Xero this long before resending or looking up.
+UNKNOWN_OUTCOME_WAIT_SECONDS = 1
 WORKER_SETTINGS = (
     "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_AUTHORIZE_URL", "XERO_TOKEN_URL",
     "XERO_REVOKE_URL", "XERO_CONNECTIONS_URL", "XERO_API_URL", "XERO_REDIRECT_URI",
     "XERO_TIMEOUT_SECONDS", "XERO_MAX_RETRIES", "XERO_MINUTE_LIMIT", "XERO_CONCURRENT_LIMIT",
+    "XERO_UNKNOWN_OUTCOME_WAIT_SECONDS",
 )
 
 
@@ -140,6 +143,7 @@ def service(live_server, settings, sandbox) -> str:
     settings.XERO_RETURN_URL_HOSTS = [urlsplit(live_server.url).hostname]
     settings.XERO_TIMEOUT_SECONDS = XERO_TIMEOUT_SECONDS
     settings.XERO_MAX_RETRIES = XERO_MAX_RETRIES
+    settings.XERO_UNKNOWN_OUTCOME_WAIT_SECONDS = UNKNOWN_OUTCOME_WAIT_SECONDS
     return live_server.url
 
 

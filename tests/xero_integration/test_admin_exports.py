@@ -144,7 +144,7 @@ def test_replay_resets_a_failed_export_to_pending_and_queues_its_organisation(ad
     failed.refresh_from_db()
     assert (failed.status, failed.payments_status, failed.attempts, failed.body) == ("pending", "pending", 0, "")
     task = OrmQ.objects.get().task
-    assert (task["func"], task["args"]) == ("xero_integration.tasks.export_connection_task", (connection.pk, []))
+    assert (task["func"], task["args"]) == ("xero_integration.tasks.export_connection_task", (connection.pk,))
 
 
 def test_replay_of_nothing_failed_queues_nothing(admin_client, outlet, connection):

@@ -12,7 +12,7 @@ from xero_integration.exports import sending
 from xero_integration.exports.control import replay_documents
 from xero_integration.exports.engine import export_connection
 from xero_integration.ingest.services import ingest_sales
-from xero_integration.models import ExportDocument, ExportStatus, Sale
+from xero_integration.models import ExportBatch, ExportDocument, ExportStatus, Sale
 from xero_integration.xero import transport
 
 NOW = timezone.now()
@@ -115,11 +115,51 @@ def test_second_run_sends_nothing_again(sandbox, connection, outlet):
     assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1"]
 
 
+def a_minute_later(*, key_expired=False):
+    """What the next run sees once the wait after an unknown outcome is over."""
+    ExportDocument.objects.update(not_before=timezone.now())
+    if key_expired:
+        ExportBatch.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+
+
+def lose_answers(sandbox, count):
+    fault = {"kind": "drop_after_store", "count": count, "path_contains": "Invoices", "method": "PUT"}
+    sandbox_post(sandbox, "faults", fault)
+
+
+def test_unknown_outcome_waits_before_anything_is_resent(sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1"))
+    lose_answers(sandbox, 10)
+
+    export_connection(connection_id=connection.pk)
+    export_connection(connection_id=connection.pk)
+
+    document = ExportDocument.objects.get()
+    assert document.status == ExportStatus.SENDING
+    assert document.not_before > timezone.now()
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1"]
+
+
+def test_lost_answer_is_resent_under_the_same_key_within_xeros_window(sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
+    lose_answers(sandbox, 6)  # every attempt of the first run
+    export_connection(connection_id=connection.pk)
+    key = ExportBatch.objects.get().idempotency_key
+
+    a_minute_later()
+    export_connection(connection_id=connection.pk)
+
+    assert ExportBatch.objects.filter(operation="invoice").get().idempotency_key == key
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1", "POSS1-A2"]
+    assert set(ExportDocument.objects.values_list("status", flat=True)) == {"sent"}
+
+
 def test_lost_response_after_xero_stored_the_batch_sends_each_sale_once(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
-    # Every answer to the batch is lost, retries included, so the engine must look up.
-    sandbox_post(sandbox, "faults", {"kind": "drop_after_store", "count": 10, "path_contains": "Invoices", "method": "PUT"})
+    lose_answers(sandbox, 10)
+    export_connection(connection_id=connection.pk)
 
+    a_minute_later(key_expired=True)  # Xero no longer keeps the key: look the numbers up
     export_connection(connection_id=connection.pk)
 
     documents = xero(sandbox, connection)
@@ -130,7 +170,7 @@ def test_lost_response_after_xero_stored_the_batch_sends_each_sale_once(sandbox,
 
 def test_worker_killed_after_sending_recovers_without_duplicates(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
-    export_connection(connection_id=connection.pk, requested_outlet_ids=[])  # plans and sends
+    export_connection(connection_id=connection.pk)  # plans and sends
     ExportDocument.objects.update(status=ExportStatus.SENDING)  # as if the worker died after Xero stored them
 
     export_connection(connection_id=connection.pk)
@@ -147,6 +187,7 @@ def test_worker_killed_before_sending_sends_later(sandbox, connection, outlet, m
     monkeypatch.undo()
     monkeypatch.setattr(transport, "sleep", lambda seconds: None)
 
+    a_minute_later(key_expired=True)
     export_connection(connection_id=connection.pk)  # finds nothing in Xero: back to pending
     ExportDocument.objects.update(not_before=timezone.now())
     export_connection(connection_id=connection.pk)

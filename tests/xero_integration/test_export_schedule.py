@@ -8,7 +8,7 @@ from django_q.models import OrmQ
 from outlets.services import update_export_settings
 from tests.factories import XeroConnectionFactory
 from xero_integration.exports.control import purge_old_sync_logs, queue_due_exports
-from xero_integration.exports.engine import claim, release
+from xero_integration.exports.engine import claim_connection, release_connection
 from xero_integration.exports.schedule import is_due, next_daily_run, schedule_next
 from xero_integration.models import Sale, SyncLog
 
@@ -89,7 +89,7 @@ def test_claimed_connection_is_not_queued_twice(outlet):
     connection = XeroConnectionFactory(merchant=outlet.merchant)
     update_export_settings(outlet=outlet, frequency="realtime")
     a_stored_sale(outlet)
-    claim(connection.pk)
+    claim_connection(connection.pk)
 
     assert queue_due_exports() == 0
 
@@ -97,10 +97,21 @@ def test_claimed_connection_is_not_queued_twice(outlet):
 def test_only_one_run_holds_an_organisation_at_a_time(outlet):
     connection = XeroConnectionFactory(merchant=outlet.merchant)
 
-    assert claim(connection.pk) is True
-    assert claim(connection.pk) is False
-    release(connection.pk)
-    assert claim(connection.pk) is True
+    token = claim_connection(connection.pk)
+
+    assert token is not None
+    assert claim_connection(connection.pk) is None
+    release_connection(connection.pk, token)
+    assert claim_connection(connection.pk) is not None
+
+
+def test_a_run_cannot_release_another_runs_claim(outlet):
+    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    claim_connection(connection.pk)
+
+    release_connection(connection.pk, "someone-elses-token")
+
+    assert claim_connection(connection.pk) is None
 
 
 def test_old_sync_logs_are_purged_and_recent_ones_kept(outlet, settings):

@@ -15,7 +15,7 @@ from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, SyncL
 from ..readiness import readiness
 from ..selectors import connection_for
 from .engine import outlets_served_by
-from .schedule import is_due
+from .schedule import is_due, request_export_now
 
 NOTHING_TO_REPLAY = "Only failed exports can be replayed; {number} is {status}."
 
@@ -38,10 +38,11 @@ def replay_documents(documents) -> int:
     for document in documents:
         with transaction.atomic():
             if document.status == ExportStatus.FAILED:
+                # `batch` stays set: a late sale must not join a document already tried.
                 document.status, document.body, document.payments = ExportStatus.PENDING, "", ""
                 document.payments_status, document.attempts = ExportStatus.PENDING, 0
             elif document.status == ExportStatus.SENT and document.payments_status == ExportStatus.FAILED:
-                document.payments_status = ExportStatus.PENDING
+                document.payments_status, document.payments_attempts = ExportStatus.PENDING, 0
             else:
                 continue
             document.not_before = timezone.now()
@@ -51,11 +52,18 @@ def replay_documents(documents) -> int:
 
 
 def mark_resolved(documents) -> int:
-    """A person fixed it in Xero by hand: stop trying, keep the record."""
-    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
-    return documents.filter(failed).update(
-        status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=timezone.now()
+    """A person fixed it in Xero by hand: stop trying, keep the record.
+
+    A document Xero has (sent) stays sent; only its failed payments are resolved.
+    """
+    now = timezone.now()
+    failed_documents = documents.filter(status=ExportStatus.FAILED).update(
+        status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=now
     )
+    failed_payments = documents.filter(status=ExportStatus.SENT, payments_status=ExportStatus.FAILED).update(
+        payments_status=ExportStatus.RESOLVED, updated_at=now
+    )
+    return failed_documents + failed_payments
 
 
 def outlets_in_scope(merchant: Merchant, outlet: Outlet | None):
@@ -79,7 +87,9 @@ def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: boo
                 Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)))
         by_connection.setdefault(connection.pk, []).append(each)
     for connection_id, outlets in by_connection.items():
-        task_id = queue_export(connection_id=connection_id, outlet_ids=[o.pk for o in outlets])
+        for each in outlets:
+            request_export_now(each, timezone.now())
+        task_id = queue_export(connection_id=connection_id)
         for each in outlets:
             result.queued.append({"pos_station_id": each.pos_station_id, "task_id": task_id, **pending_counts(each)})
     return result

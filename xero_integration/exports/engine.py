@@ -7,8 +7,11 @@ organisations run in parallel.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,16 +19,21 @@ from outlets.models import Outlet
 
 from ..models import ConnectionStatus, DocumentKind, XeroConnection
 from ..readiness import readiness
-from .payments import recover_payment_orphans, send_payments
+from .payments import recover_paying, send_payments
 from .planning import plan_outlet
 from .schedule import is_due, schedule_next
-from .sending import recover_orphans, send_documents
+from .sending import recover_sending, send_documents
 
-# Longer than a task may run (Q_CLUSTER timeout), so a live run never loses its claim.
-CLAIM_SECONDS = 60 * 10
+# Longer than django-q2 lets a task run (it kills it at Q_CLUSTER["timeout"]), so a
+# live run never loses its claim, and a killed one frees it soon after.
+CLAIM_MARGIN_SECONDS = 60
 # Bounded work per run keeps a run inside the task timeout; what is left is picked up
 # by the next run, a minute later at most.
 MAX_BATCHES_PER_RUN = 10
+NUMBER_CLASH = (
+    "Another outlet sending to this Xero organisation uses the same document numbers: "
+    "give this outlet its own number prefix."
+)
 
 
 @dataclass
@@ -38,16 +46,22 @@ class ExportRun:
     waiting: dict[str, list[str]] = field(default_factory=dict)
 
 
-def claim(connection_id: int) -> bool:
+def claim_connection(connection_id: int) -> str | None:
+    """Take the organisation for one export run; a token, or None when another run has it."""
     now = timezone.now()
+    token = uuid.uuid4().hex
+    lease = datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"] + CLAIM_MARGIN_SECONDS)
     claimed = XeroConnection.objects.filter(pk=connection_id).filter(
         Q(export_claimed_until__isnull=True) | Q(export_claimed_until__lt=now)
-    ).update(export_claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
-    return claimed == 1
+    ).update(export_claimed_until=now + lease, export_claim_token=token)
+    return token if claimed == 1 else None
 
 
-def release(connection_id: int) -> None:
-    XeroConnection.objects.filter(pk=connection_id).update(export_claimed_until=None)
+def release_connection(connection_id: int, token: str) -> None:
+    # Only our own claim: a run that outlived its lease must not free a newer run's.
+    XeroConnection.objects.filter(pk=connection_id, export_claim_token=token).update(
+        export_claimed_until=None, export_claim_token=""
+    )
 
 
 def outlets_served_by(connection: XeroConnection):
@@ -57,22 +71,28 @@ def outlets_served_by(connection: XeroConnection):
     return outlets.select_related("export_settings", "merchant")
 
 
-def plan_due_outlets(run: ExportRun, connection, requested: set[int], now) -> None:
+def plan_due_outlets(run: ExportRun, connection, now) -> None:
     for outlet in outlets_served_by(connection):
-        if outlet.pk not in requested and not is_due(outlet, now):
+        if not is_due(outlet, now):
             continue
         ready = readiness(merchant=outlet.merchant, outlet=outlet, connection=connection)
         if not ready.can_export:
             run.waiting[outlet.pos_station_id] = ready.reasons
             continue
-        run.planned_sales += plan_outlet(outlet=outlet, connection=connection, now=now)
+        try:
+            run.planned_sales += plan_outlet(outlet=outlet, connection=connection, now=now)
+        except IntegrityError:
+            # Another outlet in this organisation makes the same document numbers.
+            run.waiting[outlet.pos_station_id] = [NUMBER_CLASH]
+            continue
         schedule_next(outlet, now)
 
 
-def export_connection(*, connection_id: int, requested_outlet_ids=(), now=None) -> ExportRun:
-    """Export what is due (and what was asked for) to one Xero organisation."""
+def export_connection(*, connection_id: int, now=None) -> ExportRun:
+    """Export what is due (and what someone asked for) to one Xero organisation."""
     run = ExportRun(connection_id)
-    if not claim(connection_id):
+    token = claim_connection(connection_id)
+    if token is None:
         run.claimed = False
         return run
     try:
@@ -80,12 +100,12 @@ def export_connection(*, connection_id: int, requested_outlet_ids=(), now=None) 
         if connection.status != ConnectionStatus.ACTIVE:
             run.waiting["*"] = [connection.status_reason or connection.get_status_display()]
             return run
-        recover_orphans(connection)
-        recover_payment_orphans(connection)
-        plan_due_outlets(run, connection, set(requested_outlet_ids), now or timezone.now())
+        recover_sending(connection)
+        recover_paying(connection)
+        plan_due_outlets(run, connection, now or timezone.now())
         for kind in DocumentKind.values:
             run.sent_documents += send_documents(connection, kind, max_batches=MAX_BATCHES_PER_RUN)
         run.paid_documents = send_payments(connection, max_batches=MAX_BATCHES_PER_RUN)
         return run
     finally:
-        release(connection_id)
+        release_connection(connection_id, token)

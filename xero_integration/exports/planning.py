@@ -71,7 +71,8 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
         outlet=outlet, grouping=ExportGrouping.DAILY_SUMMARY, business_date=day,
         currency=currency, kind=kind,
     )
-    still_open = existing.filter(status=ExportStatus.PENDING, attempts=0, body="").first()
+    # Open: never put in a batch, and for this very organisation.
+    still_open = existing.filter(connection=connection, status=ExportStatus.PENDING, batch__isnull=True).first()
     if still_open:
         return still_open
     sequence = (existing.aggregate(Max("sequence"))["sequence__max"] or 0) + 1
@@ -83,10 +84,13 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
     )
 
 
+def summary_key(sale: Sale) -> tuple:
+    return sale.business_date, sale.currency, kind_of(sale.type)
+
+
 def plan_summaries(outlet: Outlet, connection: XeroConnection, sales) -> int:
     planned = 0
-    key = lambda s: (s.business_date, s.currency, kind_of(s.type))  # noqa: E731
-    for (day, currency, kind), group in groupby(sales, key=key):
+    for (day, currency, kind), group in groupby(sales, key=summary_key):
         document = summary_document(outlet, connection, day, currency, kind)
         planned += claim_sales(document, [s.pk for s in group])
     return planned

@@ -10,7 +10,7 @@ def is_due(outlet: Outlet, now: datetime.datetime) -> bool:
     settings = outlet.export_settings
     if not (settings.enabled and outlet.is_active):
         return False
-    if settings.frequency == ExportFrequency.REALTIME:
+    if settings.sync_requested_at is not None or settings.frequency == ExportFrequency.REALTIME:
         return True
     if settings.frequency == ExportFrequency.MANUAL:
         return False
@@ -34,11 +34,18 @@ def next_daily_run(outlet: Outlet, now: datetime.datetime) -> datetime.datetime:
 
 
 def schedule_next(outlet: Outlet, now: datetime.datetime) -> None:
+    """After planning: the next scheduled time, and any request to sync now is served."""
     settings = outlet.export_settings
     if settings.frequency == ExportFrequency.HOURLY:
         settings.next_export_at = next_hour(now)
     elif settings.frequency == ExportFrequency.DAILY:
         settings.next_export_at = next_daily_run(outlet, now)
-    else:
-        return
-    settings.save(update_fields=["next_export_at"])
+    settings.sync_requested_at = None
+    settings.save(update_fields=["next_export_at", "sync_requested_at"])
+
+
+def request_export_now(outlet: Outlet, now: datetime.datetime) -> None:
+    """Kept in the database, so a run that is busy now still plans it on its next pass."""
+    settings = outlet.export_settings
+    settings.sync_requested_at = now
+    settings.save(update_fields=["sync_requested_at"])

@@ -49,6 +49,7 @@ class XeroConnection(models.Model):
         help_text="Set while a worker exports to this organisation: one export at a time per "
         "organisation keeps document order and Xero's limits simple.",
     )
+    export_claim_token = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["merchant", "-is_merchant_default", "tenant_name"]

@@ -58,8 +58,14 @@ class ExportDocument(models.Model):
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")
     batch = models.ForeignKey(
-        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents",
+        help_text="The last request that carried the document. Set once it was ever tried, so "
+        "a late sale never joins a document Xero may already have.",
     )
+    payments_batch = models.ForeignKey(
+        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    payments_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
