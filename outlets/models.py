@@ -121,11 +121,18 @@ class ExportSettings(models.Model):
 
     @property
     def effective_prefix(self) -> str:
-        """The document-number prefix: as set, or derived from the station id."""
+        """The document-number prefix: as set, or derived from the outlet.
+
+        "POS" + the station id when that is short and plain (S1 → POSS1); otherwise
+        "POS" + the outlet's id, because trimming or cleaning station ids could make
+        two outlets' numbers collide (till-1 and TILL1).
+        """
         if self.number_prefix:
             return self.number_prefix
-        derived = re.sub(r"[^A-Za-z0-9]", "", self.outlet.pos_station_id).upper()[:12]
-        return f"POS{derived or self.outlet_id}"
+        station = self.outlet.pos_station_id
+        if re.fullmatch(r"[A-Za-z0-9]{1,12}", station):
+            return f"POS{station.upper()}"
+        return f"POS{self.outlet_id}"
 
 
 class ApiClient(models.Model):

@@ -39,7 +39,12 @@ def fresh_access_token(connection: XeroConnection) -> str:
         raise _not_active(connection)
     if _has_time_left(connection):
         return connection.access_token
-    return refresh_tokens(connection_id=connection.pk).access_token
+    refreshed = refresh_tokens(connection_id=connection.pk)
+    # The caller's object gets the new token too, so the rest of a long export run does
+    # not take the refresh lock again on every call.
+    for field in ("access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at"):
+        setattr(connection, field, getattr(refreshed, field))
+    return connection.access_token
 
 
 def refresh_tokens(*, connection_id: int) -> XeroConnection:

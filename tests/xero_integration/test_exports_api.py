@@ -190,3 +190,18 @@ def test_export_settings_need_a_station(api, outlet):
 
 def test_export_settings_of_another_merchant_are_404(api, other_outlet):
     assert api.get("/api/xero/export-settings?merchant_id=M-OTHER&pos_station_id=S1").status_code == 404
+
+
+def test_export_settings_body_that_is_not_an_object_is_refused(api, outlet):
+    response = api.put(SETTINGS_URL, [1, 2], format="json")
+
+    assert response.status_code == 400
+
+
+def test_derived_prefix_uses_the_outlet_id_when_the_station_id_is_not_plain(api, outlet):
+    from tests.factories import OutletFactory
+
+    odd = OutletFactory(merchant=outlet.merchant, pos_station_id="till-1")
+
+    assert odd.export_settings.effective_prefix == f"POS{odd.pk}"
+    assert outlet.export_settings.effective_prefix == "POSS1"

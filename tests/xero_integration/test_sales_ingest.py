@@ -213,3 +213,27 @@ def test_business_date_uses_outlet_timezone(api, outlet):
     dates = dict(Sale.objects.values_list("sale_id", "business_date"))
 
     assert dates == {"late": datetime.date(2026, 11, 23), "early": datetime.date(2026, 11, 24)}
+
+
+@pytest.mark.parametrize("value", ["1E+27", "1_0", "NaN", "Infinity", "1234567890123.00", " "])
+def test_odd_decimals_are_rejected_not_crashed_on(api, outlet, value):
+    sale = a_sale()
+    sale["lines"][0]["quantity"] = value
+
+    response = post(api, sale)
+
+    assert response.status_code == 200
+    assert "lines[0].quantity" in result(response)["errors"]
+
+
+@pytest.mark.parametrize("sale_id", ['S"1', "S,1", "S 1", "-S1", "x" * 101])
+def test_sale_ids_that_cannot_be_document_numbers_are_rejected(api, outlet, sale_id):
+    assert "id" in result(post(api, a_sale(id=sale_id)))["errors"]
+
+
+def test_same_moment_with_another_utc_offset_is_a_duplicate(api, outlet):
+    post(api, a_sale(occurred_at="2026-11-23T10:15:00+11:00"))
+
+    response = post(api, a_sale(occurred_at="2026-11-22T23:15:00+00:00"))
+
+    assert result(response)["status"] == "duplicate"

@@ -95,9 +95,9 @@ class ExportSettingsView(APIView):
         return Response(self.Output(outlet.export_settings).data)
 
     def put(self, request):
-        outlet = self.outlet(request, {**request.query_params.dict(), **request.data})
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
+        outlet = self.outlet(request, {**request.query_params.dict(), **request.data})
         settings = update_export_settings(outlet=outlet, **data.validated_data)
         return Response(self.Output(settings).data)
 

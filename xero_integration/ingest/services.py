@@ -1,5 +1,6 @@
 """Storing validated sales: idempotent by the POS's sale id, one transaction per request."""
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class SaleResult:
 def content_hash(sale: SaleData) -> str:
     """A hash of the sale's meaning: "4.5" and "4.50" are the same price."""
     normal = sale_to_json(sale)
+    normal["occurred_at"] = sale.occurred_at.astimezone(datetime.UTC).isoformat()
     for line in normal["lines"]:
         for key in ("quantity", "unit_price"):
             line[key] = str(to_unit_price(Decimal(line[key])))

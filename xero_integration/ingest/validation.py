@@ -6,7 +6,8 @@ been rounded through a float on the way.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 import pycountry
 
@@ -17,7 +18,15 @@ MAX_FUTURE = datetime.timedelta(minutes=10)
 MAX_AGE = datetime.timedelta(days=400)
 MAX_LINES = 1000
 
+# Plain decimals only: no exponents ("1E+27"), underscores ("1_0") or NaN, and at most 12
+# digits before the point, so sums fit the database's 14-digit amounts.
+DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,12})?$")
+# Sale ids become Xero document numbers and go into Xero look-up queries: no quotes,
+# commas or spaces.
+SALE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
+
 REQUIRED = "This field is required."
+BAD_SALE_ID = "Use at most 100 letters, digits and . _ : / - (starting with a letter or digit)."
 NOT_TEXT = "Must be a non-empty string of at most {max_length} characters."
 NOT_DECIMAL_STRING = 'Must be a decimal string such as "4.50", not {kind}.'
 BAD_DECIMAL = "'{value}' is not a decimal number."
@@ -78,14 +87,10 @@ class Collector:
             kind = "a number" if isinstance(value, (int, float)) else type(value).__name__
             self.add(name, NOT_DECIMAL_STRING.format(kind=kind))
             return None
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
+        if not DECIMAL_PATTERN.match(value.strip()):
             self.add(name, BAD_DECIMAL.format(value=value))
             return None
-        if not number.is_finite():
-            self.add(name, BAD_DECIMAL.format(value=value))
-            return None
+        number = Decimal(value.strip())
         if -number.as_tuple().exponent > places:
             self.add(name, TOO_MANY_PLACES.format(places=places))
             return None
@@ -199,6 +204,8 @@ def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime
         raise SaleErrors({"sale": [NOT_AN_OBJECT]})
     c = Collector()
     sale_id = c.text(raw, "id")
+    if sale_id and not SALE_ID_PATTERN.match(sale_id):
+        c.add("id", BAD_SALE_ID)
     c.text(raw, "pos_station_id", max_length=64)
     sale_type = raw.get("type")
     if sale_type not in ("sale", "refund"):
