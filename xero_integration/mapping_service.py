@@ -6,7 +6,7 @@ from mappings.services import replace_mappings
 from mappings.types import ITEM_SHAPES
 from outlets.models import Merchant, Outlet
 
-from .api.errors import ApiError, Conflict
+from .errors import Conflict, UserFacingError
 from .mapping_rules import TOO_MANY_TRACKING, ReferenceCache, check_pair
 from .models import ReferenceSnapshot
 from .selectors import connection_for
@@ -26,7 +26,7 @@ DUPLICATE_KEY = "'{value}' is mapped more than once."
 MAX_LENGTHS = {"pos": 100, "xero": 255}
 
 
-class MappingsRejected(ApiError):
+class MappingsRejected(UserFacingError):
     code = "invalid_mappings"
 
 

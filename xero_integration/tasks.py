@@ -7,7 +7,7 @@ so every task here must be harmless when it runs twice.
 from dataclasses import asdict
 
 from . import jobs, reference_data, tokens
-from .exports import control, engine
+from .exports import engine, scheduler
 from .xero import ratelimit
 from .models import ConnectionStatus, XeroConnection
 
@@ -47,11 +47,11 @@ def export_connection_task(connection_id: int) -> dict:
 
 def queue_due_exports_task() -> int:
     # Twice is harmless: a duplicate export task finds the organisation claimed or done.
-    return control.queue_due_exports()
+    return scheduler.queue_due_exports()
 
 
 def purge_old_sync_logs_task() -> int:
-    return control.purge_old_sync_logs()
+    return scheduler.purge_old_sync_logs()
 
 
 def purge_rate_limit_slots_task() -> int:

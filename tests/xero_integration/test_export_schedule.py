@@ -7,7 +7,7 @@ from django_q.models import OrmQ
 
 from outlets.services import update_export_settings
 from tests.factories import XeroConnectionFactory
-from xero_integration.exports.control import purge_old_sync_logs, queue_due_exports
+from xero_integration.exports.scheduler import purge_old_sync_logs, queue_due_exports
 from xero_integration.exports.engine import claim_connection, release_connection
 from xero_integration.exports.schedule import is_due, next_daily_run, schedule_next
 from xero_integration.models import Sale, SyncLog

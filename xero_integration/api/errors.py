@@ -11,23 +11,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from outlets.selectors import NotInScope
 from outlets.services import MerchantNotFound
+from xero_integration.errors import Conflict, UserFacingError
 
-
-class ApiError(Exception):
-    """A domain error with user-facing text and the HTTP status it maps to."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
-
-    def __init__(self, detail: str, *, fields: dict | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.fields = fields
-
-
-class Conflict(ApiError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
+__all__ = ["Conflict", "error_body", "exception_handler"]
 
 
 def error_body(code: str, detail: str, fields=None) -> dict:
@@ -40,7 +26,7 @@ def error_body(code: str, detail: str, fields=None) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, (NotInScope, MerchantNotFound)):
         return Response(error_body("not_found", str(exc)), status=status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, ApiError):
+    if isinstance(exc, UserFacingError):
         return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else None

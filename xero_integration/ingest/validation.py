@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pycountry
 
-from xero_integration.exports.money import ZERO
 from xero_integration.exports.sales import SaleData, SaleLine, SalePayment
 
 MAX_FUTURE = datetime.timedelta(minutes=10)
