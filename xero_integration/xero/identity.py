@@ -12,7 +12,6 @@ import base64
 import json
 import logging
 import os
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from oauthlib.oauth2 import OAuth2Error
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
-from ..models import SyncLog
+from . import calllog
 from .errors import (
     AUTH,
     CONFIG,
@@ -50,7 +49,6 @@ MSG_NO_REFRESH_TOKEN = (
 MSG_UNREADABLE_CONNECTIONS = "Xero's list of connections could not be read (not a JSON list)."
 REFRESH_CONNECT_TIMEOUT, REFRESH_READ_TIMEOUT = 3.0, 6.0
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-REDACTED = "[redacted]"
 
 
 class InvalidGrant(XeroError):
@@ -251,33 +249,24 @@ class _Call:
 @contextmanager
 def _sync_log(operation, method, url, *, merchant=None, connection=None, attempt=1, secrets=()):
     merchant_id = merchant.pk if merchant is not None else getattr(connection, "merchant_id", None)
-    row = SyncLog.objects.create(
-        operation=operation, merchant_id=merchant_id, connection=connection, method=method,
-        url=url[:500], attempt=attempt, correlation_id=uuid.uuid4().hex,
+    row, started = calllog.open_row(
+        operation=operation, method=method, url=url, correlation_id=uuid.uuid4().hex,
+        attempt=attempt, merchant_id=merchant_id, connection=connection,
     )
-    started = time.monotonic()
     call = _Call(secrets)
     try:
         yield call
     except XeroError as exc:
-        exc.message = _redact(exc.message, call.secrets)
+        exc.message = calllog.redact(exc.message, call.secrets)
         exc.args = (exc.message,)
-        _complete(row, started, call, SyncLog.Outcome.FAILED, exc.message)
+        calllog.close_row(row, started, status=call.status, error=exc.message)
         logger.warning("Xero %s failed [%s]: %s", operation, row.correlation_id, exc.message)
         raise
     except Exception as exc:
         # A bug of ours, not Xero's answer: close the row rather than leave it "started".
-        _complete(row, started, call, SyncLog.Outcome.FAILED, type(exc).__name__)
+        calllog.close_row(row, started, status=call.status, error=type(exc).__name__)
         raise
-    _complete(row, started, call, SyncLog.Outcome.SUCCESS, "")
-
-
-def _complete(row, started, call, outcome, error):
-    row.outcome = outcome
-    row.http_status = call.status
-    row.duration_ms = int((time.monotonic() - started) * 1000)
-    row.error = error
-    row.save(update_fields=["outcome", "http_status", "duration_ms", "error"])
+    calllog.close_row(row, started, status=call.status)
 
 
 # ---- small helpers ------------------------------------------------------------------------
@@ -301,13 +290,6 @@ def _token_set(token: dict) -> TokenSet:
         scope=" ".join(scope) if isinstance(scope, (list, tuple)) else str(scope),
         id_token=token.get("id_token") or "",
     )
-
-
-def _redact(text: str, secrets) -> str:
-    for secret in [*secrets, settings.XERO_CLIENT_SECRET]:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 def _json(response: requests.Response):

@@ -1,6 +1,7 @@
 """Every HTTP call to Xero goes through `send`: headers, timeout, rate limits, retries, a log row.
 
-Nothing else in the project imports `requests` (STYLE.md §2). The rules that keep exports
+Nothing outside this package imports `requests` (STYLE.md §2); the identity (OAuth)
+calls in identity.py use requests-oauthlib and share the call log in calllog.py. The rules that keep exports
 exactly-once live here:
 - a write (POST/PUT/PATCH) is resent after a timeout, a dropped connection or a 5xx only
   when it carries an Idempotency-Key, because Xero replays the stored answer for the same
@@ -29,8 +30,8 @@ import simplejson
 from django.conf import settings
 from urllib3.exceptions import NewConnectionError
 
-from ..models import SyncLog
-from . import ratelimit
+from . import calllog, ratelimit
+from .calllog import REDACTED
 from .errors import (
     CONFIG,
     MSG_CONNECTION,
@@ -54,7 +55,6 @@ MAX_INLINE_WAIT_SECONDS = 60.0
 # Spec components.parameters.idempotencyKey: "128 character max."
 MAX_IDEMPOTENCY_KEY_CHARS = 128
 SECRET_KEYS = {"access_token", "refresh_token", "id_token", "client_secret", "code", "token"}
-REDACTED = "[redacted]"
 MSG_BAD_URL = "The Xero URL {url} is not valid; check the XERO_*_URL settings."
 MSG_NOT_JSON = "Xero answered HTTP {status} with a body that is not JSON."
 
@@ -173,12 +173,11 @@ def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
 
 
 def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
-    log = _start_log(call, attempt)
-    started = time.monotonic()
+    log, started = _start_log(call, attempt)
     try:
         response = _result(call, _http(call, headers))
     except XeroError as error:
-        _finish_log(log, started, status=error.status, error=_scrub(call, error.message))
+        calllog.close_row(log, started, status=error.status, error=_scrub(call, error.message))
         logger.warning(
             "xero %s failed: %s, HTTP %s (correlation %s)",
             call.operation, error.kind, error.status, call.correlation_id,
@@ -186,9 +185,9 @@ def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
         raise
     except Exception as exc:
         # A bug of ours (or the database), not Xero's answer: close the row, keep the trace.
-        _finish_log(log, started, status=None, error=type(exc).__name__)
+        calllog.close_row(log, started, status=None, error=type(exc).__name__)
         raise
-    _finish_log(log, started, status=response.status)
+    calllog.close_row(log, started, status=response.status)
     logger.info(
         "xero %s: HTTP %s (correlation %s)", call.operation, response.status, call.correlation_id
     )
@@ -344,26 +343,13 @@ def _release_slot(slot_id: int | None) -> None:
 
 # ---- the log row: written before the attempt, completed after it (STYLE.md §4) -------------
 
-def _start_log(call: _Call, attempt: int) -> SyncLog:
-    return SyncLog.objects.create(
-        operation=call.operation,
-        merchant_id=_merchant_id(call),
-        outlet=call.outlet,
-        connection=call.connection,
-        method=call.method,
-        url=_scrub(call, _loggable_url(call.url, call.params))[:500],
-        attempt=attempt,
-        correlation_id=call.correlation_id,
-        documents=list(call.documents or []),
+def _start_log(call: _Call, attempt: int):
+    return calllog.open_row(
+        operation=call.operation, method=call.method,
+        url=_scrub(call, _loggable_url(call.url, call.params)), correlation_id=call.correlation_id,
+        attempt=attempt, merchant_id=_merchant_id(call), outlet=call.outlet,
+        connection=call.connection, documents=call.documents or [],
     )
-
-
-def _finish_log(log: SyncLog, started: float, *, status: int | None, error: str = "") -> None:
-    log.outcome = SyncLog.Outcome.FAILED if error else SyncLog.Outcome.SUCCESS
-    log.http_status = status
-    log.duration_ms = round((time.monotonic() - started) * 1000)
-    log.error = error
-    log.save(update_fields=["outcome", "http_status", "duration_ms", "error"])
 
 
 def _merchant_id(call: _Call):
@@ -389,9 +375,7 @@ def _loggable_url(url: str, params) -> str:
 
 def _scrub(call: _Call, text: str) -> str:
     """Remove every secret this call knows of from text bound for the database."""
-    for secret in _secrets(call):
-        text = text.replace(secret, REDACTED)
-    return text
+    return calllog.redact(text, _secrets(call))
 
 
 def _secrets(call: _Call) -> list[str]:

@@ -1,0 +1,40 @@
+"""The SyncLog row every call to Xero leaves: opened before the call, closed after it.
+
+Shared by the Accounting API transport and the identity (OAuth) calls, so both record
+the same fields and strip secrets the same way (STYLE.md §4).
+"""
+
+import time
+
+from django.conf import settings
+
+from ..models import SyncLog
+
+REDACTED = "[redacted]"
+MAX_URL_CHARS = 500
+
+
+def open_row(*, operation, method, url, correlation_id, attempt=1, merchant_id=None,
+             outlet=None, connection=None, documents=()) -> tuple[SyncLog, float]:
+    row = SyncLog.objects.create(
+        operation=operation, merchant_id=merchant_id, outlet=outlet, connection=connection,
+        method=method, url=url[:MAX_URL_CHARS], attempt=attempt, correlation_id=correlation_id,
+        documents=list(documents),
+    )
+    return row, time.monotonic()
+
+
+def close_row(row: SyncLog, started: float, *, status: int | None, error: str = "") -> None:
+    row.outcome = SyncLog.Outcome.FAILED if error else SyncLog.Outcome.SUCCESS
+    row.http_status = status
+    row.duration_ms = round((time.monotonic() - started) * 1000)
+    row.error = error
+    row.save(update_fields=["outcome", "http_status", "duration_ms", "error"])
+
+
+def redact(text: str, secrets) -> str:
+    """Text bound for a log row or a log line, without the call's secrets or ours."""
+    for secret in [*secrets, settings.XERO_CLIENT_SECRET]:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
