@@ -5,21 +5,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from sandbox_xero import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, running_sandbox
+from tests.sandbox_helpers import sandbox_for
 from xero_integration import oauth, tokens
 from xero_integration.models import ConnectionStatus, XeroConnection
 
 
 @pytest.fixture
 def sandbox(settings):
-    with running_sandbox(orgs_per_authorisation=2) as base:
-        settings.XERO_CLIENT_ID = DEFAULT_CLIENT_ID
-        settings.XERO_CLIENT_SECRET = DEFAULT_CLIENT_SECRET
-        settings.XERO_AUTHORIZE_URL = f"{base}/identity/connect/authorize"
-        settings.XERO_TOKEN_URL = f"{base}/identity/connect/token"
-        settings.XERO_REVOKE_URL = f"{base}/identity/connect/revocation"
-        settings.XERO_CONNECTIONS_URL = f"{base}/connections"
-        settings.XERO_TIMEOUT_SECONDS = 10
+    with sandbox_for(settings, orgs_per_authorisation=2) as base:
         yield base
 
 
