@@ -128,8 +128,31 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "xero-bridge API",
-    "DESCRIPTION": "POS to Xero: register sales, read connection status, mappings and sync logs.",
+    "DESCRIPTION": (
+        "POS to Xero: register sales, read connection status, mappings and sync logs.\n\n"
+        "Every endpoint needs `Authorization: Bearer <api key>`; a key sees only the "
+        "merchants in its scope (any other answers 404, like an unknown one). Errors are "
+        "JSON `{\"error\", \"detail\", \"fields\"}`. Amounts are decimal strings. The "
+        "README's section \"The API\" explains mappings, the sale format, grouping, "
+        "exactly-once export and what to do when an export fails."
+    ),
     "VERSION": "0.1.0",
+    # The schema and docs views are public and not part of the integration.
+    "SERVE_INCLUDE_SCHEMA": False,
+    "TAGS": [
+        {"name": "merchants", "description": "Merchants and their outlets."},
+        {"name": "connection", "description": "Connecting Xero, and whether an outlet can export."},
+        {"name": "reference data", "description": "Xero accounts, tax rates, tracking and contacts."},
+        {"name": "mappings", "description": "What POS categories, payments and taxes become in Xero."},
+        {"name": "sales", "description": "Sales and refunds in."},
+        {"name": "exports", "description": "Export now, sync history and export settings."},
+    ],
+    # Names for enums shared by several fields (otherwise derived from field names).
+    "ENUM_NAME_OVERRIDES": {
+        "MappingTypeEnum": "mappings.models.MappingType",
+        "ReferenceKindEnum": "xero_integration.models.ReferenceKind",
+        "ConnectionStatusEnum": "xero_integration.models.ConnectionStatus",
+    },
 }
 
 Q_CLUSTER = {

@@ -1,5 +1,11 @@
 """Connecting and disconnecting a merchant's Xero organisation from the POS."""
 
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,7 +14,8 @@ from outlets.selectors import merchant_for_client
 
 from .. import oauth
 from .errors import Conflict
-from .scope import resolve_scope
+from .schema import errors
+from .scope import ScopeInput, resolve_scope
 
 
 class ConnectView(APIView):
@@ -18,6 +25,25 @@ class ConnectView(APIView):
         merchant_id = serializers.CharField(max_length=64)
         return_url = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        tags=["connection"], summary="Start connecting Xero",
+        description=(
+            "Answers the Xero authorisation URL to open in the merchant's browser. After "
+            "they approve, Xero's callback lands on this service, which then redirects to "
+            "`return_url`."
+        ),
+        parameters=[
+            Input,
+            OpenApiParameter(
+                "return_url", str,
+                description="Where the merchant's browser goes after Xero; its host must be in XERO_RETURN_URL_HOSTS.",
+            ),
+        ],
+        responses={
+            200: inline_serializer("ConnectStart", {"authorize_url": serializers.URLField()}),
+            **errors(400, 404),
+        },
+    )
     def get(self, request):
         params = self.Input(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -30,6 +56,7 @@ class ConnectView(APIView):
 class DisconnectView(APIView):
     """Disconnect the merchant's default organisation, or an outlet's own one."""
 
+    @extend_schema_serializer(component_name="Disconnected")
     class Output(serializers.Serializer):
         tenant_id = serializers.CharField(source="connection.tenant_id")
         tenant_name = serializers.CharField(source="connection.tenant_name")
@@ -37,6 +64,16 @@ class DisconnectView(APIView):
         xero_notified = serializers.BooleanField()
         problems = serializers.ListField(child=serializers.CharField())
 
+    @extend_schema(
+        tags=["connection"], summary="Disconnect Xero",
+        description=(
+            "Disconnects the merchant's default Xero organisation, or with `pos_station_id` "
+            "the outlet's own one. History is kept. `xero_notified` is false (with "
+            "`problems`) when Xero could not be told; the connection is disconnected anyway."
+        ),
+        request=ScopeInput,
+        responses={200: Output, **errors(400, 404, 409)},
+    )
     def post(self, request):
         merchant, outlet = resolve_scope(request, request.data)
         try:

@@ -1,5 +1,6 @@
 from dataclasses import asdict
 
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -9,15 +10,38 @@ from outlets.services import update_export_settings
 from xero_integration.exports.control import request_sync
 from xero_integration.models import SyncLog
 
+from .schema import (
+    FREQUENCIES,
+    GROUPINGS,
+    MERCHANT_ID,
+    PAGE,
+    POS_STATION_ID_REQUIRED,
+    errors,
+    page_of,
+    page_size,
+)
+from .schema_exports import SyncSchema
 from .scope import ScopeInput, resolve_scope
 
 
 class SyncView(APIView):
     """Queue an export now for manual, overdue or failed work."""
 
+    @extend_schema_serializer(component_name="SyncInput")
     class Input(ScopeInput):
         retry_failed = serializers.BooleanField(default=False)
 
+    @extend_schema(
+        tags=["exports"], summary="Export now",
+        description=(
+            "Queues an export for the outlet (or every outlet of the merchant) now, for "
+            "manual, overdue or failed work. With `retry_failed`, failed documents are "
+            "rebuilt with the current mappings and sent again under the same numbers. "
+            "Outlets that cannot export are listed under `waiting` with the reasons."
+        ),
+        request=Input,
+        responses={202: SyncSchema, **errors(400, 404)},
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -52,6 +76,20 @@ class LogsView(APIView):
             fields = ["id", "created_at", "operation", "pos_station_id", "documents", "status",
                       "http_status", "message", "attempt", "duration_ms", "correlation_id"]
 
+    @extend_schema_serializer(component_name="SyncLog")
+    class OutputSchema(Output):
+        # Schema only: Output, saying that calls about the whole merchant have no station.
+        pos_station_id = serializers.CharField(source="outlet.pos_station_id", allow_null=True)
+
+    @extend_schema(
+        tags=["exports"], summary="Sync history, newest first",
+        description=(
+            "Every call to Xero with its outcome and Xero's own message, e.g. "
+            "`status=failed` to see why exports failed. `since` is inclusive, `until` exclusive."
+        ),
+        parameters=[Filters, PAGE, page_size(default=LogPage.page_size, maximum=LogPage.max_page_size)],
+        responses={200: page_of("SyncLogPage", OutputSchema(many=True)), **errors(400, 404)},
+    )
     def get(self, request):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -74,6 +112,7 @@ class LogsView(APIView):
 class ExportSettingsView(APIView):
     """Read or change an outlet's export settings (validated like the admin form)."""
 
+    @extend_schema_serializer(component_name="ExportSettings")
     class Output(serializers.Serializer):
         frequency = serializers.CharField()
         grouping = serializers.CharField()
@@ -82,6 +121,7 @@ class ExportSettingsView(APIView):
         number_prefix = serializers.CharField(source="effective_prefix")
         enabled = serializers.BooleanField()
 
+    @extend_schema_serializer(component_name="ExportSettingsInput")
     class Input(serializers.Serializer):
         frequency = serializers.CharField(required=False)
         grouping = serializers.CharField(required=False)
@@ -90,10 +130,27 @@ class ExportSettingsView(APIView):
         number_prefix = serializers.CharField(required=False, allow_blank=True)
         enabled = serializers.BooleanField(required=False)
 
+    @extend_schema(
+        tags=["exports"], summary="An outlet's export settings",
+        parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
+        responses={200: Output, **errors(400, 404)},
+    )
     def get(self, request):
         outlet = self.outlet(request, request.query_params)
         return Response(self.Output(outlet.export_settings).data)
 
+    @extend_schema(
+        tags=["exports"], summary="Change an outlet's export settings",
+        description=(
+            "Send only the settings to change; they are validated like the admin form. "
+            f"`frequency`: {FREQUENCIES}. `grouping`: {GROUPINGS}. `daily_at`: local HH:MM. "
+            "`business_day_start_hour`: 0-23. `number_prefix`: letters, digits and dashes, "
+            "unique within the merchant; empty to derive it from the station id."
+        ),
+        parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
+        request=Input,
+        responses={200: Output, **errors(400, 404)},
+    )
     def put(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

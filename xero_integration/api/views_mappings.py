@@ -1,3 +1,7 @@
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -8,6 +12,8 @@ from mappings.selectors import effective_mappings, mappings_at_scope
 from mappings.types import item_from_mapping
 from xero_integration.mapping_service import set_mappings
 
+from .schema import MERCHANT_ID, POS_STATION_ID, errors
+from .schema_mappings import MAPPING_TYPE, MappingItemField, MappingsSchema
 from .scope import ScopeInput, resolve_scope
 
 UNKNOWN_TYPE = "Unknown mapping type '{type}'; use one of {types}."
@@ -28,11 +34,32 @@ class MappingsView(APIView):
     class PutInput(ScopeInput):
         mappings = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
 
+    @extend_schema_serializer(component_name="MappingsPut")
+    class PutSchema(PutInput):
+        # Schema only: PutInput with each item's shape.
+        mappings = serializers.ListField(child=MappingItemField(), allow_empty=True)
+
+    @extend_schema(
+        tags=["mappings"], summary="Mappings of one type at one scope",
+        parameters=[MAPPING_TYPE, MERCHANT_ID, POS_STATION_ID],
+        responses={200: MappingsSchema, **errors(400, 404)},
+    )
     def get(self, request, mapping_type):
         check_type(mapping_type)
         merchant, outlet = resolve_scope(request, request.query_params)
         return Response(self.body(mapping_type, merchant, outlet))
 
+    @extend_schema(
+        tags=["mappings"], summary="Replace one type at one scope, all or nothing",
+        description=(
+            "Omit `pos_station_id` to set the merchant's defaults. Every item is checked "
+            "against the cached reference data (refresh it first); a bad item answers 400 "
+            "naming its index and the reason, and nothing is saved."
+        ),
+        parameters=[MAPPING_TYPE],
+        request=PutSchema,
+        responses={200: MappingsSchema, **errors(400, 404)},
+    )
     def put(self, request, mapping_type):
         check_type(mapping_type)
         data = self.PutInput(data=request.data)

@@ -1,13 +1,22 @@
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client
 
+from .schema import errors
+
 
 class MerchantView(APIView):
     """A merchant and its outlets, as this service knows them."""
 
+    @extend_schema_serializer(component_name="Outlet")
     class OutletOutput(serializers.Serializer):
         pos_station_id = serializers.CharField()
         name = serializers.CharField()
@@ -20,6 +29,15 @@ class MerchantView(APIView):
         currency = serializers.CharField()
         amounts_include_tax = serializers.BooleanField()
 
+    @extend_schema(
+        tags=["merchants"], summary="A merchant and its outlets",
+        parameters=[OpenApiParameter("merchant_id", str, OpenApiParameter.PATH, description="The POS's merchant id.")],
+        # Schema only: the answer is Output plus the outlets that get() adds.
+        responses={
+            200: inline_serializer("Merchant", {**Output._declared_fields, "outlets": OutletOutput(many=True)}),
+            **errors(404),
+        },
+    )
     def get(self, request, merchant_id):
         merchant = merchant_for_client(client=request.auth, merchant_id=merchant_id)
         body = self.Output(merchant).data

@@ -1,3 +1,9 @@
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -9,7 +15,8 @@ from xero_integration.jobs import queue_reference_refresh
 from xero_integration.models import ReferenceKind
 from xero_integration.selectors import connection_for, last_refreshed_at, reference_records
 
-from .scope import resolve_scope
+from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
+from .scope import ScopeInput, resolve_scope
 
 UNKNOWN_KIND = "Unknown reference data '{kind}'; use one of {kinds}."
 NOT_CONNECTED = "Merchant '{merchant_id}' has no Xero connection."
@@ -31,6 +38,7 @@ class ReferencePage(PageNumberPagination):
 class ReferenceDataView(APIView):
     """The cached accounts, tax rates, tracking categories or contacts of a connection."""
 
+    @extend_schema_serializer(component_name="ReferenceRecord")
     class Output(serializers.Serializer):
         xero_id = serializers.CharField()
         code = serializers.CharField()
@@ -38,6 +46,28 @@ class ReferenceDataView(APIView):
         status = serializers.CharField()
         data = serializers.JSONField()
 
+    @extend_schema(
+        tags=["reference data"], summary="Cached Xero accounts, tax rates, tracking categories or contacts",
+        description=(
+            "The reference data cached from the merchant's (or the outlet's) Xero "
+            "organisation, ordered by code and name; `data` holds Xero's own fields. "
+            "Refresh it with POST /api/xero/reference-data/refresh."
+        ),
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=ReferenceKind.values),
+            MERCHANT_ID, POS_STATION_ID,
+            OpenApiParameter("search", str, description="Only records whose name contains this (any case)."),
+            PAGE, page_size(default=ReferencePage.page_size, maximum=ReferencePage.max_page_size),
+        ],
+        responses={
+            200: page_of(
+                "ReferenceDataPage", Output(many=True),
+                kind=serializers.ChoiceField(choices=ReferenceKind.choices),
+                refreshed_at=serializers.DateTimeField(allow_null=True, help_text="null until first fetched."),
+            ),
+            **errors(400, 404, 409),
+        },
+    )
     def get(self, request, kind):
         if kind not in ReferenceKind.values:
             kinds = ", ".join(ReferenceKind.values)
@@ -57,6 +87,17 @@ class ReferenceDataView(APIView):
 class ReferenceRefreshView(APIView):
     """Queue a refresh of the reference data from Xero; answers the task id."""
 
+    @extend_schema(
+        tags=["reference data"], summary="Refresh the reference data from Xero",
+        description="Queues the refresh and answers 202 with the task id; a worker fetches from Xero.",
+        request=ScopeInput,
+        responses={
+            202: inline_serializer("ReferenceRefreshQueued", {
+                "task_id": serializers.CharField(), "tenant_name": serializers.CharField(),
+            }),
+            **errors(400, 404, 409),
+        },
+    )
     def post(self, request):
         connection = connection_or_conflict(*resolve_scope(request, request.data))
         task_id = queue_reference_refresh(connection=connection)

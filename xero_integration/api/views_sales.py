@@ -1,11 +1,15 @@
 from dataclasses import asdict
 
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client
 from xero_integration.ingest.services import ingest_sales
+
+from .schema import errors
+from .schema_sales import SALES_EXAMPLE, SaleSchema, SalesResultSchema
 
 MAX_SALES = 500
 
@@ -20,6 +24,25 @@ class SalesView(APIView):
             error_messages={"max_length": f"At most {MAX_SALES} sales per request."},
         )
 
+    @extend_schema_serializer(component_name="SalesInput")
+    class InputSchema(Input):
+        # Schema only: Input with the shape of each sale.
+        sales = serializers.ListField(child=SaleSchema(), min_length=1, max_length=MAX_SALES)
+
+    @extend_schema(
+        tags=["sales"], summary="Register up to 500 sales and refunds",
+        description=(
+            "Each sale is answered on its own: `accepted`, `duplicate`, `conflict` or "
+            "`rejected` with field-level reasons; valid sales are stored even when others "
+            "are rejected. Amounts are decimal strings (a JSON number is refused); amounts "
+            "have at most 2 decimal places, quantities and unit prices at most 4. A sale "
+            "balances: its line totals (quantity x unit price - discount, plus tax where "
+            "amounts exclude tax) plus tips, surcharge and rounding equal its payments."
+        ),
+        request=InputSchema,
+        responses={200: SalesResultSchema, **errors(400, 404)},
+        examples=[OpenApiExample("A sale", value=SALES_EXAMPLE, request_only=True)],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,14 +1,23 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xero_integration.status import export_status
 
+from .schema import MERCHANT_ID, POS_STATION_ID, errors
+from .schema_status import StatusSchema
 from .scope import resolve_scope
 
 
+# Schema only: the shape of xero_integration.status.export_status().
 class StatusView(APIView):
     """Whether the outlet can export now and, if not, why."""
 
+    @extend_schema(
+        tags=["connection"], summary="Can the outlet export now, and if not why",
+        parameters=[MERCHANT_ID, POS_STATION_ID],
+        responses={200: StatusSchema, **errors(400, 404)},
+    )
     def get(self, request):
         merchant, outlet = resolve_scope(request, request.query_params)
         return Response(export_status(merchant=merchant, outlet=outlet))

@@ -1,0 +1,43 @@
+"""Schema only: the status endpoint's answer (xero_integration.status.export_status).
+
+These serializers document the API (drf-spectacular); they validate nothing.
+"""
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from xero_integration.models import ConnectionStatus
+
+
+@extend_schema_serializer(component_name="Connection")
+class ConnectionSchema(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ConnectionStatus.choices)
+    status_reason = serializers.CharField()
+    tenant_id = serializers.CharField()
+    tenant_name = serializers.CharField()
+    access_token_expires_at = serializers.DateTimeField(allow_null=True)
+    refresh_token_expires_at = serializers.DateTimeField(allow_null=True)
+    last_refreshed_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="MappingProblem")
+class MappingProblemSchema(serializers.Serializer):
+    type = serializers.CharField(help_text="The mapping type: revenue, payments, tax, tracking or special.")
+    key = serializers.CharField(allow_null=True, help_text="The POS value; null when any key of the type will do.")
+    reason = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="ExportStatus")
+class StatusSchema(serializers.Serializer):
+    merchant_id = serializers.CharField()
+    pos_station_id = serializers.CharField(allow_null=True)
+    can_export = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why it cannot export now.")
+    connection = ConnectionSchema(allow_null=True)
+    last_successful_sync_at = serializers.DateTimeField(allow_null=True)
+    last_failed_sync_at = serializers.DateTimeField(allow_null=True)
+    pending_sales = serializers.IntegerField(help_text="Sales not yet in Xero.")
+    pending_exports = serializers.IntegerField(help_text="Documents pending or being sent.")
+    failed_exports = serializers.IntegerField(help_text="Documents (or their payments) that failed and need a person.")
+    missing_mappings = MappingProblemSchema(many=True)
+    invalid_mappings = MappingProblemSchema(many=True)
