@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,7 +19,8 @@ from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
 
-from . import tokens
+from . import jobs, tokens
+from .exports.control import adopt_unfinished_exports
 from .models import ConnectionStatus, OAuthState, XeroConnection
 from .xero import identity
 from .xero.errors import XeroError
@@ -165,6 +167,10 @@ def store_connections(
             row.is_merchant_default, needs_default = True, False
         rows.append(row)
     tokens.store_tokens(rows=rows, tokens=token_set)
+    for row in rows:
+        adopt_unfinished_exports(connection=row)
+        # Mappings are checked against the organisation's accounts: fetch them at once.
+        transaction.on_commit(partial(jobs.queue_reference_refresh, connection=row))
     return rows
 
 

@@ -307,3 +307,23 @@ def test_late_sale_goes_into_a_supplementary_summary(sandbox, connection, outlet
     numbers = invoice_numbers(xero(sandbox, connection))
     assert len(numbers) == 2 and numbers[1] == numbers[0] + "-2"
     assert xero_total(xero(sandbox, connection)) == pos_total(outlet.merchant)
+
+
+def test_exports_left_by_a_disconnected_connection_go_out_after_reconnecting(sandbox, connection, outlet, client):
+    from xero_integration import oauth
+    from xero_integration.reference_data import refresh_reference_data
+
+    from xero_integration.exports.planning import plan_outlet
+
+    ingest(outlet.merchant, a_sale("A1"))
+    plan_outlet(outlet=outlet, connection=connection, now=timezone.now())  # planned, not yet sent
+    oauth.disconnect(connection=connection)
+
+    reconnected = connect(client, outlet.merchant)
+    refresh_reference_data(connection=reconnected)  # the worker does this after a connect
+    ExportDocument.objects.update(not_before=timezone.now())
+    export_connection(connection_id=reconnected.pk)
+
+    assert reconnected.pk != connection.pk
+    assert ExportDocument.objects.get().connection_id == reconnected.pk
+    assert invoice_numbers(xero(sandbox, reconnected)) == ["POSS1-A1"]
