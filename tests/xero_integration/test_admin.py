@@ -206,3 +206,12 @@ def test_no_admin_page_shows_a_token(admin_client, connection, outlet):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert ACCESS_TOKEN not in response.text and REFRESH_TOKEN not in response.text, url
+
+
+def test_refresh_action_queues_a_refresh_per_active_connection(admin_client, connection):
+    from django_q.models import OrmQ
+
+    messages = act_on(admin_client, "refresh_reference_data", [connection])
+
+    assert messages == ["Queued a refresh of the reference data of 1 active connection."]
+    assert OrmQ.objects.get().task["args"] == (connection.pk,)

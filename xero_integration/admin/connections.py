@@ -1,11 +1,11 @@
-"""Xero connections: health at a glance, and the two things staff may do to one."""
+"""Xero connections: health at a glance, and what staff may do to one."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import pluralize
 from django.utils import formats, timezone
 
-from .. import oauth
+from .. import jobs, oauth
 from ..models import ConnectionStatus, XeroConnection
 from .common import ReadOnlyAdmin, may_change
 
@@ -13,6 +13,7 @@ PICK_ONE = "Select exactly one connection to make the merchant's default."
 MADE_DEFAULT = "{tenant} is now the default Xero organisation of {merchant}."
 DISCONNECTED = "Disconnected {count} connection{s} from Xero."
 ALREADY_DISCONNECTED = "{count} already disconnected, skipped."
+REFRESH_QUEUED = "Queued a refresh of the reference data of {count} active connection{s}."
 XERO_NOT_TOLD = "{tenant}: disconnected here, but Xero was not told: {problems}"
 
 
@@ -41,7 +42,7 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
         "disconnected_at",
     )
     readonly_fields = fields
-    actions = ("disconnect", "make_default")
+    actions = ("refresh_reference_data", "disconnect", "make_default")
 
     def has_manage_permission(self, request):
         return may_change(request, XeroConnection)
@@ -53,6 +54,14 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
     @admin.display(description="Refresh token", ordering="refresh_token_expires_at")
     def refresh_token_validity(self, connection):
         return token_validity(connection.refresh_token_expires_at)
+
+    @admin.action(description="Refresh reference data from Xero now", permissions=["manage"])
+    def refresh_reference_data(self, request, queryset):
+        active = list(queryset.filter(status=ConnectionStatus.ACTIVE))
+        for connection in active:
+            jobs.queue_reference_refresh(connection=connection)
+        count = len(active)
+        self.message_user(request, REFRESH_QUEUED.format(count=count, s=pluralize(count)), messages.SUCCESS)
 
     @admin.action(description="Disconnect from Xero", permissions=["manage"])
     def disconnect(self, request, queryset):
