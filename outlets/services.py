@@ -126,20 +126,16 @@ DUPLICATE_PREFIX = "Outlet '{station}' of this merchant already uses the prefix 
 
 
 def check_prefix_is_unique(settings: ExportSettings) -> None:
-    """Two outlets of one merchant with one prefix would make clashing Xero numbers."""
-    if not settings.number_prefix:
-        return
-    clash = (
-        ExportSettings.objects.filter(
-            outlet__merchant_id=settings.outlet.merchant_id, number_prefix__iexact=settings.number_prefix
-        )
-        .exclude(pk=settings.pk)
-        .select_related("outlet")
-        .first()
+    """Two outlets of one merchant with one prefix, set or derived, would make clashing
+    Xero numbers. (Across merchants sharing a Xero organisation, readiness reports it.)"""
+    prefix = settings.effective_prefix
+    others = ExportSettings.objects.filter(outlet__merchant_id=settings.outlet.merchant_id).exclude(
+        pk=settings.pk
     )
-    if clash:
-        raise ValidationError({"number_prefix": [DUPLICATE_PREFIX.format(
-            station=clash.outlet.pos_station_id, prefix=settings.number_prefix)]})
+    for other in others.select_related("outlet"):
+        if other.effective_prefix.upper() == prefix.upper():
+            raise ValidationError({"number_prefix": [DUPLICATE_PREFIX.format(
+                station=other.outlet.pos_station_id, prefix=prefix)]})
 
 
 def update_export_settings(*, outlet: Outlet, **changes) -> ExportSettings:

@@ -327,3 +327,63 @@ def test_exports_left_by_a_disconnected_connection_go_out_after_reconnecting(san
     assert reconnected.pk != connection.pk
     assert ExportDocument.objects.get().connection_id == reconnected.pk
     assert invoice_numbers(xero(sandbox, reconnected)) == ["POSS1-A1"]
+
+
+def test_prefix_changed_after_planning_keeps_the_planned_number(sandbox, connection, outlet):
+    from xero_integration.exports.planning import plan_outlet
+
+    ingest(outlet.merchant, a_sale("A1"))
+    plan_outlet(outlet=outlet, connection=connection, now=timezone.now())
+    update_export_settings(outlet=outlet, number_prefix="SYD")
+
+    export_connection(connection_id=connection.pk)
+
+    assert ExportDocument.objects.get().status == ExportStatus.SENT
+    assert [(i["InvoiceNumber"], i["Status"]) for i in xero(sandbox, connection)["Invoices"]] == [("POSS1-A1", "PAID")]
+
+
+def test_a_retry_that_cannot_start_still_remembers_the_outcome_is_unknown(sandbox, connection, outlet, monkeypatch):
+    from xero_integration.xero.errors import TRANSIENT, XeroError
+
+    ingest(outlet.merchant, a_sale("A1"))
+    sandbox_post(sandbox, "faults", {"kind": "drop_after_store", "count": 1, "path_contains": "Payments", "method": "PUT"})
+    real_acquire, payment_attempts = transport._acquire_slot, []
+
+    def acquire(call):
+        if call.operation == "create_payments":
+            payment_attempts.append(call)
+            if len(payment_attempts) == 2:  # the retry finds no free rate-limit slot
+                raise XeroError("Rate limit wait exceeded", kind=TRANSIENT, retry_after=90)
+        return real_acquire(call)
+
+    monkeypatch.setattr(transport, "_acquire_slot", acquire)
+    export_connection(connection_id=connection.pk)
+    a_minute_later()
+    export_connection(connection_id=connection.pk)
+
+    document = ExportDocument.objects.get()
+    assert document.payments_status == ExportStatus.SENT, document.last_error
+    assert [i["Status"] for i in xero(sandbox, connection)["Invoices"]] == ["PAID"]
+    assert len(xero(sandbox, connection)["Payments"]) == 1
+
+
+def test_outlets_of_two_merchants_in_one_organisation_need_their_own_prefixes(
+    sandbox, connection, outlet, other_outlet, client
+):
+    update_export_settings(outlet=other_outlet, frequency="realtime", grouping="per_sale")
+    other = ready_connection(client, other_outlet.merchant)
+    assert other.tenant_id == connection.tenant_id
+    ingest(outlet.merchant, a_sale("1001"))
+    ingest(other_outlet.merchant, a_sale("1001"))
+
+    first = export_connection(connection_id=connection.pk)
+    second = export_connection(connection_id=other.pk)
+
+    assert "same document number prefix 'POSS1'" in first.waiting["S1"][0]
+    assert "same document number prefix 'POSS1'" in second.waiting["S1"][0]
+    assert invoice_numbers(xero(sandbox, connection)) == []
+
+    update_export_settings(outlet=other_outlet, number_prefix="BAKERY")
+    export_connection(connection_id=connection.pk)
+    export_connection(connection_id=other.pk)
+    assert invoice_numbers(xero(sandbox, connection)) == ["BAKERY-1001", "POSS1-1001"]

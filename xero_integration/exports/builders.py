@@ -237,10 +237,14 @@ def payments_for(kind, number, date, sales: list[SaleData], ctx: ExportContext) 
     ]
 
 
-def build_sale_document(sale: SaleData, ctx: ExportContext) -> BuiltDocument:
-    """One invoice for a sale, or one credit note for a refund, dated on its local day."""
+def build_sale_document(sale: SaleData, ctx: ExportContext, *, number: str | None = None) -> BuiltDocument:
+    """One invoice for a sale, or one credit note for a refund, dated on its local day.
+
+    `number` is the one the document was planned under, when it has one: a prefix
+    changed since must not rename a document Xero may already hold.
+    """
     kind = CREDIT_NOTE if sale.is_refund else INVOICE
-    number = sale_document_number(ctx.number_prefix, sale.sale_id)
+    number = number or sale_document_number(ctx.number_prefix, sale.sale_id)
     date = sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date()
     lines = sale_lines(sale, ctx)
     reference = f"POS {'refund' if sale.is_refund else 'sale'} {sale.sale_id}"
@@ -303,11 +307,12 @@ def summary_kind_and_currency(sales: list[SaleData]) -> tuple[str, str]:
 
 
 def build_summary_document(
-    sales: list[SaleData], ctx: ExportContext, *, day: datetime.date, sequence: int = 1
+    sales: list[SaleData], ctx: ExportContext, *, day: datetime.date, sequence: int = 1,
+    number: str | None = None,
 ) -> BuiltDocument:
     """One document for a business day's sales (or refunds) of one outlet and currency."""
     kind, currency = summary_kind_and_currency(sales)
-    number = summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
+    number = number or summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
     lines = summary_lines(sales, ctx)
     what = "refunds" if kind == CREDIT_NOTE else "takings"
     reference = f"POS {what} {day:%d %b %Y}" + (f" (late sales, part {sequence})" if sequence > 1 else "")

@@ -40,8 +40,10 @@ def build_document(document: ExportDocument) -> BuiltDocument:
     sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
     ctx = export_context(document)
     if document.grouping == ExportGrouping.PER_SALE:
-        return build_sale_document(sales[0], ctx)
-    return build_summary_document(sales, ctx, day=document.business_date, sequence=document.sequence)
+        return build_sale_document(sales[0], ctx, number=document.number)
+    return build_summary_document(
+        sales, ctx, day=document.business_date, sequence=document.sequence, number=document.number
+    )
 
 
 def dumps(value) -> str:

@@ -6,6 +6,7 @@ an unknown outcome is handled as for documents: the same request again under the
 key within Xero's key window, else a look-up of what Xero shows as paid.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -28,6 +29,8 @@ from .sending import (
     wait_for_outcome,
 )
 
+# Xero's text when a payment is more than what is still due (spec Payment.Amount).
+OVERPAID = "exceeds the amount outstanding"
 PAYMENT_NOT_IN_ANSWER = "Xero's answer did not mention this payment."
 PARTLY_PAID = (
     "Xero shows {number} partly paid ({paid} of {total}) after a lost response: check its "
@@ -107,12 +110,12 @@ def claim_payments(connection) -> tuple[ExportBatch | None, list[ExportDocument]
 
 # Sending --------------------------------------------------------------------------
 
-def send_payment_batch(connection, batch: ExportBatch, documents: list[ExportDocument]) -> None:
+def send_payment_batch(connection, batch: ExportBatch, documents: list[ExportDocument], *, resend=False) -> None:
     per_document = [(d, outstanding_payments(d)) for d in documents]
     payments = [p for _, ps in per_document for p in ps]
     try:
         results = accounting.create_payments(
-            connection, payments, idempotency_key=batch.idempotency_key
+            connection, payments, idempotency_key=batch.idempotency_key, retry=not resend
         ) if payments else []
     except XeroError as exc:
         return handle_payment_error(connection, documents, exc)
@@ -126,7 +129,12 @@ def send_payment_batch(connection, batch: ExportBatch, documents: list[ExportDoc
                 errors += [f"Payment {payment['Reference']}: {p}" for p in problems]
             else:
                 accepted.append(payment["Reference"])
-        settle(document, accepted, errors)
+        if any(OVERPAID in e for e in errors):
+            # Xero says the document is paid already (an earlier, lost answer): see what is.
+            document.payments_done = sorted(set(document.payments_done) | set(accepted))
+            reconcile_payments(connection, [document])
+        else:
+            settle(document, accepted, errors)
 
 
 def handle_payment_error(connection, documents, exc: XeroError) -> None:
@@ -143,8 +151,9 @@ def handle_payment_error(connection, documents, exc: XeroError) -> None:
     elif exc.kind == PERMANENT:
         settle(documents[0], [], [exc.message])
     else:
+        wait = datetime.timedelta(seconds=exc.retry_after) if exc.retry_after else None
         for document in documents:
-            payments_later(document, exc.message)
+            payments_later(document, exc.message, wait)
 
 
 # Recovering -----------------------------------------------------------------------
@@ -196,7 +205,7 @@ def recover_paying(connection) -> None:
         fresh = batch is not None and batch.created_at >= timezone.now() - KEY_WINDOW
         whole = fresh and ExportDocument.objects.filter(payments_batch=batch).count() == len(documents)
         if whole:
-            send_payment_batch(connection, batch, mark_paying(documents, batch))
+            send_payment_batch(connection, batch, mark_paying(documents, batch), resend=True)
         else:
             reconcile_payments(connection, documents)
 

@@ -72,7 +72,9 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
         currency=currency, kind=kind,
     )
     # Open: never put in a batch, and for this very organisation.
-    still_open = existing.filter(connection=connection, status=ExportStatus.PENDING, batch__isnull=True).first()
+    still_open = existing.filter(
+        connection=connection, status=ExportStatus.PENDING, batch__isnull=True, body=""
+    ).first()
     if still_open:
         return still_open
     sequence = (existing.aggregate(Max("sequence"))["sequence__max"] or 0) + 1

@@ -3,7 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from outlets.models import ExportFrequency, Outlet
+from outlets.models import ExportFrequency, ExportSettings, Outlet
 
 
 def is_due(outlet: Outlet, now: datetime.datetime) -> bool:
@@ -40,8 +40,11 @@ def schedule_next(outlet: Outlet, now: datetime.datetime) -> None:
         settings.next_export_at = next_hour(now)
     elif settings.frequency == ExportFrequency.DAILY:
         settings.next_export_at = next_daily_run(outlet, now)
-    settings.sync_requested_at = None
-    settings.save(update_fields=["next_export_at", "sync_requested_at"])
+    settings.save(update_fields=["next_export_at"])
+    # Only the request this run saw: one made while it was planning is served next time.
+    ExportSettings.objects.filter(pk=settings.pk, sync_requested_at=settings.sync_requested_at).update(
+        sync_requested_at=None
+    )
 
 
 def request_export_now(outlet: Outlet, now: datetime.datetime) -> None:

@@ -190,12 +190,19 @@ def common_outlet(documents):
     return documents[0].outlet if len({d.outlet_id for d in documents}) == 1 else None
 
 
-def send_batch(connection, kind: str, batch: ExportBatch, documents: list[ExportDocument]) -> None:
+def send_batch(
+    connection, kind: str, batch: ExportBatch, documents: list[ExportDocument], *, resend: bool = False
+) -> None:
+    """Send a claimed batch and record each document's outcome.
+
+    A resend after an unknown outcome is one attempt only: retries could run past
+    the end of Xero's key window, where the same key would create documents again.
+    """
     api = APIS[kind]
     try:
         results = api.create(
             connection, [loads(d.body) for d in documents],
-            idempotency_key=batch.idempotency_key, outlet=common_outlet(documents),
+            idempotency_key=batch.idempotency_key, outlet=common_outlet(documents), retry=not resend,
         )
     except XeroError as exc:
         return handle_batch_error(connection, kind, documents, exc)
@@ -302,7 +309,7 @@ def recover_sending(connection) -> int:
     for documents in by_batch.values():
         batch, kind = documents[0].batch, documents[0].kind
         if can_resend_under_same_key(batch, documents):
-            send_batch(connection, kind, batch, mark_sending(documents, batch))
+            send_batch(connection, kind, batch, mark_sending(documents, batch), resend=True)
         else:
             reconcile(connection, kind, documents)
     return sum(len(d) for d in by_batch.values())

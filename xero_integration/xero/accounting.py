@@ -60,7 +60,7 @@ def get_organisation(connection) -> dict:
 
 
 def create_invoices(
-    connection, invoices: list[dict], *, idempotency_key: str, outlet=None
+    connection, invoices: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
 ) -> list[dict]:
     """PUT /Invoices?summarizeErrors=false&unitdp=4 (spec createInvoices).
 
@@ -72,24 +72,24 @@ def create_invoices(
     return _put_batch(
         connection, "Invoices", invoices, operation="create_invoices", params=params,
         idempotency_key=idempotency_key, outlet=outlet,
-        documents=_numbers(invoices, "InvoiceNumber"),
+        documents=_numbers(invoices, "InvoiceNumber"), retry=retry,
     )
 
 
 def create_credit_notes(
-    connection, credit_notes: list[dict], *, idempotency_key: str, outlet=None
+    connection, credit_notes: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
 ) -> list[dict]:
     """PUT /CreditNotes?summarizeErrors=false&unitdp=4 (spec createCreditNotes)."""
     params = {"summarizeErrors": "false", "unitdp": 4}
     return _put_batch(
         connection, "CreditNotes", credit_notes, operation="create_credit_notes", params=params,
         idempotency_key=idempotency_key, outlet=outlet,
-        documents=_numbers(credit_notes, "CreditNoteNumber"),
+        documents=_numbers(credit_notes, "CreditNoteNumber"), retry=retry,
     )
 
 
 def create_payments(
-    connection, payments: list[dict], *, idempotency_key: str, outlet=None
+    connection, payments: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
 ) -> list[dict]:
     """PUT /Payments?summarizeErrors=false (spec createPayments; POST /Payments takes only one).
 
@@ -99,7 +99,7 @@ def create_payments(
     return _put_batch(
         connection, "Payments", payments, operation="create_payments", params=params,
         idempotency_key=idempotency_key, outlet=outlet,
-        documents=[_payment_document(p) for p in payments],
+        documents=[_payment_document(p) for p in payments], retry=retry,
     )
 
 
@@ -162,12 +162,14 @@ def _get(connection, path, operation, *, params=None, since=None) -> XeroRespons
     )
 
 
-def _put_batch(connection, key, items, *, operation, params, idempotency_key, outlet, documents):
+def _put_batch(
+    connection, key, items, *, operation, params, idempotency_key, outlet, documents, retry=True
+):
     """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order."""
     response = send(
         connection=connection, method="PUT", url=api_url(f"/{key}"), operation=operation,
         json={key: items}, params=params, idempotency_key=idempotency_key, outlet=outlet,
-        documents=[d for d in documents if d],
+        documents=[d for d in documents if d], retry=retry,
     )
     return _list(response, key)
 

@@ -155,8 +155,12 @@ def _is_secret(key) -> bool:
 def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
     maybe_stored = False
     for attempt in range(1, attempts + 1):
-        headers = _headers(call)  # may refresh the token: before taking a rate-limit slot
-        slot_id = _acquire_slot(call)  # outside the try: a limiter wait that ran out is final
+        try:
+            headers = _headers(call)  # may refresh the token: before taking a rate-limit slot
+            slot_id = _acquire_slot(call)  # a limiter wait that ran out is final
+        except XeroError as error:
+            # An earlier attempt may have been stored: that must not be forgotten here.
+            raise _final_error(call, error, maybe_stored) from None
         try:
             return _attempt(call, attempt, headers)
         except XeroError as error:
@@ -281,7 +285,10 @@ def backoff_seconds(attempt: int) -> float:
 
 
 def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError:
-    if not (maybe_stored and call.is_write and error.kind == TRANSIENT):
+    if not (maybe_stored and call.is_write):
+        return error
+    if error.kind != TRANSIENT:
+        error.outcome_unknown = True  # e.g. the token died between attempts: still unknown
         return error
     details = error.message.rstrip(".")
     return XeroError(
