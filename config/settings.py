@@ -22,7 +22,9 @@ DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY: the development key refuses to run with DEBUG=False.")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY: the development key refuses to run with DEBUG=False."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -132,8 +134,8 @@ SPECTACULAR_SETTINGS = {
         "POS to Xero: register sales, read connection status, mappings and sync logs.\n\n"
         "Every endpoint needs `Authorization: Bearer <api key>`; a key sees only the "
         "merchants in its scope (any other answers 404, like an unknown one). Errors are "
-        "JSON `{\"error\", \"detail\", \"fields\"}`. Amounts are decimal strings. The "
-        "README's section \"The API\" explains mappings, the sale format, grouping, "
+        'JSON `{"error", "detail", "fields"}`. Amounts are decimal strings. The '
+        'README\'s section "The API" explains mappings, the sale format, grouping, '
         "exactly-once export and what to do when an export fails."
     ),
     "VERSION": "0.1.0",
@@ -142,8 +144,14 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "merchants", "description": "Merchants and their outlets."},
         {"name": "connection", "description": "Connecting Xero, and whether an outlet can export."},
-        {"name": "reference data", "description": "Xero accounts, tax rates, tracking and contacts."},
-        {"name": "mappings", "description": "What POS categories, payments and taxes become in Xero."},
+        {
+            "name": "reference data",
+            "description": "Xero accounts, tax rates, tracking and contacts.",
+        },
+        {
+            "name": "mappings",
+            "description": "What POS categories, payments and taxes become in Xero.",
+        },
         {"name": "sales", "description": "Sales and refunds in."},
         {"name": "exports", "description": "Export now, sync history and export settings."},
     ],

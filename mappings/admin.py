@@ -30,8 +30,12 @@ class MappingAdmin(admin.ModelAdmin):
     list_filter = ("type", LevelFilter, "merchant")
     list_select_related = ("merchant", "outlet")
     search_fields = (
-        "pos_value", "xero_value", "merchant__name", "merchant__merchant_id",
-        "outlet__name", "outlet__pos_station_id",
+        "pos_value",
+        "xero_value",
+        "merchant__name",
+        "merchant__merchant_id",
+        "outlet__name",
+        "outlet__pos_station_id",
     )
     autocomplete_fields = ("merchant", "outlet")
 

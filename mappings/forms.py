@@ -94,9 +94,15 @@ def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value:
     if mapping_type == MappingType.SPECIAL and pos_value == SpecialKind.CONTACT:
         return contact_options(connection)
     if mapping_type == MappingType.SPECIAL:
-        return account_options(connection, lambda r, code: check_account_for_lines(r, code, kind=pos_value))
-    return (account_options(connection, check_active) + tax_options(connection)
-            + tracking_options(connection) + contact_options(connection))
+        return account_options(
+            connection, lambda r, code: check_account_for_lines(r, code, kind=pos_value)
+        )
+    return (
+        account_options(connection, check_active)
+        + tax_options(connection)
+        + tracking_options(connection)
+        + contact_options(connection)
+    )
 
 
 def check_active(record, code) -> str | None:
@@ -142,7 +148,9 @@ class MappingForm(forms.ModelForm):
             kinds = ", ".join(SpecialKind.values)
             self.add_error("pos_value", UNKNOWN_KIND.format(kind=pos_value, kinds=kinds))
             return cleaned
-        if mapping_type == MappingType.TRACKING and self.too_many_tracking(merchant, outlet, pos_value):
+        if mapping_type == MappingType.TRACKING and self.too_many_tracking(
+            merchant, outlet, pos_value
+        ):
             self.add_error("pos_value", TOO_MANY_TRACKING)
         connection = self.connection(merchant, outlet)
         if connection is not None and has_reference_data(connection):

@@ -34,7 +34,11 @@ class Mapping(models.Model):
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="mappings")
     outlet = models.ForeignKey(
-        Outlet, on_delete=models.CASCADE, null=True, blank=True, related_name="mappings",
+        Outlet,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mappings",
         help_text="Empty: the merchant's default. Set: an override at this outlet only.",
     )
     type = models.CharField(max_length=16, choices=MappingType.choices)

@@ -119,8 +119,14 @@ class OutletInline(admin.TabularInline):
     model = Outlet
     form = OutletForm
     fields = (
-        "pos_station_id", "name", "timezone", "is_active", "xero_connection",
-        "last_sent_at", "last_failure_at", "failed_export_count",
+        "pos_station_id",
+        "name",
+        "timezone",
+        "is_active",
+        "xero_connection",
+        "last_sent_at",
+        "last_failure_at",
+        "failed_export_count",
     )
     readonly_fields = ("last_sent_at", "last_failure_at", "failed_export_count")
     extra = 0
@@ -128,10 +134,14 @@ class OutletInline(admin.TabularInline):
 
     def get_queryset(self, request):
         documents = ExportDocument.objects.filter(outlet=OuterRef("pk"))
-        return super().get_queryset(request).annotate(
-            last_sent=latest(documents.filter(sent_at__isnull=False), "sent_at"),
-            last_failure=latest(failed_exports(outlet=OuterRef("pk")), "updated_at"),
-            failed_count=count_subquery(failed_exports(outlet=OuterRef("pk")), "outlet"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_sent=latest(documents.filter(sent_at__isnull=False), "sent_at"),
+                last_failure=latest(failed_exports(outlet=OuterRef("pk")), "updated_at"),
+                failed_count=count_subquery(failed_exports(outlet=OuterRef("pk")), "outlet"),
+            )
         )
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -173,7 +183,12 @@ class MerchantMappingInline(admin.TabularInline):
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "merchant_id", "currency", "amounts_include_tax", "outlet_count", "xero_status",
+        "name",
+        "merchant_id",
+        "currency",
+        "amounts_include_tax",
+        "outlet_count",
+        "xero_status",
         "failed_export_count",
     )
     list_filter = (XeroStatusFilter, "currency", "amounts_include_tax")
@@ -182,9 +197,14 @@ class MerchantAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         failed = failed_exports(outlet__merchant=OuterRef("pk"))
-        return super().get_queryset(request).annotate(
-            outlet_count=Count("outlets"), xero_status=merchant_xero_status(),
-            failed_count=count_subquery(failed, "outlet__merchant"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                outlet_count=Count("outlets"),
+                xero_status=merchant_xero_status(),
+                failed_count=count_subquery(failed, "outlet__merchant"),
+            )
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -235,11 +255,19 @@ class OutletOverrideInline(admin.TabularInline):
 class OutletAdmin(admin.ModelAdmin):
     form = OutletForm
     list_display = (
-        "name", "pos_station_id", "merchant", "timezone", "is_active",
-        "export_frequency", "export_grouping",
+        "name",
+        "pos_station_id",
+        "merchant",
+        "timezone",
+        "is_active",
+        "export_frequency",
+        "export_grouping",
     )
     list_filter = (
-        "is_active", "export_settings__frequency", "export_settings__grouping", "merchant",
+        "is_active",
+        "export_settings__frequency",
+        "export_settings__grouping",
+        "merchant",
     )
     list_select_related = ("merchant", "export_settings")
     search_fields = ("name", "pos_station_id", "merchant__name", "merchant__merchant_id")
@@ -271,7 +299,12 @@ class OutletAdmin(admin.ModelAdmin):
 class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
     list_display = (
-        "name", "key_prefix", "all_merchants", "is_active", "last_used_at", "created_at",
+        "name",
+        "key_prefix",
+        "all_merchants",
+        "is_active",
+        "last_used_at",
+        "created_at",
     )
     list_filter = ("is_active", "all_merchants")
     search_fields = ("name", "key_prefix")
@@ -281,8 +314,15 @@ class ApiClientAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("name", "all_merchants", "merchants")
-        return ("name", "key_prefix", "all_merchants", "merchants", "is_active",
-                "last_used_at", "created_at")
+        return (
+            "name",
+            "key_prefix",
+            "all_merchants",
+            "merchants",
+            "is_active",
+            "last_used_at",
+            "created_at",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # is_active is read-only: a revoked key stays revoked; issue a new one instead.

@@ -4,7 +4,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 
-def business_date(occurred_at: datetime.datetime, *, timezone: str, start_hour: int) -> datetime.date:
+def business_date(
+    occurred_at: datetime.datetime, *, timezone: str, start_hour: int
+) -> datetime.date:
     """The business day of a moment, in the outlet's zone.
 
     With a start hour of 4, a sale at 01:30 local time belongs to the previous day's
@@ -20,5 +22,7 @@ def business_day_bounds(
     """The aware start (inclusive) and end (exclusive) of a business day."""
     zone = ZoneInfo(timezone)
     start = datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=zone)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(start_hour), tzinfo=zone)
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(start_hour), tzinfo=zone
+    )
     return start, end

@@ -11,12 +11,16 @@ class Merchant(models.Model):
     """A business that sells through the POS; the POS names it by `merchant_id`."""
 
     merchant_id = models.CharField(
-        max_length=64, unique=True, validators=[validate_not_blank],
+        max_length=64,
+        unique=True,
+        validators=[validate_not_blank],
         help_text="The POS platform's identifier for this merchant.",
     )
     name = models.CharField(max_length=200, validators=[validate_not_blank])
     currency = models.CharField(
-        max_length=3, default="AUD", validators=[validate_currency],
+        max_length=3,
+        default="AUD",
+        validators=[validate_currency],
         help_text="Default currency of the merchant's sales (ISO 4217).",
     )
     amounts_include_tax = models.BooleanField(
@@ -38,12 +42,17 @@ class Outlet(models.Model):
     pos_station_id = models.CharField(max_length=64, validators=[validate_not_blank])
     name = models.CharField(max_length=200, validators=[validate_not_blank])
     timezone = models.CharField(
-        max_length=64, default="Australia/Sydney", validators=[validate_timezone],
+        max_length=64,
+        default="Australia/Sydney",
+        validators=[validate_timezone],
         help_text="IANA timezone; business days and document dates are counted in it.",
     )
     is_active = models.BooleanField(default=True)
     xero_connection = models.ForeignKey(
-        "xero_integration.XeroConnection", on_delete=models.SET_NULL, null=True, blank=True,
+        "xero_integration.XeroConnection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="outlets",
         help_text="Only for outlets whose books are in another Xero organisation than the "
         "merchant's (a franchise). Empty means the merchant's connection.",
@@ -88,22 +97,30 @@ class ExportSettings(models.Model):
         help_text="Local time of day at which daily exports run.",
     )
     business_day_start_hour = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(23)],
+        default=0,
+        validators=[MaxValueValidator(23)],
         help_text="Hour (0-23, local time) at which a business day starts.",
     )
     number_prefix = models.CharField(
-        max_length=20, blank=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9-]*$", "Use letters, digits and dashes only.")],
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9-]*$", "Use letters, digits and dashes only.")
+        ],
         help_text="Prefix of the Xero document numbers of this outlet. Empty: derived from "
         "the station id.",
     )
     enabled = models.BooleanField(default=True)
     next_export_at = models.DateTimeField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="When the next scheduled (hourly or daily) export is due.",
     )
     sync_requested_at = models.DateTimeField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Someone asked to export now; kept until a run has planned the outlet.",
     )
 

@@ -121,7 +121,14 @@ def revoke_api_client(*, client: ApiClient) -> None:
     ApiClient.objects.filter(pk=client.pk).update(is_active=False)
 
 
-EXPORT_SETTING_FIELDS = ("frequency", "grouping", "daily_at", "business_day_start_hour", "number_prefix", "enabled")
+EXPORT_SETTING_FIELDS = (
+    "frequency",
+    "grouping",
+    "daily_at",
+    "business_day_start_hour",
+    "number_prefix",
+    "enabled",
+)
 DUPLICATE_PREFIX = "Outlet '{station}' of this merchant already uses the prefix '{prefix}'."
 
 
@@ -134,8 +141,13 @@ def check_prefix_is_unique(settings: ExportSettings) -> None:
     )
     for other in others.select_related("outlet"):
         if other.effective_prefix.upper() == prefix.upper():
-            raise ValidationError({"number_prefix": [DUPLICATE_PREFIX.format(
-                station=other.outlet.pos_station_id, prefix=prefix)]})
+            raise ValidationError(
+                {
+                    "number_prefix": [
+                        DUPLICATE_PREFIX.format(station=other.outlet.pos_station_id, prefix=prefix)
+                    ]
+                }
+            )
 
 
 def update_export_settings(*, outlet: Outlet, **changes) -> ExportSettings:

@@ -104,22 +104,42 @@ def seed_reference_data(connection):
     ]
     for code, name, type_, status, extra in accounts:
         ReferenceRecordFactory(
-            connection=connection, kind="accounts", code=code, name=name, status=status,
+            connection=connection,
+            kind="accounts",
+            code=code,
+            name=name,
+            status=status,
             data={"Code": code, "Name": name, "Type": type_, "Status": status, **extra},
         )
-    for code, name, status in [("OUTPUT", "GST on Income", "ACTIVE"), ("OUTPUT2", "Old GST", "DELETED")]:
-        ReferenceRecordFactory(connection=connection, kind="tax_rates", code=code, name=name, status=status)
+    for code, name, status in [
+        ("OUTPUT", "GST on Income", "ACTIVE"),
+        ("OUTPUT2", "Old GST", "DELETED"),
+    ]:
+        ReferenceRecordFactory(
+            connection=connection, kind="tax_rates", code=code, name=name, status=status
+        )
     options = [{"Name": "Sydney", "Status": "ACTIVE"}, {"Name": "Perth", "Status": "ARCHIVED"}]
     for name in ["Region", "Channel"]:
         ReferenceRecordFactory(
-            connection=connection, kind="tracking_categories", code=name, name=name,
+            connection=connection,
+            kind="tracking_categories",
+            code=name,
+            name=name,
             data={"Name": name, "Status": "ACTIVE", "Options": options},
         )
     ReferenceRecordFactory(
-        connection=connection, kind="tracking_categories", code="Legacy", name="Legacy", status="ARCHIVED",
+        connection=connection,
+        kind="tracking_categories",
+        code="Legacy",
+        name="Legacy",
+        status="ARCHIVED",
         data={"Name": "Legacy", "Status": "ARCHIVED", "Options": options},
     )
     for name, status in [("POS Sales", "ACTIVE"), ("Gone Customer", "ARCHIVED")]:
-        ReferenceRecordFactory(connection=connection, kind="contacts", code="", name=name, status=status)
+        ReferenceRecordFactory(
+            connection=connection, kind="contacts", code="", name=name, status=status
+        )
     for kind in ["accounts", "tax_rates", "tracking_categories", "contacts", "organisation"]:
-        ReferenceSnapshot.objects.create(connection=connection, kind=kind, refreshed_at=timezone.now())
+        ReferenceSnapshot.objects.create(
+            connection=connection, kind=kind, refreshed_at=timezone.now()
+        )

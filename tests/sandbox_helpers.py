@@ -15,7 +15,12 @@ MAPPINGS = {
     "revenue": [("*", "200")],
     "payments": [("card", "090"), ("cash", "090")],
     "tax": [("GST10", "OUTPUT"), ("GSTFREE", "EXEMPTOUTPUT"), ("NONE", "BASEXCLUDED")],
-    "special": [("contact", "POS Sales"), ("rounding", "860"), ("tips", "260"), ("surcharge", "260")],
+    "special": [
+        ("contact", "POS Sales"),
+        ("rounding", "860"),
+        ("tips", "260"),
+        ("surcharge", "260"),
+    ],
 }
 
 
@@ -64,7 +69,9 @@ def sandbox_state(base: str) -> dict:
 
 
 def sandbox_documents(base: str, tenant_id: str) -> dict:
-    return requests.get(f"{base}/_sandbox/documents", params={"tenant_id": tenant_id}, timeout=10).json()
+    return requests.get(
+        f"{base}/_sandbox/documents", params={"tenant_id": tenant_id}, timeout=10
+    ).json()
 
 
 def sandbox_post(base: str, path: str, body: dict) -> None:

@@ -17,7 +17,9 @@ ACTIVE = "ACTIVE"
 UNKNOWN_ACCOUNT = "Account code '{code}' does not exist in Xero."
 INACTIVE_ACCOUNT = "Account '{code}' ({name}) is {status} in Xero."
 BANK_ACCOUNT_ON_LINE = "Account '{code}' ({name}) is a bank account; map it as a payment account."
-SYSTEM_ACCOUNT_ON_LINE = "Account '{code}' ({name}) is Xero's {system} system account and cannot take sales."
+SYSTEM_ACCOUNT_ON_LINE = (
+    "Account '{code}' ({name}) is Xero's {system} system account and cannot take sales."
+)
 NOT_A_PAYMENT_ACCOUNT = (
     "Account '{code}' ({name}) cannot receive payments: use a bank account or one with "
     "'Enable payments to this account' ticked in Xero."
@@ -28,7 +30,9 @@ UNKNOWN_TRACKING_CATEGORY = "Tracking category '{code}' does not exist in Xero."
 INACTIVE_TRACKING_CATEGORY = "Tracking category '{code}' is {status} in Xero."
 UNKNOWN_TRACKING_OPTION = "Tracking category '{category}' has no option '{option}' in Xero."
 INACTIVE_TRACKING_OPTION = "Tracking option '{option}' of '{category}' is {status} in Xero."
-UNKNOWN_CONTACT = "No contact named '{name}' in Xero (create it in Xero, then refresh reference data)."
+UNKNOWN_CONTACT = (
+    "No contact named '{name}' in Xero (create it in Xero, then refresh reference data)."
+)
 INACTIVE_CONTACT = "Contact '{name}' is {status} in Xero."
 TOO_MANY_TRACKING = "Xero allows at most two tracking categories on a line."
 
@@ -54,7 +58,9 @@ REQUIRED = [
 ]
 
 
-def check_account_for_lines(record: ReferenceRecord | None, code: str, *, kind: str = "") -> str | None:
+def check_account_for_lines(
+    record: ReferenceRecord | None, code: str, *, kind: str = ""
+) -> str | None:
     if record is None:
         return UNKNOWN_ACCOUNT.format(code=code)
     if record.status != ACTIVE:

@@ -79,13 +79,16 @@ class DisconnectResult:
 
 # ---- start --------------------------------------------------------------------------------
 
+
 def start_authorisation(*, merchant: Merchant, return_url: str = "") -> str:
     """Record a single-use state for the merchant and return Xero's authorise URL."""
     _validate_return_url(return_url)
     state = secrets.token_urlsafe(32)
     # Only the hash is stored: a database reader cannot complete someone's authorisation.
     OAuthState.objects.create(
-        state_hash=_hash(state), merchant=merchant, return_url=return_url,
+        state_hash=_hash(state),
+        merchant=merchant,
+        return_url=return_url,
         expires_at=timezone.now() + STATE_LIFETIME,
     )
     return identity.authorize_url(state=state)
@@ -104,6 +107,7 @@ def _validate_return_url(return_url: str) -> None:
 
 # ---- callback -----------------------------------------------------------------------------
 
+
 def complete_authorisation(
     *, state: str, code: str = "", error: str = "", error_description: str = ""
 ) -> CompletedAuthorisation:
@@ -116,7 +120,8 @@ def complete_authorisation(
     try:
         token_set = identity.exchange_code(code=code, merchant=pending.merchant)
         tenants = identity.list_connections(
-            access_token=token_set.access_token, merchant=pending.merchant,
+            access_token=token_set.access_token,
+            merchant=pending.merchant,
             auth_event_id=identity.auth_event_id(token_set),
         )
     except XeroError as exc:
@@ -191,6 +196,7 @@ def _default_to_keep(merchant: Merchant, tenant_ids: set[str]):
 
 # ---- defaults and outlets -----------------------------------------------------------------
 
+
 @transaction.atomic
 def make_default_connection(*, connection: XeroConnection) -> XeroConnection:
     """Make this connection the one the merchant's outlets export to by default."""
@@ -224,6 +230,7 @@ def unbound_connections(*, merchant: Merchant):
 
 
 # ---- disconnect ---------------------------------------------------------------------------
+
 
 def connection_to_disconnect(*, merchant: Merchant, outlet: Outlet | None = None) -> XeroConnection:
     """The outlet's own connection, or the merchant's default; NotConnected if none is live."""

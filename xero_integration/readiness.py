@@ -67,7 +67,11 @@ def number_clash(outlet: Outlet | None, connection: XeroConnection | None) -> li
     prefix = outlet.export_settings.effective_prefix
     for other in outlets_sharing_the_organisation(outlet, connection):
         if other.export_settings.effective_prefix.upper() == prefix.upper():
-            return [NUMBER_CLASH.format(station=other.pos_station_id, merchant=other.merchant.name, prefix=prefix)]
+            return [
+                NUMBER_CLASH.format(
+                    station=other.pos_station_id, merchant=other.merchant.name, prefix=prefix
+                )
+            ]
     return []
 
 
@@ -79,12 +83,16 @@ def connection_reasons(connection: XeroConnection | None) -> list[str]:
     return []
 
 
-def readiness(*, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None) -> Readiness:
+def readiness(
+    *, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
+) -> Readiness:
     if outlet is not None:
         mappings = effective_mappings(outlet=outlet)
     else:
         mappings = merchant_default_mappings(merchant_id=merchant.pk)
-    reasons = outlet_reasons(outlet) + connection_reasons(connection) + number_clash(outlet, connection)
+    reasons = (
+        outlet_reasons(outlet) + connection_reasons(connection) + number_clash(outlet, connection)
+    )
     missing = [asdict(m) for m in missing_mappings(mappings)]
     has_reference_data = (
         connection is not None and ReferenceSnapshot.objects.filter(connection=connection).exists()

@@ -157,8 +157,11 @@ def _upsert(connection, kind: str, records: list[dict], refreshed_at) -> None:
     ]
     # One INSERT … ON CONFLICT per batch, keyed by the unique (connection, kind, xero_id).
     ReferenceRecord.objects.bulk_create(
-        rows, batch_size=500, update_conflicts=True,
-        unique_fields=["connection", "kind", "xero_id"], update_fields=UPDATED_FIELDS,
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["connection", "kind", "xero_id"],
+        update_fields=UPDATED_FIELDS,
     )
 
 

@@ -54,10 +54,14 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict:
     documents = ExportDocument.objects.filter(outlet__merchant=merchant)
     if outlet is not None:
         sales, documents = sales.filter(outlet=outlet), documents.filter(outlet=outlet)
-    unsent = Q(document__isnull=True) | Q(document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING])
+    unsent = Q(document__isnull=True) | Q(
+        document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+    )
     failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
     return {
         "pending_sales": sales.filter(unsent).count(),
-        "pending_exports": documents.filter(status__in=[ExportStatus.PENDING, ExportStatus.SENDING]).count(),
+        "pending_exports": documents.filter(
+            status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+        ).count(),
         "failed_exports": documents.filter(failed).exclude(status=ExportStatus.RESOLVED).count(),
     }

@@ -42,7 +42,12 @@ def fresh_access_token(connection: XeroConnection) -> str:
     refreshed = refresh_tokens(connection_id=connection.pk)
     # The caller's object gets the new token too, so the rest of a long export run does
     # not take the refresh lock again on every call.
-    for field in ("access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at"):
+    for field in (
+        "access_token",
+        "refresh_token",
+        "access_token_expires_at",
+        "refresh_token_expires_at",
+    ):
         setattr(connection, field, getattr(refreshed, field))
     return connection.access_token
 
@@ -123,9 +128,11 @@ def _lock_grant(connection_id: int) -> list[XeroConnection]:
     on SQLite, BEGIN IMMEDIATE (config/settings.py) does the serialising instead.
     """
     merchant_id = XeroConnection.objects.values_list("merchant_id", flat=True).get(pk=connection_id)
-    candidates = XeroConnection.objects.select_for_update().filter(
-        Q(pk=connection_id) | Q(merchant_id=merchant_id, status=ConnectionStatus.ACTIVE)
-    ).order_by("pk")
+    candidates = (
+        XeroConnection.objects.select_for_update()
+        .filter(Q(pk=connection_id) | Q(merchant_id=merchant_id, status=ConnectionStatus.ACTIVE))
+        .order_by("pk")
+    )
     rows = list(candidates)
     connection = next(r for r in rows if r.pk == connection_id)
     # Refresh tokens are encrypted with a random IV, so siblings are found in Python.
@@ -144,8 +151,10 @@ def _mark_needs_reconnect(rows: list[XeroConnection], description: str) -> None:
 
 def _has_time_left(connection: XeroConnection) -> bool:
     expires_at = connection.access_token_expires_at
-    return bool(connection.access_token) and expires_at is not None and (
-        expires_at - timezone.now() >= REFRESH_MARGIN
+    return (
+        bool(connection.access_token)
+        and expires_at is not None
+        and (expires_at - timezone.now() >= REFRESH_MARGIN)
     )
 
 

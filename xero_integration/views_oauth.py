@@ -23,8 +23,10 @@ def callback(request):
     params = request.GET
     try:
         result = oauth.complete_authorisation(
-            state=params.get("state", ""), code=params.get("code", ""),
-            error=params.get("error", ""), error_description=params.get("error_description", ""),
+            state=params.get("state", ""),
+            code=params.get("code", ""),
+            error=params.get("error", ""),
+            error_description=params.get("error_description", ""),
         )
     except oauth.AuthorisationFailed as exc:
         context = {"title": "Xero connection failed", "message": exc.message}

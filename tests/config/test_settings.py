@@ -17,7 +17,9 @@ def _import_settings(**env):
 
 
 def test_development_secret_key_refuses_to_run_without_debug():
-    result = _import_settings(DEBUG="False", SECRET_KEY="dev-only-insecure-secret-key-do-not-use-in-production")
+    result = _import_settings(
+        DEBUG="False", SECRET_KEY="dev-only-insecure-secret-key-do-not-use-in-production"
+    )
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr

@@ -34,9 +34,18 @@ XERO_MAX_RETRIES = 2
 # After a lost answer the engine leaves Xero this long before resending or looking up.
 UNKNOWN_OUTCOME_WAIT_SECONDS = 1
 WORKER_SETTINGS = (
-    "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_AUTHORIZE_URL", "XERO_TOKEN_URL",
-    "XERO_REVOKE_URL", "XERO_CONNECTIONS_URL", "XERO_API_URL", "XERO_REDIRECT_URI",
-    "XERO_TIMEOUT_SECONDS", "XERO_MAX_RETRIES", "XERO_MINUTE_LIMIT", "XERO_CONCURRENT_LIMIT",
+    "XERO_CLIENT_ID",
+    "XERO_CLIENT_SECRET",
+    "XERO_AUTHORIZE_URL",
+    "XERO_TOKEN_URL",
+    "XERO_REVOKE_URL",
+    "XERO_CONNECTIONS_URL",
+    "XERO_API_URL",
+    "XERO_REDIRECT_URI",
+    "XERO_TIMEOUT_SECONDS",
+    "XERO_MAX_RETRIES",
+    "XERO_MINUTE_LIMIT",
+    "XERO_CONCURRENT_LIMIT",
     "XERO_UNKNOWN_OUTCOME_WAIT_SECONDS",
 )
 
@@ -68,8 +77,11 @@ class Worker:
         self.log_path = log_path
         with open(log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "qcluster"], cwd=BASE_DIR, env=env,
-                stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "manage.py", "qcluster"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
 
     def output(self) -> str:
@@ -129,6 +141,7 @@ class Pos:
 
 # ---- fixtures ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sandbox():
     with running_sandbox() as base:
@@ -162,7 +175,9 @@ def pos(service) -> Pos:
     create_merchant(merchant_id=MERCHANT_ID, name="Harbour Cafe", currency="AUD")
     create_merchant(merchant_id=OTHER_MERCHANT_ID, name="Other Bakery", currency="AUD")
     create_outlet(
-        merchant_id=MERCHANT_ID, pos_station_id=STATION, name="Front counter",
+        merchant_id=MERCHANT_ID,
+        pos_station_id=STATION,
+        name="Front counter",
         timezone_name="Australia/Sydney",
     )
     key = create_api_client(name="POS platform", merchant_ids=[MERCHANT_ID]).key

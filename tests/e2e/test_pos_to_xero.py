@@ -13,7 +13,13 @@ import requests
 
 from tests.sandbox_helpers import sandbox_post, sandbox_state
 
-from .conftest import MERCHANT_ID, OTHER_MERCHANT_ID, STATION, UNKNOWN_OUTCOME_WAIT_SECONDS, wait_until
+from .conftest import (
+    MERCHANT_ID,
+    OTHER_MERCHANT_ID,
+    STATION,
+    UNKNOWN_OUTCOME_WAIT_SECONDS,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +48,16 @@ MAPPINGS = {
 
 # ---- what the POS sends --------------------------------------------------------------------
 
+
 def line(description, unit_price, *, quantity="1", discount="0.00") -> dict:
     net = (Decimal(quantity) * Decimal(unit_price)).quantize(Decimal("0.01")) - Decimal(discount)
     return {
-        "category": "food", "description": description, "quantity": quantity,
-        "unit_price": unit_price, "discount": discount, "tax_code": "GST10",
+        "category": "food",
+        "description": description,
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "discount": discount,
+        "tax_code": "GST10",
         "tax_amount": str((net / 11).quantize(Decimal("0.01"))),  # GST-inclusive prices
     }
 
@@ -54,26 +65,48 @@ def line(description, unit_price, *, quantity="1", discount="0.00") -> dict:
 def sale(sale_id, lines, payments, *, sale_type="sale", refund_of=None, **extras) -> dict:
     occurred_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)
     return {
-        "id": sale_id, "pos_station_id": STATION, "type": sale_type,
-        "occurred_at": occurred_at.isoformat(), "currency": "AUD", "amounts_include_tax": True,
-        "lines": lines, "payments": [{"method": m, "amount": a} for m, a in payments],
-        "refund_of": refund_of, **extras,
+        "id": sale_id,
+        "pos_station_id": STATION,
+        "type": sale_type,
+        "occurred_at": occurred_at.isoformat(),
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "lines": lines,
+        "payments": [{"method": m, "amount": a} for m, a in payments],
+        "refund_of": refund_of,
+        **extras,
     }
 
 
 def day_of_sales() -> list[dict]:
     return [
         sale("B1", [line("Flat white", "4.50", quantity="2")], [("card", "9.00")]),
-        sale("B2", [line("Big breakfast", "24.00", discount="2.40")], [("card", "24.60")],
-             tips="3.00"),
-        sale("B3", [line("Croissant", "5.33", quantity="3")], [("cash", "16.00")],
-             rounding="0.01"),
-        sale("B4", [line("Cake", "6.50"), line("Tea", "4.20", quantity="2")], [("card", "15.12")],
-             surcharge="0.22"),
-        sale("B5", [line("Sandwich", "12.95", discount="1.30")], [("cash", "11.60")],
-             rounding="-0.05"),
-        sale("R1", [line("Flat white", "4.50")], [("card", "4.50")],
-             sale_type="refund", refund_of="B1"),
+        sale(
+            "B2",
+            [line("Big breakfast", "24.00", discount="2.40")],
+            [("card", "24.60")],
+            tips="3.00",
+        ),
+        sale("B3", [line("Croissant", "5.33", quantity="3")], [("cash", "16.00")], rounding="0.01"),
+        sale(
+            "B4",
+            [line("Cake", "6.50"), line("Tea", "4.20", quantity="2")],
+            [("card", "15.12")],
+            surcharge="0.22",
+        ),
+        sale(
+            "B5",
+            [line("Sandwich", "12.95", discount="1.30")],
+            [("cash", "11.60")],
+            rounding="-0.05",
+        ),
+        sale(
+            "R1",
+            [line("Flat white", "4.50")],
+            [("card", "4.50")],
+            sale_type="refund",
+            refund_of="B1",
+        ),
     ]
 
 
@@ -88,6 +121,7 @@ def numbers(sales, sale_type) -> list[str]:
 
 
 # ---- what the POS and the browser do -------------------------------------------------------
+
 
 def connect_xero(pos, service) -> None:
     """The POS asks for the authorise URL; the merchant's browser follows it all the way back."""
@@ -181,6 +215,7 @@ def everything_exported(pos):
 
 
 # ---- the tests -----------------------------------------------------------------------------
+
 
 def test_pos_connects_xero_and_maps_an_outlet_ready_to_export(pos, service, worker):
     assert status(pos)["can_export"] is False  # nothing connected yet

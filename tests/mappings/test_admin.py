@@ -8,8 +8,11 @@ from tests.factories import MappingFactory
 
 def mapping_data(merchant, outlet=None, **overrides) -> dict:
     data = {
-        "merchant": merchant.pk, "outlet": outlet.pk if outlet else "",
-        "type": "revenue", "pos_value": "coffee", "xero_value": "200",
+        "merchant": merchant.pk,
+        "outlet": outlet.pk if outlet else "",
+        "type": "revenue",
+        "pos_value": "coffee",
+        "xero_value": "200",
     }
     return {**data, **overrides}
 

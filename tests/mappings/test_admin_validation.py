@@ -26,7 +26,9 @@ NOT_FOR_PAYMENTS = NOT_A_PAYMENT_ACCOUNT.format(code="200", name="Sales")
 
 
 def post_mapping(admin_client, merchant, outlet=None, **fields):
-    return admin_client.post(reverse("admin:mappings_mapping_add"), mapping_data(merchant, outlet, **fields))
+    return admin_client.post(
+        reverse("admin:mappings_mapping_add"), mapping_data(merchant, outlet, **fields)
+    )
 
 
 def form_errors(response, field="xero_value"):
@@ -90,7 +92,9 @@ def test_a_third_tracking_category_is_rejected(admin_client, connection):
     MappingFactory(merchant=merchant, type="tracking", pos_value="Region", xero_value="Sydney")
     MappingFactory(merchant=merchant, type="tracking", pos_value="Channel", xero_value="Sydney")
 
-    response = post_mapping(admin_client, merchant, type="tracking", pos_value="Legacy", xero_value="Sydney")
+    response = post_mapping(
+        admin_client, merchant, type="tracking", pos_value="Legacy", xero_value="Sydney"
+    )
 
     assert form_errors(response, "pos_value") == [TOO_MANY_TRACKING]
 
@@ -115,7 +119,9 @@ def test_override_is_checked_against_the_outlets_own_organisation(admin_client, 
     override = post_mapping(admin_client, outlet.merchant, outlet, xero_value="210")
 
     assert default.status_code == 302
-    assert form_errors(override) == [INACTIVE_ACCOUNT.format(code="210", name="Cafe Sales", status="ARCHIVED")]
+    assert form_errors(override) == [
+        INACTIVE_ACCOUNT.format(code="210", name="Cafe Sales", status="ARCHIVED")
+    ]
 
 
 def test_mapping_is_accepted_unchecked_before_xero_is_connected(admin_client, merchant):
@@ -149,7 +155,9 @@ def test_datalist_offers_the_cached_accounts_a_revenue_row_may_use(admin_client,
 
 
 def test_datalist_of_a_payment_row_offers_payment_accounts(admin_client, connection):
-    mapping = MappingFactory(merchant=connection.merchant, type="payments", pos_value="card", xero_value="090")
+    mapping = MappingFactory(
+        merchant=connection.merchant, type="payments", pos_value="card", xero_value="090"
+    )
 
     page = admin_client.get(reverse("admin:mappings_mapping_change", args=[mapping.pk])).text
 
@@ -170,7 +178,9 @@ def test_add_page_for_a_merchant_offers_everything_in_its_xero(admin_client, con
 def test_merchant_page_rows_and_the_add_row_template_offer_xero_values(admin_client, connection):
     MappingFactory(merchant=connection.merchant, type="tax", pos_value="GST10", xero_value="OUTPUT")
 
-    page = admin_client.get(reverse("admin:outlets_merchant_change", args=[connection.merchant.pk])).text
+    page = admin_client.get(
+        reverse("admin:outlets_merchant_change", args=[connection.merchant.pk])
+    ).text
 
     assert '<datalist id="id_mappings-0-xero_value_options">' in page
     # The "Add another" row keeps a list id the admin's JavaScript does not renumber.
@@ -184,7 +194,11 @@ def test_merchant_page_rows_and_the_add_row_template_offer_xero_values(admin_cli
 def test_merchant_page_rejects_an_archived_account(admin_client, connection):
     url = reverse("admin:outlets_merchant_change", args=[connection.merchant.pk])
     data = add_inline_row(
-        form_data(admin_client.get(url)), "mappings", type="revenue", pos_value="coffee", xero_value="250"
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="revenue",
+        pos_value="coffee",
+        xero_value="250",
     )
 
     response = admin_client.post(url, data)
@@ -198,10 +212,18 @@ def test_outlet_override_is_validated_and_saved_through_the_inline(admin_client,
     outlet = OutletFactory(merchant=connection.merchant)
     url = reverse("admin:outlets_outlet_change", args=[outlet.pk])
     rejected = add_inline_row(
-        form_data(admin_client.get(url)), "mappings", type="payments", pos_value="card", xero_value="200"
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="payments",
+        pos_value="card",
+        xero_value="200",
     )
     accepted = add_inline_row(
-        form_data(admin_client.get(url)), "mappings", type="payments", pos_value="card", xero_value="615"
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="payments",
+        pos_value="card",
+        xero_value="615",
     )
 
     rejected_response = admin_client.post(url, rejected)
@@ -211,18 +233,33 @@ def test_outlet_override_is_validated_and_saved_through_the_inline(admin_client,
 
     assert admin_client.post(url, accepted).status_code == 302
     override = Mapping.objects.get()
-    assert (override.merchant, override.outlet, override.xero_value) == (outlet.merchant, outlet, "615")
+    assert (override.merchant, override.outlet, override.xero_value) == (
+        outlet.merchant,
+        outlet,
+        "615",
+    )
 
 
 def test_add_pages_with_mapping_rows_answer(admin_client, connection):
-    for name in ("admin:outlets_merchant_add", "admin:outlets_outlet_add", "admin:mappings_mapping_add"):
+    for name in (
+        "admin:outlets_merchant_add",
+        "admin:outlets_outlet_add",
+        "admin:mappings_mapping_add",
+    ):
         assert admin_client.get(reverse(name)).status_code == 200, name
 
 
-def test_outlet_added_with_an_override_is_checked_against_its_merchants_xero(admin_client, connection):
+def test_outlet_added_with_an_override_is_checked_against_its_merchants_xero(
+    admin_client, connection
+):
     data = outlet_add_data(
-        connection.merchant, **{"mappings-TOTAL_FORMS": 1, "mappings-0-type": "revenue",
-                                "mappings-0-pos_value": "coffee", "mappings-0-xero_value": "250"},
+        connection.merchant,
+        **{
+            "mappings-TOTAL_FORMS": 1,
+            "mappings-0-type": "revenue",
+            "mappings-0-pos_value": "coffee",
+            "mappings-0-xero_value": "250",
+        },
     )
 
     response = admin_client.post(reverse("admin:outlets_outlet_add"), data)

@@ -48,13 +48,20 @@ def queries_to_render(client, url) -> int:
 
 def outlet_add_data(merchant, **overrides) -> dict:
     data = {
-        "merchant": merchant.pk, "pos_station_id": "S9", "name": "Manly",
-        "timezone": "Australia/Sydney", "is_active": "on",
-        "export_settings-TOTAL_FORMS": 1, "export_settings-INITIAL_FORMS": 0,
-        "export_settings-0-frequency": "daily", "export_settings-0-grouping": "daily_summary",
-        "export_settings-0-daily_at": "02:00", "export_settings-0-business_day_start_hour": 0,
+        "merchant": merchant.pk,
+        "pos_station_id": "S9",
+        "name": "Manly",
+        "timezone": "Australia/Sydney",
+        "is_active": "on",
+        "export_settings-TOTAL_FORMS": 1,
+        "export_settings-INITIAL_FORMS": 0,
+        "export_settings-0-frequency": "daily",
+        "export_settings-0-grouping": "daily_summary",
+        "export_settings-0-daily_at": "02:00",
+        "export_settings-0-business_day_start_hour": 0,
         "export_settings-0-enabled": "on",
-        "mappings-TOTAL_FORMS": 0, "mappings-INITIAL_FORMS": 0,
+        "mappings-TOTAL_FORMS": 0,
+        "mappings-INITIAL_FORMS": 0,
     }
     return {**data, **overrides}
 
@@ -123,9 +130,7 @@ def test_merchant_page_offers_only_the_merchants_own_connections(admin_client, o
     own = XeroConnectionFactory(merchant=outlet.merchant)
     XeroConnectionFactory(merchant=MerchantFactory())
 
-    response = admin_client.get(
-        reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk])
-    )
+    response = admin_client.get(reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk]))
 
     outlets = response.context["inline_admin_formsets"][0].formset
     assert list(outlets.forms[0].fields["xero_connection"].queryset) == [own]
@@ -134,8 +139,12 @@ def test_merchant_page_offers_only_the_merchants_own_connections(admin_client, o
 def test_outlet_added_on_merchant_page_gets_export_settings(admin_client, merchant):
     url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
     data = add_inline_row(
-        form_data(admin_client.get(url)), "outlets",
-        pos_station_id="S7", name="Bondi", timezone="Australia/Sydney", is_active="on",
+        form_data(admin_client.get(url)),
+        "outlets",
+        pos_station_id="S7",
+        name="Bondi",
+        timezone="Australia/Sydney",
+        is_active="on",
     )
 
     response = admin_client.post(url, data)
@@ -148,8 +157,11 @@ def test_outlet_added_on_merchant_page_gets_export_settings(admin_client, mercha
 def test_merchant_mapping_added_on_merchant_page_is_a_default(admin_client, merchant):
     url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
     data = add_inline_row(
-        form_data(admin_client.get(url)), "mappings",
-        type="revenue", pos_value="coffee", xero_value="200",
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="revenue",
+        pos_value="coffee",
+        xero_value="200",
     )
 
     assert admin_client.post(url, data).status_code == 302
@@ -162,8 +174,11 @@ def test_merchant_page_rejects_a_default_mapped_twice(admin_client, merchant):
     MappingFactory(merchant=merchant, pos_value="coffee", xero_value="200")
     url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
     data = add_inline_row(
-        form_data(admin_client.get(url)), "mappings",
-        type="revenue", pos_value="coffee", xero_value="210",
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="revenue",
+        pos_value="coffee",
+        xero_value="210",
     )
 
     response = admin_client.post(url, data)
@@ -252,8 +267,11 @@ def test_outlet_form_rejects_another_merchants_connection(admin_client, merchant
 def test_outlet_override_saved_through_inline_gets_the_outlets_merchant(admin_client, outlet):
     url = reverse("admin:outlets_outlet_change", args=[outlet.pk])
     data = add_inline_row(
-        form_data(admin_client.get(url)), "mappings",
-        type="payments", pos_value="card", xero_value="090",
+        form_data(admin_client.get(url)),
+        "mappings",
+        type="payments",
+        pos_value="card",
+        xero_value="090",
     )
 
     response = admin_client.post(url, data)
@@ -353,9 +371,16 @@ def test_revoke_action_deactivates_keys_and_they_stop_authenticating(admin_clien
 
 def export(outlet, connection, number, status="failed", payments_status="pending", **fields):
     return ExportDocument.objects.create(
-        outlet=outlet, connection=connection, kind="invoice", grouping="per_sale", number=number,
-        business_date=datetime.date(2026, 11, 23), currency="AUD", status=status,
-        payments_status=payments_status, **fields,
+        outlet=outlet,
+        connection=connection,
+        kind="invoice",
+        grouping="per_sale",
+        number=number,
+        business_date=datetime.date(2026, 11, 23),
+        currency="AUD",
+        status=status,
+        payments_status=payments_status,
+        **fields,
     )
 
 

@@ -26,13 +26,22 @@ def output_lines(*args) -> list[str]:
 
 @pytest.mark.django_db
 def test_create_merchant_creates_it():
-    out = run("create_merchant", "M1", "--name", "Bondi Cafe", "--currency", "nzd",
-              "--amounts-exclude-tax")
+    out = run(
+        "create_merchant",
+        "M1",
+        "--name",
+        "Bondi Cafe",
+        "--currency",
+        "nzd",
+        "--amounts-exclude-tax",
+    )
 
     assert out == "Created merchant M1 (Bondi Cafe).\n"
     merchant = Merchant.objects.get(merchant_id="M1")
     assert (merchant.name, merchant.currency, merchant.amounts_include_tax) == (
-        "Bondi Cafe", "NZD", False,
+        "Bondi Cafe",
+        "NZD",
+        False,
     )
 
 
@@ -73,31 +82,56 @@ def test_create_merchant_rejects_a_bad_currency():
 @pytest.mark.django_db
 def test_create_merchant_tax_flags_are_mutually_exclusive():
     with pytest.raises(CommandError, match="not allowed with argument"):
-        run("create_merchant", "M1", "--name", "Cafe", "--amounts-include-tax",
-            "--amounts-exclude-tax")
+        run(
+            "create_merchant",
+            "M1",
+            "--name",
+            "Cafe",
+            "--amounts-include-tax",
+            "--amounts-exclude-tax",
+        )
 
 
 # create_outlet
 
 
 def test_create_outlet_creates_it_with_export_settings(merchant):
-    out = run("create_outlet", merchant.merchant_id, "S9", "--name", "Manly",
-              "--timezone", "Australia/Perth")
-
-    assert out == (
-        "Created outlet S9 (Manly) of merchant M-ALLOWED, timezone Australia/Perth.\n"
+    out = run(
+        "create_outlet",
+        merchant.merchant_id,
+        "S9",
+        "--name",
+        "Manly",
+        "--timezone",
+        "Australia/Perth",
     )
+
+    assert out == ("Created outlet S9 (Manly) of merchant M-ALLOWED, timezone Australia/Perth.\n")
     outlet = Outlet.objects.get(merchant=merchant, pos_station_id="S9")
     assert (outlet.name, outlet.timezone) == ("Manly", "Australia/Perth")
     assert ExportSettings.objects.filter(outlet=outlet).exists()
 
 
 def test_create_outlet_rerun_updates_the_same_outlet(merchant):
-    run("create_outlet", merchant.merchant_id, "S9", "--name", "Manly",
-        "--timezone", "Australia/Sydney")
+    run(
+        "create_outlet",
+        merchant.merchant_id,
+        "S9",
+        "--name",
+        "Manly",
+        "--timezone",
+        "Australia/Sydney",
+    )
 
-    out = run("create_outlet", merchant.merchant_id, "S9", "--name", "Manly Wharf",
-              "--timezone", "Australia/Brisbane")
+    out = run(
+        "create_outlet",
+        merchant.merchant_id,
+        "S9",
+        "--name",
+        "Manly Wharf",
+        "--timezone",
+        "Australia/Brisbane",
+    )
 
     assert out.startswith("Updated outlet S9 (Manly Wharf)")
     outlet = Outlet.objects.get(merchant=merchant)
@@ -116,24 +150,39 @@ def test_create_outlet_rejects_an_unknown_merchant():
 def test_create_outlet_rejects_a_bad_timezone(merchant):
     expected = r"^timezone: 'Mars/Base' is not an IANA timezone, such as Australia/Sydney\.$"
     with pytest.raises(CommandError, match=expected):
-        run("create_outlet", merchant.merchant_id, "S9", "--name", "Manly",
-            "--timezone", "Mars/Base")
+        run(
+            "create_outlet",
+            merchant.merchant_id,
+            "S9",
+            "--name",
+            "Manly",
+            "--timezone",
+            "Mars/Base",
+        )
 
     assert not Outlet.objects.filter(pos_station_id="S9").exists()
 
 
 def test_create_outlet_rejects_a_blank_name(merchant):
     with pytest.raises(CommandError, match=r"^name: This field cannot be blank\.$"):
-        run("create_outlet", merchant.merchant_id, "S9", "--name", "",
-            "--timezone", "Australia/Sydney")
+        run(
+            "create_outlet",
+            merchant.merchant_id,
+            "S9",
+            "--name",
+            "",
+            "--timezone",
+            "Australia/Sydney",
+        )
 
 
 # create_api_key
 
 
 def test_create_api_key_prints_the_key_alone_on_the_last_line(merchant, other_merchant):
-    lines = output_lines("create_api_key", "POS platform", "--merchant", "M-ALLOWED",
-                         "--merchant", "M-OTHER")
+    lines = output_lines(
+        "create_api_key", "POS platform", "--merchant", "M-ALLOWED", "--merchant", "M-OTHER"
+    )
 
     assert lines[0] == (
         "Created API key 'POS platform' for merchants M-ALLOWED, M-OTHER. "

@@ -18,8 +18,10 @@ REFRESH_TOKEN = "secret-refresh-token-9b2e"
 @pytest.fixture
 def connection(merchant):
     return XeroConnectionFactory(
-        merchant=merchant, tenant_name="Allowed Cafe Pty Ltd",
-        access_token=ACCESS_TOKEN, refresh_token=REFRESH_TOKEN,
+        merchant=merchant,
+        tenant_name="Allowed Cafe Pty Ltd",
+        access_token=ACCESS_TOKEN,
+        refresh_token=REFRESH_TOKEN,
     )
 
 
@@ -63,9 +65,15 @@ def test_connections_cannot_be_added_in_the_admin(admin_client):
 
 def test_sync_log_pages_answer_and_are_read_only(admin_client, outlet, connection):
     log = SyncLog.objects.create(
-        operation="create_invoice", merchant=outlet.merchant, outlet=outlet,
-        connection=connection, method="PUT", url="https://api.xero.com/api.xro/2.0/Invoices",
-        outcome="failed", http_status=400, error="Account code '999' is not a valid code",
+        operation="create_invoice",
+        merchant=outlet.merchant,
+        outlet=outlet,
+        connection=connection,
+        method="PUT",
+        url="https://api.xero.com/api.xro/2.0/Invoices",
+        outcome="failed",
+        http_status=400,
+        error="Account code '999' is not a valid code",
         correlation_id="corr-123",
     )
 
@@ -94,7 +102,11 @@ def test_sync_log_search_finds_a_correlation_id(admin_client, merchant):
 
 def test_reference_record_pages_answer(admin_client, connection):
     record = ReferenceRecord.objects.create(
-        connection=connection, kind="accounts", xero_id="a1", code="200", name="Sales",
+        connection=connection,
+        kind="accounts",
+        xero_id="a1",
+        code="200",
+        name="Sales",
         status="ACTIVE",
     )
 
@@ -144,8 +156,9 @@ def test_disconnect_action_tells_xero_and_keeps_the_row(admin_client, connection
 
 
 def test_disconnect_action_says_when_xero_was_not_told(admin_client, connection):
-    gone = XeroConnectionFactory(merchant=connection.merchant, is_merchant_default=False,
-                                 status="disconnected")
+    gone = XeroConnectionFactory(
+        merchant=connection.merchant, is_merchant_default=False, status="disconnected"
+    )
     with responses.RequestsMock() as rsps:
         rsps.delete(delete_url(connection), body=requests.ConnectionError("no route"))
         messages = act_on(admin_client, "disconnect", [connection, gone])
@@ -163,8 +176,9 @@ def test_disconnect_action_says_when_xero_was_not_told(admin_client, connection)
 
 
 def test_make_default_action_moves_the_merchants_default(admin_client, connection):
-    other = XeroConnectionFactory(merchant=connection.merchant, is_merchant_default=False,
-                                  tenant_name="Franchise Pty Ltd")
+    other = XeroConnectionFactory(
+        merchant=connection.merchant, is_merchant_default=False, tenant_name="Franchise Pty Ltd"
+    )
 
     messages = act_on(admin_client, "make_default", [other])
 
@@ -177,8 +191,9 @@ def test_make_default_action_moves_the_merchants_default(admin_client, connectio
 
 
 def test_make_default_action_needs_exactly_one_active_connection(admin_client, connection):
-    broken = XeroConnectionFactory(merchant=connection.merchant, is_merchant_default=False,
-                                   status="needs_reconnect")
+    broken = XeroConnectionFactory(
+        merchant=connection.merchant, is_merchant_default=False, status="needs_reconnect"
+    )
 
     assert act_on(admin_client, "make_default", [connection, broken]) == [
         "Select exactly one connection to make the merchant's default."
@@ -191,8 +206,14 @@ def test_make_default_action_needs_exactly_one_active_connection(admin_client, c
 def test_no_admin_page_shows_a_token(admin_client, connection, outlet):
     outlet.xero_connection = connection
     outlet.save()
-    SyncLog.objects.create(operation="get_accounts", merchant=outlet.merchant, connection=connection,
-                           method="GET", url="/", correlation_id="c-1")
+    SyncLog.objects.create(
+        operation="get_accounts",
+        merchant=outlet.merchant,
+        connection=connection,
+        method="GET",
+        url="/",
+        correlation_id="c-1",
+    )
     pages = [
         reverse("admin:xero_integration_xeroconnection_changelist"),
         reverse("admin:xero_integration_xeroconnection_change", args=[connection.pk]),

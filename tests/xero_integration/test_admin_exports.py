@@ -22,19 +22,36 @@ CHANGELIST = "admin:xero_integration_exportdocument_changelist"
 
 def document(outlet, connection, number="POSS1-0001", **fields):
     fields = {
-        "kind": "invoice", "grouping": "daily_summary", "business_date": datetime.date(2026, 11, 23),
-        "currency": "AUD", "total": Decimal("10.50"), "status": ExportStatus.FAILED, "body": BODY,
-        "attempts": 3, "last_error": XERO_SAYS, **fields,
+        "kind": "invoice",
+        "grouping": "daily_summary",
+        "business_date": datetime.date(2026, 11, 23),
+        "currency": "AUD",
+        "total": Decimal("10.50"),
+        "status": ExportStatus.FAILED,
+        "body": BODY,
+        "attempts": 3,
+        "last_error": XERO_SAYS,
+        **fields,
     }
-    return ExportDocument.objects.create(outlet=outlet, connection=connection, number=number, **fields)
+    return ExportDocument.objects.create(
+        outlet=outlet, connection=connection, number=number, **fields
+    )
 
 
 def sale(outlet, sale_id="sale-1", in_document=None, **fields):
     return Sale.objects.create(
-        merchant=outlet.merchant, outlet=outlet, sale_id=sale_id, type="sale",
-        occurred_at=timezone.now(), business_date=datetime.date(2026, 11, 23), currency="AUD",
-        total=Decimal("10.50"), content_hash="h", document=in_document,
-        payload={"sale_id": sale_id, "lines": [{"name": "Flat white", "amount": "4.50"}]}, **fields,
+        merchant=outlet.merchant,
+        outlet=outlet,
+        sale_id=sale_id,
+        type="sale",
+        occurred_at=timezone.now(),
+        business_date=datetime.date(2026, 11, 23),
+        currency="AUD",
+        total=Decimal("10.50"),
+        content_hash="h",
+        document=in_document,
+        payload={"sale_id": sale_id, "lines": [{"name": "Flat white", "amount": "4.50"}]},
+        **fields,
     )
 
 
@@ -46,7 +63,8 @@ def listed(admin_client, url_name, **params):
 
 def act(admin_client, action, documents):
     return admin_client.post(
-        reverse(CHANGELIST), {"action": action, "_selected_action": [d.pk for d in documents]},
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [d.pk for d in documents]},
         follow=True,
     )
 
@@ -64,9 +82,13 @@ def queries_to_render(client, url) -> int:
 # The export list
 
 
-def test_failed_filter_answers_what_needs_me_including_failed_payments(admin_client, outlet, connection):
+def test_failed_filter_answers_what_needs_me_including_failed_payments(
+    admin_client, outlet, connection
+):
     failed = document(outlet, connection, "POSS1-0001")
-    payments_failed = document(outlet, connection, "POSS1-0002", status="sent", payments_status="failed")
+    payments_failed = document(
+        outlet, connection, "POSS1-0002", status="sent", payments_status="failed"
+    )
     document(outlet, connection, "POSS1-0003", status="sent", payments_status="sent")
 
     rows = listed(admin_client, CHANGELIST, status="failed")
@@ -106,14 +128,21 @@ def test_export_list_does_not_query_per_row(admin_client, outlet, connection):
 # One export
 
 
-def test_change_page_shows_xeros_message_the_document_as_sent_and_its_sales(admin_client, outlet, connection):
+def test_change_page_shows_xeros_message_the_document_as_sent_and_its_sales(
+    admin_client, outlet, connection
+):
     failed = document(outlet, connection)
     sale(outlet, "sale-7", in_document=failed)
 
-    response = admin_client.get(reverse("admin:xero_integration_exportdocument_change", args=[failed.pk]))
+    response = admin_client.get(
+        reverse("admin:xero_integration_exportdocument_change", args=[failed.pk])
+    )
 
     assert response.status_code == 200
-    assert f'<p class="errornote" style="white-space: pre-wrap">{escape(XERO_SAYS)}</p>' in response.text
+    assert (
+        f'<p class="errornote" style="white-space: pre-wrap">{escape(XERO_SAYS)}</p>'
+        in response.text
+    )
     # Pretty-printed, with the amounts exactly as stored.
     assert escape('"Total": 10.50,') in response.text
     assert escape('"UnitAmount": 4.5000') in response.text
@@ -132,7 +161,9 @@ def test_exports_cannot_be_added_or_deleted(admin_client, outlet, connection):
 # Actions
 
 
-def test_replay_resets_a_failed_export_to_pending_and_queues_its_organisation(admin_client, outlet, connection):
+def test_replay_resets_a_failed_export_to_pending_and_queues_its_organisation(
+    admin_client, outlet, connection
+):
     failed = document(outlet, connection, "POSS1-0001")
     sent = document(outlet, connection, "POSS1-0002", status="sent", payments_status="sent")
 
@@ -142,9 +173,17 @@ def test_replay_resets_a_failed_export_to_pending_and_queues_its_organisation(ad
         "Replayed 1 export; 1 skipped (only failed exports can be replayed)."
     ]
     failed.refresh_from_db()
-    assert (failed.status, failed.payments_status, failed.attempts, failed.body) == ("pending", "pending", 0, "")
+    assert (failed.status, failed.payments_status, failed.attempts, failed.body) == (
+        "pending",
+        "pending",
+        0,
+        "",
+    )
     task = OrmQ.objects.get().task
-    assert (task["func"], task["args"]) == ("xero_integration.tasks.export_connection_task", (connection.pk,))
+    assert (task["func"], task["args"]) == (
+        "xero_integration.tasks.export_connection_task",
+        (connection.pk,),
+    )
 
 
 def test_replay_of_nothing_failed_queues_nothing(admin_client, outlet, connection):
@@ -169,7 +208,11 @@ def test_mark_resolved_stops_retrying_and_keeps_the_record(admin_client, outlet,
     ]
     failed.refresh_from_db()
     pending.refresh_from_db()
-    assert (failed.status, failed.payments_status, failed.last_error) == ("resolved", "resolved", XERO_SAYS)
+    assert (failed.status, failed.payments_status, failed.last_error) == (
+        "resolved",
+        "resolved",
+        XERO_SAYS,
+    )
     assert pending.status == "pending"
 
 
@@ -196,14 +239,18 @@ def test_staff_who_may_only_view_get_no_actions(viewer, outlet, connection):
 # Sales
 
 
-def test_sale_list_shows_its_document_and_filters_sales_not_yet_in_one(admin_client, outlet, connection):
+def test_sale_list_shows_its_document_and_filters_sales_not_yet_in_one(
+    admin_client, outlet, connection
+):
     exported = sale(outlet, "sale-1", in_document=document(outlet, connection))
     waiting = sale(outlet, "sale-2")
 
     response = admin_client.get(reverse("admin:xero_integration_sale_changelist"))
 
     assert "POSS1-0001 (Failed)" in response.text
-    assert listed(admin_client, "admin:xero_integration_sale_changelist", in_document="no") == [waiting]
+    assert listed(admin_client, "admin:xero_integration_sale_changelist", in_document="no") == [
+        waiting
+    ]
     assert listed(admin_client, "admin:xero_integration_sale_changelist", q="sale-1") == [exported]
 
 
@@ -224,7 +271,9 @@ def test_sale_list_does_not_query_per_row(admin_client, outlet, connection):
     one = queries_to_render(admin_client, url)
 
     for n in range(2, 5):
-        sale(OutletFactory(), f"sale-{n}", in_document=document(outlet, connection, f"POSS1-000{n}"))
+        sale(
+            OutletFactory(), f"sale-{n}", in_document=document(outlet, connection, f"POSS1-000{n}")
+        )
 
     assert queries_to_render(admin_client, url) == one
 
@@ -232,14 +281,28 @@ def test_sale_list_does_not_query_per_row(admin_client, outlet, connection):
 # Sync logs
 
 
-def test_sync_logs_filter_by_outlet_and_show_and_find_document_numbers(admin_client, outlet, other_outlet):
+def test_sync_logs_filter_by_outlet_and_show_and_find_document_numbers(
+    admin_client, outlet, other_outlet
+):
     ours = SyncLog.objects.create(
-        operation="invoices.create", merchant=outlet.merchant, outlet=outlet, method="PUT", url="/",
-        outcome="failed", correlation_id="c-1", documents=["POSS1-0001", "POSS1-0002"],
+        operation="invoices.create",
+        merchant=outlet.merchant,
+        outlet=outlet,
+        method="PUT",
+        url="/",
+        outcome="failed",
+        correlation_id="c-1",
+        documents=["POSS1-0001", "POSS1-0002"],
     )
     SyncLog.objects.create(
-        operation="invoices.create", merchant=other_outlet.merchant, outlet=other_outlet,
-        method="PUT", url="/", outcome="success", correlation_id="c-2", documents=["OTHER-1"],
+        operation="invoices.create",
+        merchant=other_outlet.merchant,
+        outlet=other_outlet,
+        method="PUT",
+        url="/",
+        outcome="success",
+        correlation_id="c-2",
+        documents=["OTHER-1"],
     )
     url_name = "admin:xero_integration_synclog_changelist"
 

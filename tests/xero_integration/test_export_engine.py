@@ -7,7 +7,13 @@ import pytest
 from django.utils import timezone
 
 from outlets.services import update_export_settings
-from tests.sandbox_helpers import connect, ready_connection, sandbox_documents, sandbox_for, sandbox_post
+from tests.sandbox_helpers import (
+    connect,
+    ready_connection,
+    sandbox_documents,
+    sandbox_for,
+    sandbox_post,
+)
 from xero_integration.exports import sending
 from xero_integration.exports.control import replay_documents
 from xero_integration.exports.engine import export_connection
@@ -36,17 +42,31 @@ def connection(sandbox, client, outlet):
     return ready_connection(client, outlet.merchant)
 
 
-def a_sale(sale_id, *, hours_ago=2, price="4.50", method="card", sale_type="sale", refund_of=None, **extra):
+def a_sale(
+    sale_id, *, hours_ago=2, price="4.50", method="card", sale_type="sale", refund_of=None, **extra
+):
     price = Decimal(price)
     return {
-        "id": sale_id, "pos_station_id": "S1", "type": sale_type,
+        "id": sale_id,
+        "pos_station_id": "S1",
+        "type": sale_type,
         "occurred_at": (NOW - datetime.timedelta(hours=hours_ago)).isoformat(),
-        "currency": "AUD", "amounts_include_tax": True,
-        "lines": [{"category": "coffee", "description": "Flat white", "quantity": "2",
-                   "unit_price": str(price), "discount": "0.00", "tax_code": "GST10",
-                   "tax_amount": str((price * 2 / 11).quantize(Decimal("0.01")))}],
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "lines": [
+            {
+                "category": "coffee",
+                "description": "Flat white",
+                "quantity": "2",
+                "unit_price": str(price),
+                "discount": "0.00",
+                "tax_code": "GST10",
+                "tax_amount": str((price * 2 / 11).quantize(Decimal("0.01"))),
+            }
+        ],
         "payments": [{"method": method, "amount": str(price * 2)}],
-        "refund_of": refund_of, **extra,
+        "refund_of": refund_of,
+        **extra,
     }
 
 
@@ -81,7 +101,9 @@ def test_each_sale_becomes_one_paid_invoice(sandbox, connection, outlet):
     assert invoice_numbers(documents) == ["POSS1-A1", "POSS1-A2"]
     assert {i["Status"] for i in documents["Invoices"]} == {"PAID"}
     assert xero_total(documents) == pos_total(outlet.merchant) == Decimal("16.60")
-    assert set(ExportDocument.objects.values_list("status", "payments_status")) == {("sent", "sent")}
+    assert set(ExportDocument.objects.values_list("status", "payments_status")) == {
+        ("sent", "sent")
+    }
 
 
 def test_refund_becomes_a_paid_credit_note(sandbox, connection, outlet):
@@ -123,7 +145,12 @@ def a_minute_later(*, key_expired=False):
 
 
 def lose_answers(sandbox, count):
-    fault = {"kind": "drop_after_store", "count": count, "path_contains": "Invoices", "method": "PUT"}
+    fault = {
+        "kind": "drop_after_store",
+        "count": count,
+        "path_contains": "Invoices",
+        "method": "PUT",
+    }
     sandbox_post(sandbox, "faults", fault)
 
 
@@ -154,7 +181,9 @@ def test_lost_answer_is_resent_under_the_same_key_within_xeros_window(sandbox, c
     assert set(ExportDocument.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_lost_response_after_xero_stored_the_batch_sends_each_sale_once(sandbox, connection, outlet):
+def test_lost_response_after_xero_stored_the_batch_sends_each_sale_once(
+    sandbox, connection, outlet
+):
     ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
     lose_answers(sandbox, 10)
     export_connection(connection_id=connection.pk)
@@ -171,7 +200,9 @@ def test_lost_response_after_xero_stored_the_batch_sends_each_sale_once(sandbox,
 def test_worker_killed_after_sending_recovers_without_duplicates(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
     export_connection(connection_id=connection.pk)  # plans and sends
-    ExportDocument.objects.update(status=ExportStatus.SENDING)  # as if the worker died after Xero stored them
+    ExportDocument.objects.update(
+        status=ExportStatus.SENDING
+    )  # as if the worker died after Xero stored them
 
     export_connection(connection_id=connection.pk)
 
@@ -212,7 +243,10 @@ def test_xero_validation_error_fails_one_document_with_xeros_message(sandbox, co
 
     export_connection(connection_id=connection.pk)
 
-    old, new = ExportDocument.objects.get(number="POSS1-OLD"), ExportDocument.objects.get(number="POSS1-NEW")
+    old, new = (
+        ExportDocument.objects.get(number="POSS1-OLD"),
+        ExportDocument.objects.get(number="POSS1-NEW"),
+    )
     assert new.status == ExportStatus.SENT
     assert old.status == ExportStatus.FAILED
     assert "lock" in old.last_error.lower()
@@ -220,7 +254,11 @@ def test_xero_validation_error_fails_one_document_with_xeros_message(sandbox, co
 
 def test_failed_export_replayed_after_the_fix_is_sent_once(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("OLD", hours_ago=24 * 20))
-    sandbox_post(sandbox, "config", {"period_lock_date": (NOW - datetime.timedelta(days=10)).date().isoformat()})
+    sandbox_post(
+        sandbox,
+        "config",
+        {"period_lock_date": (NOW - datetime.timedelta(days=10)).date().isoformat()},
+    )
     export_connection(connection_id=connection.pk)
     sandbox_post(sandbox, "config", {"period_lock_date": "2000-12-31"})
 
@@ -242,7 +280,11 @@ def test_rate_limit_storm_is_waited_out(sandbox, connection, outlet):
 
 def test_server_errors_are_retried_with_the_same_key(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("A1"))
-    sandbox_post(sandbox, "faults", {"kind": "server_error", "count": 2, "status": 503, "path_contains": "Invoices"})
+    sandbox_post(
+        sandbox,
+        "faults",
+        {"kind": "server_error", "count": 2, "status": 503, "path_contains": "Invoices"},
+    )
 
     export_connection(connection_id=connection.pk)
 
@@ -309,7 +351,9 @@ def test_late_sale_goes_into_a_supplementary_summary(sandbox, connection, outlet
     assert xero_total(xero(sandbox, connection)) == pos_total(outlet.merchant)
 
 
-def test_exports_left_by_a_disconnected_connection_go_out_after_reconnecting(sandbox, connection, outlet, client):
+def test_exports_left_by_a_disconnected_connection_go_out_after_reconnecting(
+    sandbox, connection, outlet, client
+):
     from xero_integration import oauth
     from xero_integration.reference_data import refresh_reference_data
 
@@ -339,14 +383,22 @@ def test_prefix_changed_after_planning_keeps_the_planned_number(sandbox, connect
     export_connection(connection_id=connection.pk)
 
     assert ExportDocument.objects.get().status == ExportStatus.SENT
-    assert [(i["InvoiceNumber"], i["Status"]) for i in xero(sandbox, connection)["Invoices"]] == [("POSS1-A1", "PAID")]
+    assert [(i["InvoiceNumber"], i["Status"]) for i in xero(sandbox, connection)["Invoices"]] == [
+        ("POSS1-A1", "PAID")
+    ]
 
 
-def test_a_retry_that_cannot_start_still_remembers_the_outcome_is_unknown(sandbox, connection, outlet, monkeypatch):
+def test_a_retry_that_cannot_start_still_remembers_the_outcome_is_unknown(
+    sandbox, connection, outlet, monkeypatch
+):
     from xero_integration.xero.errors import TRANSIENT, XeroError
 
     ingest(outlet.merchant, a_sale("A1"))
-    sandbox_post(sandbox, "faults", {"kind": "drop_after_store", "count": 1, "path_contains": "Payments", "method": "PUT"})
+    sandbox_post(
+        sandbox,
+        "faults",
+        {"kind": "drop_after_store", "count": 1, "path_contains": "Payments", "method": "PUT"},
+    )
     real_acquire, payment_attempts = transport._acquire_slot, []
 
     def acquire(call):

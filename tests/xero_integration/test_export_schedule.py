@@ -17,13 +17,22 @@ SYDNEY = ZoneInfo("Australia/Sydney")
 
 def a_stored_sale(outlet, sale_id="A1"):
     return Sale.objects.create(
-        merchant=outlet.merchant, outlet=outlet, sale_id=sale_id, type="sale",
-        occurred_at=timezone.now(), business_date=timezone.now().date(), currency="AUD",
-        total="9.00", payload={}, content_hash="x",
+        merchant=outlet.merchant,
+        outlet=outlet,
+        sale_id=sale_id,
+        type="sale",
+        occurred_at=timezone.now(),
+        business_date=timezone.now().date(),
+        currency="AUD",
+        total="9.00",
+        payload={},
+        content_hash="x",
     )
 
 
-@pytest.mark.parametrize("frequency, due", [("realtime", True), ("manual", False), ("hourly", True), ("daily", True)])
+@pytest.mark.parametrize(
+    "frequency, due", [("realtime", True), ("manual", False), ("hourly", True), ("daily", True)]
+)
 def test_new_outlets_are_due_by_frequency(outlet, frequency, due):
     update_export_settings(outlet=outlet, frequency=frequency)
 
@@ -42,7 +51,9 @@ def test_hourly_outlet_is_due_again_at_the_next_hour(outlet):
 
     schedule_next(outlet, now)
 
-    assert outlet.export_settings.next_export_at == datetime.datetime(2026, 11, 24, 11, 0, tzinfo=datetime.UTC)
+    assert outlet.export_settings.next_export_at == datetime.datetime(
+        2026, 11, 24, 11, 0, tzinfo=datetime.UTC
+    )
     assert not is_due(outlet, now)
 
 
@@ -117,7 +128,9 @@ def test_a_run_cannot_release_another_runs_claim(outlet):
 def test_old_sync_logs_are_purged_and_recent_ones_kept(outlet, settings):
     settings.SYNC_LOG_RETENTION_DAYS = 90
     old = SyncLog.objects.create(operation="x", method="GET", url="/", correlation_id="old")
-    SyncLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=91))
+    SyncLog.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=91)
+    )
     SyncLog.objects.create(operation="x", method="GET", url="/", correlation_id="new")
 
     assert purge_old_sync_logs() == 1

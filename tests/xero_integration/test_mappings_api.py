@@ -16,8 +16,14 @@ def reason_of(response, index=0):
 
 
 VALID_ITEMS = {
-    "revenue": [{"category": "*", "account_code": "200"}, {"category": "coffee", "account_code": "210"}],
-    "payments": [{"method": "card", "account_code": "615"}, {"method": "cash", "account_code": "090"}],
+    "revenue": [
+        {"category": "*", "account_code": "200"},
+        {"category": "coffee", "account_code": "210"},
+    ],
+    "payments": [
+        {"method": "card", "account_code": "615"},
+        {"method": "cash", "account_code": "090"},
+    ],
     "tax": [{"tax_code": "GST10", "tax_type": "OUTPUT"}],
     "tracking": [{"tracking_category": "Region", "option": "Sydney"}],
     "special": [
@@ -48,7 +54,11 @@ def test_put_replaces_the_type_at_that_scope(api, connection):
 def test_one_bad_item_saves_nothing(api, connection):
     MappingFactory(merchant=connection.merchant, pos_value="*", xero_value="200")
 
-    response = put(api, "revenue", [{"category": "*", "account_code": "210"}, {"category": "tea", "account_code": "999"}])
+    response = put(
+        api,
+        "revenue",
+        [{"category": "*", "account_code": "210"}, {"category": "tea", "account_code": "999"}],
+    )
 
     assert response.status_code == 400
     assert response.json()["fields"]["mappings"][0]["index"] == 1
@@ -128,11 +138,17 @@ def test_archived_tracking_category_is_rejected(api, connection):
 
 
 def test_more_than_two_tracking_categories_are_rejected(api, connection, outlet):
-    MappingFactory(merchant=connection.merchant, type="tracking", pos_value="Legacy", xero_value="x")
+    MappingFactory(
+        merchant=connection.merchant, type="tracking", pos_value="Legacy", xero_value="x"
+    )
 
     response = put(
-        api, "tracking",
-        [{"tracking_category": "Region", "option": "Sydney"}, {"tracking_category": "Channel", "option": "Sydney"}],
+        api,
+        "tracking",
+        [
+            {"tracking_category": "Region", "option": "Sydney"},
+            {"tracking_category": "Channel", "option": "Sydney"},
+        ],
         pos_station_id="S1",
     )
 
@@ -174,11 +190,18 @@ def test_item_that_is_not_an_object_is_rejected(api, connection):
 def test_non_string_value_is_rejected(api, connection):
     response = put(api, "revenue", [{"category": "*", "account_code": 200}])
 
-    assert reason_of(response) == "'account_code' must be a non-empty string of at most 255 characters."
+    assert (
+        reason_of(response)
+        == "'account_code' must be a non-empty string of at most 255 characters."
+    )
 
 
 def test_duplicate_key_is_rejected(api, connection):
-    response = put(api, "revenue", [{"category": "*", "account_code": "200"}, {"category": "*", "account_code": "210"}])
+    response = put(
+        api,
+        "revenue",
+        [{"category": "*", "account_code": "200"}, {"category": "*", "account_code": "210"}],
+    )
 
     assert reason_of(response) == "'*' is mapped more than once."
 
@@ -191,7 +214,9 @@ def test_missing_mappings_list_is_rejected(api, connection):
 
 
 def test_malformed_json_is_rejected(api, connection):
-    response = api.generic("PUT", URL.format(type="revenue"), "{not json", content_type="application/json")
+    response = api.generic(
+        "PUT", URL.format(type="revenue"), "{not json", content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["error"] == "parse_error"
@@ -228,7 +253,9 @@ def test_outlet_override_is_saved_at_outlet_scope(api, connection, outlet):
 
     put(api, "revenue", [{"category": "*", "account_code": "210"}], pos_station_id="S1")
 
-    body = api.get(URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).json()
+    body = api.get(
+        URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}
+    ).json()
     assert body["mappings"] == [{"category": "*", "account_code": "210"}]
     assert body["effective"] == [{"category": "*", "account_code": "210"}]
     assert Mapping.objects.get(outlet__isnull=True).xero_value == "200"
@@ -238,7 +265,9 @@ def test_effective_result_merges_merchant_defaults(api, connection, outlet):
     put(api, "revenue", VALID_ITEMS["revenue"])
     put(api, "revenue", [{"category": "coffee", "account_code": "200"}], pos_station_id="S1")
 
-    body = api.get(URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).json()
+    body = api.get(
+        URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}
+    ).json()
 
     assert body["effective"] == [
         {"category": "*", "account_code": "200"},
@@ -247,6 +276,8 @@ def test_effective_result_merges_merchant_defaults(api, connection, outlet):
 
 
 def test_unknown_outlet_is_404(api, connection):
-    response = api.get(URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S9"})
+    response = api.get(
+        URL.format(type="revenue"), {"merchant_id": "M-ALLOWED", "pos_station_id": "S9"}
+    )
 
     assert response.status_code == 404

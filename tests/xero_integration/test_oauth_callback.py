@@ -21,16 +21,26 @@ CALLBACK = "/xero/callback"
 RETURN_URL = "http://localhost:3000/pos/xero-done"
 CODE = "the-authorisation-code-123"
 REFRESH = "refresh-token-from-exchange-456"
-TENANT_A = {"id": "conn-a", "tenantId": "tenant-a", "tenantName": "Cafe Pty Ltd",
-            "authEventId": "evt-1"}
-TENANT_B = {"id": "conn-b", "tenantId": "tenant-b", "tenantName": "Cafe Trust",
-            "authEventId": "evt-1"}
+TENANT_A = {
+    "id": "conn-a",
+    "tenantId": "tenant-a",
+    "tenantName": "Cafe Pty Ltd",
+    "authEventId": "evt-1",
+}
+TENANT_B = {
+    "id": "conn-b",
+    "tenantId": "tenant-b",
+    "tenantName": "Cafe Trust",
+    "authEventId": "evt-1",
+}
 
 
 def jwt(claims: dict) -> str:
     """A JWT-shaped token; only the payload matters to us (we never verify it)."""
+
     def part(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
     return f"{part({'alg': 'RS256'})}.{part(claims)}.signature"
 
 
@@ -38,8 +48,13 @@ ACCESS = jwt({"authentication_event_id": "evt-1", "xero_userid": "user-1"})
 
 
 def token_body(access=ACCESS, refresh=REFRESH):
-    return {"access_token": access, "refresh_token": refresh, "expires_in": 1800,
-            "token_type": "Bearer", "scope": "offline_access accounting.invoices"}
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": 1800,
+        "token_type": "Bearer",
+        "scope": "offline_access accounting.invoices",
+    }
 
 
 def start(merchant, return_url=RETURN_URL) -> str:
@@ -226,8 +241,12 @@ def test_without_an_auth_event_claim_every_listed_tenant_is_stored(client, merch
 
 def test_reconnecting_a_tenant_updates_its_row_instead_of_duplicating(client, merchant):
     old = XeroConnectionFactory(
-        merchant=merchant, tenant_id="tenant-a", status=ConnectionStatus.NEEDS_RECONNECT,
-        status_reason="Xero refused the refresh token", access_token="old", refresh_token="old-r",
+        merchant=merchant,
+        tenant_id="tenant-a",
+        status=ConnectionStatus.NEEDS_RECONNECT,
+        status_reason="Xero refused the refresh token",
+        access_token="old",
+        refresh_token="old-r",
     )
     state = start(merchant)
     with responses.RequestsMock() as rsps:
@@ -241,8 +260,9 @@ def test_reconnecting_a_tenant_updates_its_row_instead_of_duplicating(client, me
 
 
 def test_a_new_tenant_takes_the_default_from_one_that_needs_reconnecting(client, merchant):
-    broken = XeroConnectionFactory(merchant=merchant, tenant_id="tenant-x",
-                                   status=ConnectionStatus.NEEDS_RECONNECT)
+    broken = XeroConnectionFactory(
+        merchant=merchant, tenant_id="tenant-x", status=ConnectionStatus.NEEDS_RECONNECT
+    )
     state = start(merchant)
     with responses.RequestsMock() as rsps:
         mock_xero(rsps)
@@ -329,8 +349,10 @@ def assert_no_secrets(secrets, log_text):
 def test_token_without_refresh_token_asks_for_offline_access(client, merchant):
     state = start(merchant)
     with responses.RequestsMock() as rsps:
-        rsps.post(settings.XERO_TOKEN_URL, json={
-            "access_token": ACCESS, "expires_in": 1800, "token_type": "Bearer"})
+        rsps.post(
+            settings.XERO_TOKEN_URL,
+            json={"access_token": ACCESS, "expires_in": 1800, "token_type": "Bearer"},
+        )
         response = client.get(CALLBACK, {"code": CODE, "state": state})
 
     assert response.status_code == 400

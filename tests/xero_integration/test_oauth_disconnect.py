@@ -19,8 +19,9 @@ REFRESH = "live-refresh-token-222"
 
 
 def connected(merchant, **fields):
-    defaults = dict(merchant=merchant, access_token=ACCESS, refresh_token=REFRESH,
-                    xero_connection_id="conn-1")
+    defaults = dict(
+        merchant=merchant, access_token=ACCESS, refresh_token=REFRESH, xero_connection_id="conn-1"
+    )
     return XeroConnectionFactory(**{**defaults, **fields})
 
 
@@ -84,9 +85,15 @@ def test_expired_access_token_is_refreshed_before_telling_xero(merchant):
     expired = timezone.now() - datetime.timedelta(minutes=1)
     connection = connected(merchant, access_token_expires_at=expired)
     with responses.RequestsMock() as rsps:
-        rsps.post(settings.XERO_TOKEN_URL, json={
-            "access_token": "refreshed-access", "refresh_token": "refreshed-refresh",
-            "expires_in": 1800, "token_type": "Bearer"})
+        rsps.post(
+            settings.XERO_TOKEN_URL,
+            json={
+                "access_token": "refreshed-access",
+                "refresh_token": "refreshed-refresh",
+                "expires_in": 1800,
+                "token_type": "Bearer",
+            },
+        )
         delete = rsps.delete(delete_url(connection), status=204)
         revoke = rsps.post(settings.XERO_REVOKE_URL, status=200)
         oauth.disconnect(connection=connection)
@@ -100,8 +107,12 @@ def test_grant_is_not_revoked_while_the_merchant_has_other_connections(merchant)
     # Revocation drops every connection of the Xero user, so it waits for the last one.
     connection = connected(merchant)
     sibling = connected(merchant, is_merchant_default=False, xero_connection_id="conn-2")
-    other_grant = connected(merchant, is_merchant_default=False, xero_connection_id="conn-3",
-                            refresh_token="another-grant")
+    other_grant = connected(
+        merchant,
+        is_merchant_default=False,
+        xero_connection_id="conn-3",
+        refresh_token="another-grant",
+    )
     with responses.RequestsMock() as rsps:
         rsps.delete(delete_url(connection), status=204)
         # No revocation registered: calling it would fail the test.
@@ -123,16 +134,23 @@ def test_api_disconnects_the_merchants_default_connection(api, merchant):
 
     assert response.status_code == 200
     assert response.json() == {
-        "tenant_id": connection.tenant_id, "tenant_name": connection.tenant_name,
-        "status": "disconnected", "xero_notified": True, "problems": [],
+        "tenant_id": connection.tenant_id,
+        "tenant_name": connection.tenant_name,
+        "status": "disconnected",
+        "xero_notified": True,
+        "problems": [],
     }
     assert_disconnected(connection)
 
 
 def test_api_disconnects_only_the_outlets_own_connection(api, merchant):
     default = connected(merchant)
-    franchise = connected(merchant, is_merchant_default=False, xero_connection_id="conn-f",
-                          refresh_token="franchise-grant")
+    franchise = connected(
+        merchant,
+        is_merchant_default=False,
+        xero_connection_id="conn-f",
+        refresh_token="franchise-grant",
+    )
     OutletFactory(merchant=merchant, pos_station_id="S9", xero_connection=franchise)
     with responses.RequestsMock() as rsps:
         rsps.delete(delete_url(franchise), status=204)  # no revocation: the default lives on
@@ -150,7 +168,8 @@ def test_api_refuses_an_outlet_without_its_own_connection(api, merchant, outlet)
     connected(merchant)
 
     response = api.post(
-        DISCONNECT, {"merchant_id": merchant.merchant_id, "pos_station_id": outlet.pos_station_id},
+        DISCONNECT,
+        {"merchant_id": merchant.merchant_id, "pos_station_id": outlet.pos_station_id},
         format="json",
     )
 

@@ -39,8 +39,9 @@ def test_connect_refresh_and_disconnect_against_the_sandbox(sandbox, client, mer
 
     result = oauth.disconnect(connection=other)
     assert result.xero_notified
-    connections = requests.get(f"{sandbox}/connections", timeout=10,
-                               headers={"Authorization": f"Bearer {new_access}"}).json()
+    connections = requests.get(
+        f"{sandbox}/connections", timeout=10, headers={"Authorization": f"Bearer {new_access}"}
+    ).json()
     assert [c["tenantId"] for c in connections] == [default.tenant_id]
     default.refresh_from_db()
     assert default.status == ConnectionStatus.ACTIVE

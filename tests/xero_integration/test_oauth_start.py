@@ -43,7 +43,8 @@ def test_state_is_stored_only_as_its_hash_bound_to_the_merchant(api, merchant):
 
 def test_allowed_return_url_is_kept_with_the_state(api, merchant):
     response = api.get(
-        CONNECT_URL, {"merchant_id": merchant.merchant_id, "return_url": "http://localhost:3000/done"}
+        CONNECT_URL,
+        {"merchant_id": merchant.merchant_id, "return_url": "http://localhost:3000/done"},
     )
 
     assert response.status_code == 200

@@ -57,6 +57,7 @@ def parameter_names(path: str, method: str) -> set[str]:
 
 # ---- the schema itself ---------------------------------------------------------------
 
+
 def test_schema_is_valid_openapi():
     validate_schema(schema())
 
@@ -95,27 +96,45 @@ def test_error_body_has_error_detail_and_fields():
     assert set(error["required"]) == {"error", "detail"}
 
 
-@pytest.mark.parametrize("path, method, names", [
-    ("/api/xero/connect", "get", {"merchant_id", "return_url"}),
-    ("/api/xero/status", "get", {"merchant_id", "pos_station_id"}),
-    ("/api/xero/reference-data/{kind}", "get", {"kind", "merchant_id", "pos_station_id", "search", "page", "page_size"}),
-    ("/api/xero/mappings/{mapping_type}", "get", {"mapping_type", "merchant_id", "pos_station_id"}),
-    ("/api/xero/logs", "get", {"merchant_id", "pos_station_id", "status", "since", "until", "page", "page_size"}),
-    ("/api/xero/export-settings", "get", {"merchant_id", "pos_station_id"}),
-    ("/api/xero/export-settings", "put", {"merchant_id", "pos_station_id"}),
-])
+@pytest.mark.parametrize(
+    "path, method, names",
+    [
+        ("/api/xero/connect", "get", {"merchant_id", "return_url"}),
+        ("/api/xero/status", "get", {"merchant_id", "pos_station_id"}),
+        (
+            "/api/xero/reference-data/{kind}",
+            "get",
+            {"kind", "merchant_id", "pos_station_id", "search", "page", "page_size"},
+        ),
+        (
+            "/api/xero/mappings/{mapping_type}",
+            "get",
+            {"mapping_type", "merchant_id", "pos_station_id"},
+        ),
+        (
+            "/api/xero/logs",
+            "get",
+            {"merchant_id", "pos_station_id", "status", "since", "until", "page", "page_size"},
+        ),
+        ("/api/xero/export-settings", "get", {"merchant_id", "pos_station_id"}),
+        ("/api/xero/export-settings", "put", {"merchant_id", "pos_station_id"}),
+    ],
+)
 def test_query_parameters_are_documented(path, method, names):
     assert parameter_names(path, method) == names
 
 
-@pytest.mark.parametrize("path, method, code", [
-    ("/api/xero/sync", "post", "202"),
-    ("/api/xero/reference-data/refresh", "post", "202"),
-    ("/api/xero/disconnect", "post", "409"),
-    ("/api/xero/reference-data/{kind}", "get", "409"),
-    ("/api/xero/sales", "post", "400"),
-    ("/api/xero/mappings/{mapping_type}", "put", "400"),
-])
+@pytest.mark.parametrize(
+    "path, method, code",
+    [
+        ("/api/xero/sync", "post", "202"),
+        ("/api/xero/reference-data/refresh", "post", "202"),
+        ("/api/xero/disconnect", "post", "409"),
+        ("/api/xero/reference-data/{kind}", "get", "409"),
+        ("/api/xero/sales", "post", "400"),
+        ("/api/xero/mappings/{mapping_type}", "put", "400"),
+    ],
+)
 def test_status_codes_are_documented(path, method, code):
     assert code in operation(path, method)["responses"]
 
@@ -126,8 +145,12 @@ def test_sale_money_fields_are_decimal_strings():
     line = resolve(sale["properties"]["lines"]["items"])
     payment = resolve(sale["properties"]["payments"]["items"])
 
-    for field in (line["properties"]["unit_price"], line["properties"]["quantity"],
-                  payment["properties"]["amount"], sale["properties"]["tips"]):
+    for field in (
+        line["properties"]["unit_price"],
+        line["properties"]["quantity"],
+        payment["properties"]["amount"],
+        sale["properties"]["tips"],
+    ):
         assert field["type"] == "string"
         assert field["format"] == "decimal"
     assert body["properties"]["sales"]["maxItems"] == 500
@@ -137,8 +160,12 @@ def test_mapping_items_have_the_shape_of_each_type():
     shapes = [set(component(ref["$ref"])["required"]) for ref in component("MappingItem")["oneOf"]]
 
     assert shapes == [
-        {"category", "account_code"}, {"method", "account_code"}, {"tax_code", "tax_type"},
-        {"tracking_category", "option"}, {"kind", "account_code"}, {"kind", "contact_name"},
+        {"category", "account_code"},
+        {"method", "account_code"},
+        {"tax_code", "tax_type"},
+        {"tracking_category", "option"},
+        {"kind", "account_code"},
+        {"kind", "contact_name"},
     ]
 
 
@@ -148,6 +175,7 @@ def test_schema_and_docs_are_public(anonymous_api):
 
 
 # ---- real answers match the declared schemas -----------------------------------------
+
 
 def as_json_schema(node):
     """OpenAPI 3.0 -> JSON Schema: `nullable` becomes a union with null.
@@ -180,11 +208,26 @@ def assert_answer_matches(response, path, method):
 def a_sale(**changes):
     an_hour_ago = (timezone.now() - datetime.timedelta(hours=1)).isoformat()
     return {
-        "id": "S1-000123", "pos_station_id": "S1", "type": "sale", "occurred_at": an_hour_ago,
-        "currency": "AUD", "amounts_include_tax": True,
-        "lines": [{"category": "coffee", "description": "Flat white", "quantity": "2",
-                   "unit_price": "4.50", "discount": "0.00", "tax_code": "GST10", "tax_amount": "0.82"}],
-        "tips": "1.00", "surcharge": "0.00", "rounding": "-0.02",
+        "id": "S1-000123",
+        "pos_station_id": "S1",
+        "type": "sale",
+        "occurred_at": an_hour_ago,
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "lines": [
+            {
+                "category": "coffee",
+                "description": "Flat white",
+                "quantity": "2",
+                "unit_price": "4.50",
+                "discount": "0.00",
+                "tax_code": "GST10",
+                "tax_amount": "0.82",
+            }
+        ],
+        "tips": "1.00",
+        "surcharge": "0.00",
+        "rounding": "-0.02",
         "payments": [{"method": "card", "amount": "9.98"}],
         "refund_of": None,
         **changes,
@@ -192,9 +235,17 @@ def a_sale(**changes):
 
 
 def test_sales_answer_matches_its_schema(api, outlet):
-    response = api.post("/api/xero/sales", {"merchant_id": "M-ALLOWED", "sales": [
-        a_sale(), a_sale(id="S1-000124", lines=[{**a_sale()["lines"][0], "unit_price": 4.5}]),
-    ]}, format="json")
+    response = api.post(
+        "/api/xero/sales",
+        {
+            "merchant_id": "M-ALLOWED",
+            "sales": [
+                a_sale(),
+                a_sale(id="S1-000124", lines=[{**a_sale()["lines"][0], "unit_price": 4.5}]),
+            ],
+        },
+        format="json",
+    )
 
     assert response.status_code == 200
     assert response.json()["rejected"] == 1
@@ -202,10 +253,14 @@ def test_sales_answer_matches_its_schema(api, outlet):
 
 
 def test_the_documented_sale_example_is_accepted(api, outlet):
-    example = operation("/api/xero/sales", "post")["requestBody"]["content"]["application/json"]["examples"]
+    example = operation("/api/xero/sales", "post")["requestBody"]["content"]["application/json"][
+        "examples"
+    ]
     body = copy.deepcopy(next(iter(example.values()))["value"])
     body["merchant_id"] = "M-ALLOWED"
-    body["sales"][0]["occurred_at"] = a_sale()["occurred_at"]  # the example's date may be too far off
+    body["sales"][0]["occurred_at"] = a_sale()[
+        "occurred_at"
+    ]  # the example's date may be too far off
 
     response = api.post("/api/xero/sales", body, format="json")
 
@@ -215,10 +270,22 @@ def test_the_documented_sale_example_is_accepted(api, outlet):
 def test_merchant_status_and_settings_answers_match_their_schemas(api, connection, outlet):
     for path, url, params in [
         ("/api/merchants/{merchant_id}", "/api/merchants/M-ALLOWED", {}),
-        ("/api/xero/status", "/api/xero/status", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}),
+        (
+            "/api/xero/status",
+            "/api/xero/status",
+            {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"},
+        ),
         ("/api/xero/status", "/api/xero/status", {"merchant_id": "M-ALLOWED"}),
-        ("/api/xero/export-settings", "/api/xero/export-settings", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}),
-        ("/api/xero/reference-data/{kind}", "/api/xero/reference-data/accounts", {"merchant_id": "M-ALLOWED"}),
+        (
+            "/api/xero/export-settings",
+            "/api/xero/export-settings",
+            {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"},
+        ),
+        (
+            "/api/xero/reference-data/{kind}",
+            "/api/xero/reference-data/accounts",
+            {"merchant_id": "M-ALLOWED"},
+        ),
         ("/api/xero/connect", "/api/xero/connect", {"merchant_id": "M-ALLOWED"}),
     ]:
         response = api.get(url, params)
@@ -227,13 +294,22 @@ def test_merchant_status_and_settings_answers_match_their_schemas(api, connectio
 
 
 def test_mappings_answers_match_their_schema(api, connection, outlet):
-    MappingFactory(merchant=outlet.merchant, type="special", pos_value="contact", xero_value="POS Sales")
+    MappingFactory(
+        merchant=outlet.merchant, type="special", pos_value="contact", xero_value="POS Sales"
+    )
     path = "/api/xero/mappings/{mapping_type}"
 
-    put = api.put("/api/xero/mappings/revenue", {
-        "merchant_id": "M-ALLOWED", "mappings": [{"category": "*", "account_code": "200"}],
-    }, format="json")
-    get = api.get("/api/xero/mappings/special", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"})
+    put = api.put(
+        "/api/xero/mappings/revenue",
+        {
+            "merchant_id": "M-ALLOWED",
+            "mappings": [{"category": "*", "account_code": "200"}],
+        },
+        format="json",
+    )
+    get = api.get(
+        "/api/xero/mappings/special", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}
+    )
 
     assert_answer_matches(put, path, "put")
     assert_answer_matches(get, path, "get")
@@ -241,7 +317,9 @@ def test_mappings_answers_match_their_schema(api, connection, outlet):
 
 
 def test_refresh_answer_matches_its_schema(api, connection):
-    response = api.post("/api/xero/reference-data/refresh", {"merchant_id": "M-ALLOWED"}, format="json")
+    response = api.post(
+        "/api/xero/reference-data/refresh", {"merchant_id": "M-ALLOWED"}, format="json"
+    )
 
     assert response.status_code == 202
     assert_answer_matches(response, "/api/xero/reference-data/refresh", "post")
@@ -249,8 +327,13 @@ def test_refresh_answer_matches_its_schema(api, connection):
 
 def test_sync_and_logs_answers_match_their_schemas(api, connection, outlet):
     SyncLog.objects.create(
-        operation="invoices", merchant=outlet.merchant, method="PUT", url="https://x/Invoices",
-        outcome=SyncLog.Outcome.FAILED, http_status=400, error="Account code '250' is not valid.",
+        operation="invoices",
+        merchant=outlet.merchant,
+        method="PUT",
+        url="https://x/Invoices",
+        outcome=SyncLog.Outcome.FAILED,
+        http_status=400,
+        error="Account code '250' is not valid.",
         correlation_id="c-1",
     )
 
@@ -265,12 +348,22 @@ def test_sync_and_logs_answers_match_their_schemas(api, connection, outlet):
 
 def test_error_answers_match_the_error_schema(api, anonymous_api, outlet):
     for response, path, method in [
-        (anonymous_api.get("/api/xero/status", {"merchant_id": "M-ALLOWED"}), "/api/xero/status", "get"),
+        (
+            anonymous_api.get("/api/xero/status", {"merchant_id": "M-ALLOWED"}),
+            "/api/xero/status",
+            "get",
+        ),
         (api.get("/api/xero/status", {"merchant_id": "M-OTHER"}), "/api/xero/status", "get"),
-        (api.post("/api/xero/sales", {"merchant_id": "M-ALLOWED", "sales": []}, format="json"),
-         "/api/xero/sales", "post"),
-        (api.post("/api/xero/disconnect", {"merchant_id": "M-ALLOWED"}, format="json"),
-         "/api/xero/disconnect", "post"),
+        (
+            api.post("/api/xero/sales", {"merchant_id": "M-ALLOWED", "sales": []}, format="json"),
+            "/api/xero/sales",
+            "post",
+        ),
+        (
+            api.post("/api/xero/disconnect", {"merchant_id": "M-ALLOWED"}, format="json"),
+            "/api/xero/disconnect",
+            "post",
+        ),
     ]:
         assert response.status_code in (400, 401, 404, 409)
         assert_answer_matches(response, path, method)

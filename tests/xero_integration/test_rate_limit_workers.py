@@ -53,8 +53,16 @@ def database_url() -> str:
 
 
 def worker_env(settings) -> dict:
-    names = ["XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_TOKEN_URL", "XERO_CONNECTIONS_URL",
-             "XERO_API_URL", "XERO_TIMEOUT_SECONDS", "XERO_MINUTE_LIMIT", "XERO_CONCURRENT_LIMIT"]
+    names = [
+        "XERO_CLIENT_ID",
+        "XERO_CLIENT_SECRET",
+        "XERO_TOKEN_URL",
+        "XERO_CONNECTIONS_URL",
+        "XERO_API_URL",
+        "XERO_TIMEOUT_SECONDS",
+        "XERO_MINUTE_LIMIT",
+        "XERO_CONCURRENT_LIMIT",
+    ]
     return {
         **os.environ,
         **{name: str(getattr(settings, name)) for name in names},
@@ -70,8 +78,11 @@ def run_workers(connection_id: int, env: dict) -> list[list[str]]:
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER_SCRIPT, str(connection_id), str(CALLS_EACH)],
-            cwd=Path(django_settings.BASE_DIR), env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=Path(django_settings.BASE_DIR),
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         for _ in range(PROCESSES)
     ]
@@ -85,8 +96,11 @@ def run_workers(connection_id: int, env: dict) -> list[list[str]]:
 
 @pytest.fixture
 def sandbox(settings):
-    limits = {"minute_limit": MINUTE_LIMIT, "minute_window_seconds": WINDOW_SECONDS,
-              "concurrent_limit": CONCURRENT_LIMIT}
+    limits = {
+        "minute_limit": MINUTE_LIMIT,
+        "minute_window_seconds": WINDOW_SECONDS,
+        "concurrent_limit": CONCURRENT_LIMIT,
+    }
     with running_sandbox(**limits) as base:
         point_settings_at(settings, base)
         settings.XERO_MINUTE_LIMIT = MINUTE_LIMIT

@@ -21,7 +21,9 @@ def test_archived_accounts_stay_visible_as_archived(api, connection):
 
 def test_contacts_are_paginated(api, connection):
     for n in range(150):
-        ReferenceRecordFactory(connection=connection, kind="contacts", code="", name=f"Customer {n:03d}")
+        ReferenceRecordFactory(
+            connection=connection, kind="contacts", code="", name=f"Customer {n:03d}"
+        )
 
     first = api.get(URL.format(kind="contacts"), {"merchant_id": "M-ALLOWED"}).json()
     second = api.get(URL.format(kind="contacts"), {"merchant_id": "M-ALLOWED", "page": 2}).json()
@@ -33,7 +35,9 @@ def test_contacts_are_paginated(api, connection):
 
 
 def test_contacts_can_be_searched(api, connection):
-    body = api.get(URL.format(kind="contacts"), {"merchant_id": "M-ALLOWED", "search": "pos"}).json()
+    body = api.get(
+        URL.format(kind="contacts"), {"merchant_id": "M-ALLOWED", "search": "pos"}
+    ).json()
 
     assert [r["name"] for r in body["results"]] == ["POS Sales"]
 

@@ -12,12 +12,26 @@ AN_HOUR_AGO = (timezone.now() - datetime.timedelta(hours=1)).isoformat()
 
 def a_sale(**changes):
     sale = {
-        "id": "S1-000123", "pos_station_id": "S1", "type": "sale",
+        "id": "S1-000123",
+        "pos_station_id": "S1",
+        "type": "sale",
         "occurred_at": AN_HOUR_AGO,
-        "currency": "AUD", "amounts_include_tax": True,
-        "lines": [{"category": "coffee", "description": "Flat white", "quantity": "2",
-                   "unit_price": "4.50", "discount": "0.00", "tax_code": "GST10", "tax_amount": "0.82"}],
-        "tips": "1.00", "surcharge": "0.00", "rounding": "-0.02",
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "lines": [
+            {
+                "category": "coffee",
+                "description": "Flat white",
+                "quantity": "2",
+                "unit_price": "4.50",
+                "discount": "0.00",
+                "tax_code": "GST10",
+                "tax_amount": "0.82",
+            }
+        ],
+        "tips": "1.00",
+        "surcharge": "0.00",
+        "rounding": "-0.02",
         "payments": [{"method": "card", "amount": "9.98"}],
         "refund_of": None,
     }
@@ -78,8 +92,12 @@ def test_unbalanced_sale_is_rejected_with_the_sums(api, outlet):
 
 
 def test_exclusive_amounts_add_tax_to_balance(api, outlet):
-    sale = a_sale(amounts_include_tax=False, tips="0.00", rounding="0.00",
-                  payments=[{"method": "card", "amount": "9.82"}])
+    sale = a_sale(
+        amounts_include_tax=False,
+        tips="0.00",
+        rounding="0.00",
+        payments=[{"method": "card", "amount": "9.82"}],
+    )
 
     assert result(post(api, sale))["status"] == "accepted"
 
@@ -88,7 +106,9 @@ def test_valid_sales_in_the_same_request_are_still_accepted(api, outlet):
     response = post(api, a_sale(), a_sale(id="S1-2", pos_station_id="S9"))
 
     assert [r["status"] for r in response.json()["results"]] == ["accepted", "rejected"]
-    assert result(response, 1)["errors"] == {"pos_station_id": ["Unknown outlet 'S9' for merchant 'M-ALLOWED'."]}
+    assert result(response, 1)["errors"] == {
+        "pos_station_id": ["Unknown outlet 'S9' for merchant 'M-ALLOWED'."]
+    }
     assert Sale.objects.count() == 1
 
 
@@ -98,7 +118,9 @@ def test_float_amount_is_rejected(api, outlet):
 
     errors = result(post(api, sale))["errors"]
 
-    assert errors == {"lines[0].unit_price": ['Must be a decimal string such as "4.50", not a number.']}
+    assert errors == {
+        "lines[0].unit_price": ['Must be a decimal string such as "4.50", not a number.']
+    }
 
 
 def test_more_than_two_decimal_places_on_an_amount_is_rejected(api, outlet):
@@ -115,7 +137,9 @@ def test_unit_price_may_have_four_decimal_places(api, outlet):
 
 
 def test_unknown_currency_is_rejected(api, outlet):
-    assert result(post(api, a_sale(currency="XYZ")))["errors"] == {"currency": ["'XYZ' is not an ISO 4217 currency code."]}
+    assert result(post(api, a_sale(currency="XYZ")))["errors"] == {
+        "currency": ["'XYZ' is not an ISO 4217 currency code."]
+    }
 
 
 def test_negative_total_is_rejected_and_told_to_be_a_refund(api, outlet):
@@ -124,7 +148,9 @@ def test_negative_total_is_rejected_and_told_to_be_a_refund(api, outlet):
 
     errors = result(post(api, sale))["errors"]
 
-    assert errors["lines"][0].startswith("The total is -9.00: a sale cannot be negative; send it as a refund")
+    assert errors["lines"][0].startswith(
+        "The total is -9.00: a sale cannot be negative; send it as a refund"
+    )
 
 
 def test_exchange_with_a_negative_line_is_accepted(api, outlet):
@@ -168,7 +194,9 @@ def test_bad_or_naive_dates_are_rejected(api, outlet, value):
 def test_future_sale_is_rejected(api, outlet):
     future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
 
-    assert result(post(api, a_sale(occurred_at=future)))["errors"] == {"occurred_at": ["Is in the future."]}
+    assert result(post(api, a_sale(occurred_at=future)))["errors"] == {
+        "occurred_at": ["Is in the future."]
+    }
 
 
 def test_missing_fields_are_named(api, outlet):
@@ -178,7 +206,10 @@ def test_missing_fields_are_named(api, outlet):
 
     errors = result(post(api, sale))["errors"]
 
-    assert errors == {"currency": ["This field is required."], "lines[0].tax_code": ["This field is required."]}
+    assert errors == {
+        "currency": ["This field is required."],
+        "lines[0].tax_code": ["This field is required."],
+    }
 
 
 def test_sale_that_is_not_an_object_is_rejected(api, outlet):
@@ -194,7 +225,9 @@ def test_more_than_500_sales_are_refused(api, outlet):
 
 
 def test_malformed_json_is_refused(api, outlet):
-    response = api.generic("POST", URL, '{"merchant_id": "M-ALLOWED", "sales": [', content_type="application/json")
+    response = api.generic(
+        "POST", URL, '{"merchant_id": "M-ALLOWED", "sales": [', content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["error"] == "parse_error"

@@ -34,7 +34,11 @@ def test_missing_mappings_are_listed(api, connection, outlet):
 
     assert body["can_export"] is False
     assert {(m["type"], m["key"]) for m in body["missing_mappings"]} == {
-        ("revenue", "*"), ("payments", None), ("tax", None), ("special", "contact"), ("special", "rounding"),
+        ("revenue", "*"),
+        ("payments", None),
+        ("tax", None),
+        ("special", "contact"),
+        ("special", "rounding"),
     }
 
 
@@ -46,7 +50,11 @@ def test_mapping_to_an_archived_account_is_flagged(api, connection, outlet):
 
     assert body["can_export"] is False
     assert body["invalid_mappings"] == [
-        {"type": "revenue", "key": "tea", "reason": "Account '250' (Old Sales) is ARCHIVED in Xero."}
+        {
+            "type": "revenue",
+            "key": "tea",
+            "reason": "Account '250' (Old Sales) is ARCHIVED in Xero.",
+        }
     ]
 
 
@@ -67,7 +75,10 @@ def test_not_connected_is_reported(api, outlet):
     body = status(api)
 
     assert body["connection"] is None
-    assert body["reasons"] == ["Xero is not connected for this merchant.", "Some mappings are missing."]
+    assert body["reasons"] == [
+        "Xero is not connected for this merchant.",
+        "Some mappings are missing.",
+    ]
 
 
 def test_tokens_are_not_in_the_answer(api, connection, outlet):
@@ -79,8 +90,13 @@ def test_tokens_are_not_in_the_answer(api, connection, outlet):
 
 def test_last_sync_times_come_from_the_logs(api, connection, outlet):
     log = SyncLog.objects.create(
-        operation="invoices.create", merchant=connection.merchant, outlet=outlet,
-        method="PUT", url="/Invoices", outcome="success", correlation_id="c1",
+        operation="invoices.create",
+        merchant=connection.merchant,
+        outlet=outlet,
+        method="PUT",
+        url="/Invoices",
+        outcome="success",
+        correlation_id="c1",
     )
 
     body = status(api)
@@ -99,11 +115,19 @@ def test_merchant_level_status_without_station(api, connection):
     assert body["pos_station_id"] is None
 
 
-def test_status_answers_in_a_handful_of_queries(api, connection, outlet, django_assert_max_num_queries):
+def test_status_answers_in_a_handful_of_queries(
+    api, connection, outlet, django_assert_max_num_queries
+):
     map_everything(connection.merchant)
     for n in range(50):
         MappingFactory(merchant=connection.merchant, pos_value=f"cat{n}", xero_value="200")
-        SyncLog.objects.create(operation="x", merchant=connection.merchant, method="GET", url="/", correlation_id=str(n))
+        SyncLog.objects.create(
+            operation="x",
+            merchant=connection.merchant,
+            method="GET",
+            url="/",
+            correlation_id=str(n),
+        )
 
     # Includes the API key lookup; does not grow with mappings, logs or sales.
     with django_assert_max_num_queries(18):

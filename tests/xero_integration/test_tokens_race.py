@@ -20,7 +20,8 @@ from xero_integration.models import XeroConnection
 def test_concurrent_refreshes_call_xero_once_and_share_the_new_token():
     merchant = MerchantFactory()
     connection = XeroConnectionFactory(
-        merchant=merchant, refresh_token="the-only-refresh-token",
+        merchant=merchant,
+        refresh_token="the-only-refresh-token",
         access_token_expires_at=timezone.now() + datetime.timedelta(minutes=1),
     )
     calls, calls_lock = [], threading.Lock()
@@ -30,8 +31,12 @@ def test_concurrent_refreshes_call_xero_once_and_share_the_new_token():
             calls.append(request.body)
             number = len(calls)
         time.sleep(0.3)  # widen the window in which a second refresh could slip in
-        body = {"access_token": f"access-{number}", "refresh_token": f"refresh-{number}",
-                "expires_in": 1800, "token_type": "Bearer"}
+        body = {
+            "access_token": f"access-{number}",
+            "refresh_token": f"refresh-{number}",
+            "expires_in": 1800,
+            "token_type": "Bearer",
+        }
         return 200, {}, json.dumps(body)
 
     results, errors = {}, []

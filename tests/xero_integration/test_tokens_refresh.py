@@ -23,15 +23,22 @@ NEW_REFRESH = "new-refresh-token-ccc"
 
 def expiring(merchant, minutes_left=2, **fields):
     defaults = dict(
-        merchant=merchant, access_token="old-access-token", refresh_token=OLD_REFRESH,
+        merchant=merchant,
+        access_token="old-access-token",
+        refresh_token=OLD_REFRESH,
         access_token_expires_at=timezone.now() + datetime.timedelta(minutes=minutes_left),
     )
     return XeroConnectionFactory(**{**defaults, **fields})
 
 
 def token_body(access=NEW_ACCESS, refresh=NEW_REFRESH):
-    return {"access_token": access, "refresh_token": refresh, "expires_in": 1800,
-            "token_type": "Bearer", "scope": "offline_access accounting.invoices"}
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": 1800,
+        "token_type": "Bearer",
+        "scope": "offline_access accounting.invoices",
+    }
 
 
 def sent_form(call) -> dict:
@@ -79,8 +86,14 @@ def test_refresh_updates_every_row_sharing_the_grant(merchant):
 def test_invalid_grant_marks_needs_reconnect_with_the_reason_and_keeps_the_row(merchant):
     connection = expiring(merchant, status_reason="")
     with responses.RequestsMock() as rsps:
-        rsps.post(settings.XERO_TOKEN_URL, status=400, json={
-            "error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+        rsps.post(
+            settings.XERO_TOKEN_URL,
+            status=400,
+            json={
+                "error": "invalid_grant",
+                "error_description": "Token has been expired or revoked.",
+            },
+        )
         with pytest.raises(XeroError) as raised:
             tokens.fresh_access_token(connection)
 
@@ -151,10 +164,19 @@ def test_refresh_idle_connections_refreshes_only_idle_active_ones(merchant, othe
     old = timezone.now() - datetime.timedelta(days=31)
     idle = expiring(merchant, last_refreshed_at=old)
     never = expiring(other_merchant, last_refreshed_at=None, refresh_token="never-refreshed")
-    recent = expiring(merchant, is_merchant_default=False, refresh_token="recent",
-                      last_refreshed_at=timezone.now() - datetime.timedelta(days=29))
-    broken = expiring(other_merchant, is_merchant_default=False, refresh_token="broken",
-                      last_refreshed_at=old, status=ConnectionStatus.NEEDS_RECONNECT)
+    recent = expiring(
+        merchant,
+        is_merchant_default=False,
+        refresh_token="recent",
+        last_refreshed_at=timezone.now() - datetime.timedelta(days=29),
+    )
+    broken = expiring(
+        other_merchant,
+        is_merchant_default=False,
+        refresh_token="broken",
+        last_refreshed_at=old,
+        status=ConnectionStatus.NEEDS_RECONNECT,
+    )
     with responses.RequestsMock() as rsps:
         refresh = rsps.post(settings.XERO_TOKEN_URL, json=token_body())
         assert tokens.refresh_idle_connections() == 2
@@ -208,8 +230,13 @@ def test_refresh_logs_hold_no_tokens_or_secret(merchant, caplog):
     rows = SyncLog.objects.all()
     assert [r.operation for r in rows] == ["oauth.refresh", "oauth.refresh"]
     assert all(r.connection_id == connection.pk and r.merchant_id == merchant.pk for r in rows)
-    secrets = [OLD_REFRESH, NEW_REFRESH, NEW_ACCESS, "old-access-token",
-               settings.XERO_CLIENT_SECRET]
+    secrets = [
+        OLD_REFRESH,
+        NEW_REFRESH,
+        NEW_ACCESS,
+        "old-access-token",
+        settings.XERO_CLIENT_SECRET,
+    ]
     for row in rows:
         text = " ".join(str(getattr(row, f.attname)) for f in SyncLog._meta.concrete_fields)
         assert not any(secret in text for secret in secrets), text

@@ -27,8 +27,13 @@ def token_validity(expires_at) -> str | None:
 @admin.register(XeroConnection)
 class XeroConnectionAdmin(ReadOnlyAdmin):
     list_display = (
-        "tenant_name", "merchant", "status", "is_merchant_default",
-        "access_token_validity", "refresh_token_validity", "last_refreshed_at",
+        "tenant_name",
+        "merchant",
+        "status",
+        "is_merchant_default",
+        "access_token_validity",
+        "refresh_token_validity",
+        "last_refreshed_at",
     )
     # `status` answers "who needs reconnecting?" in one click.
     list_filter = ("status", "is_merchant_default", "merchant")
@@ -36,9 +41,20 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
     search_fields = ("tenant_name", "tenant_id", "merchant__name", "merchant__merchant_id")
     # Listed explicitly so that access_token and refresh_token can never appear.
     fields = (
-        "merchant", "tenant_name", "tenant_id", "xero_connection_id", "is_merchant_default",
-        "status", "status_reason", "access_token_validity", "refresh_token_validity",
-        "last_refreshed_at", "scopes", "auth_event_id", "created_at", "updated_at",
+        "merchant",
+        "tenant_name",
+        "tenant_id",
+        "xero_connection_id",
+        "is_merchant_default",
+        "status",
+        "status_reason",
+        "access_token_validity",
+        "refresh_token_validity",
+        "last_refreshed_at",
+        "scopes",
+        "auth_event_id",
+        "created_at",
+        "updated_at",
         "disconnected_at",
     )
     readonly_fields = fields
@@ -61,22 +77,32 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
         for connection in active:
             jobs.queue_reference_refresh(connection=connection)
         count = len(active)
-        self.message_user(request, REFRESH_QUEUED.format(count=count, s=pluralize(count)), messages.SUCCESS)
+        self.message_user(
+            request, REFRESH_QUEUED.format(count=count, s=pluralize(count)), messages.SUCCESS
+        )
 
     @admin.action(description="Disconnect from Xero", permissions=["manage"])
     def disconnect(self, request, queryset):
-        live = list(queryset.exclude(status=ConnectionStatus.DISCONNECTED).select_related("merchant"))
+        live = list(
+            queryset.exclude(status=ConnectionStatus.DISCONNECTED).select_related("merchant")
+        )
         # One at a time: the service revokes the grant only with the merchant's last one.
         results = [oauth.disconnect(connection=connection) for connection in live]
         count, skipped = len(results), queryset.count() - len(results)
-        self.message_user(request, DISCONNECTED.format(count=count, s=pluralize(count)), messages.SUCCESS)
+        self.message_user(
+            request, DISCONNECTED.format(count=count, s=pluralize(count)), messages.SUCCESS
+        )
         if skipped:
             self.message_user(request, ALREADY_DISCONNECTED.format(count=skipped), messages.INFO)
         for result in results:
             if not result.xero_notified:
                 tenant = result.connection.tenant_name or result.connection.tenant_id
                 problems = " ".join(result.problems)
-                self.message_user(request, XERO_NOT_TOLD.format(tenant=tenant, problems=problems), messages.WARNING)
+                self.message_user(
+                    request,
+                    XERO_NOT_TOLD.format(tenant=tenant, problems=problems),
+                    messages.WARNING,
+                )
 
     @admin.action(description="Make the merchant's default", permissions=["manage"])
     def make_default(self, request, queryset):

@@ -62,22 +62,58 @@ class SaleInline(admin.TabularInline):
 @admin.register(ExportDocument)
 class ExportDocumentAdmin(ReadOnlyAdmin):
     list_display = (
-        "created_at", "number", "kind", "outlet", "merchant", "business_date", "currency",
-        "total", "status", "payments_status", "attempts", "short_error",
+        "created_at",
+        "number",
+        "kind",
+        "outlet",
+        "merchant",
+        "business_date",
+        "currency",
+        "total",
+        "status",
+        "payments_status",
+        "attempts",
+        "short_error",
     )
     list_filter = (
-        ExportStatusFilter, "payments_status", "kind", "grouping", "outlet__merchant", "outlet",
+        ExportStatusFilter,
+        "payments_status",
+        "kind",
+        "grouping",
+        "outlet__merchant",
+        "outlet",
     )
     list_select_related = ("outlet__merchant",)
     date_hierarchy = "business_date"
     search_fields = ("number", "sales__sale_id", "last_error")
     fieldsets = (
         ("What Xero said", {"fields": ("xero_message",)}),
-        (None, {"fields": (
-            "number", "kind", "grouping", "outlet", "connection", "business_date", "sequence",
-            "currency", "total", "status", "payments_status", "payments_done", "xero_id",
-            "attempts", "not_before", "batch", "created_at", "updated_at", "sent_at",
-        )}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "kind",
+                    "grouping",
+                    "outlet",
+                    "connection",
+                    "business_date",
+                    "sequence",
+                    "currency",
+                    "total",
+                    "status",
+                    "payments_status",
+                    "payments_done",
+                    "xero_id",
+                    "attempts",
+                    "not_before",
+                    "batch",
+                    "created_at",
+                    "updated_at",
+                    "sent_at",
+                )
+            },
+        ),
         ("As sent to Xero", {"fields": ("body_json", "payments_json")}),
     )
     readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
@@ -99,11 +135,15 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
     def xero_message(self, document):
         if not document.last_error:
             return "—"
-        return format_html('<p class="errornote" style="white-space: pre-wrap">{}</p>', document.last_error)
+        return format_html(
+            '<p class="errornote" style="white-space: pre-wrap">{}</p>', document.last_error
+        )
 
     @admin.display(description="Document")
     def body_json(self, document):
-        return pretty_json_text(document.body, empty="(not built yet: built from its sales when sent)")
+        return pretty_json_text(
+            document.body, empty="(not built yet: built from its sales when sent)"
+        )
 
     @admin.display(description="Payments")
     def payments_json(self, document):
@@ -115,7 +155,9 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         before = {d.pk: (d.status, d.payments_status) for d in documents}
         replayed = replay_documents(documents)
         # replay_documents updates the rows it replays in place; those are the ones to send.
-        changed = {d.connection_id for d in documents if (d.status, d.payments_status) != before[d.pk]}
+        changed = {
+            d.connection_id for d in documents if (d.status, d.payments_status) != before[d.pk]
+        }
         # Queued directly, as request_sync does: the ORM broker's task row commits with
         # the replay, and the exporter finds nothing to do if it runs early.
         for connection_id in sorted(changed):
@@ -148,16 +190,34 @@ class DocumentFilter(admin.SimpleListFilter):
 @admin.register(Sale)
 class SaleAdmin(ReadOnlyAdmin):
     list_display = (
-        "sale_id", "type", "outlet", "merchant", "occurred_at", "business_date", "total",
-        "currency", "document_link",
+        "sale_id",
+        "type",
+        "outlet",
+        "merchant",
+        "occurred_at",
+        "business_date",
+        "total",
+        "currency",
+        "document_link",
     )
     list_filter = ("type", DocumentFilter, "merchant", "outlet")
     list_select_related = ("merchant", "outlet", "document")
     date_hierarchy = "business_date"
     search_fields = ("sale_id",)
     fields = (
-        "sale_id", "type", "merchant", "outlet", "occurred_at", "business_date", "currency",
-        "total", "refund_of", "document", "received_at", "content_hash", "payload_json",
+        "sale_id",
+        "type",
+        "merchant",
+        "outlet",
+        "occurred_at",
+        "business_date",
+        "currency",
+        "total",
+        "refund_of",
+        "document",
+        "received_at",
+        "content_hash",
+        "payload_json",
     )
     readonly_fields = fields
 

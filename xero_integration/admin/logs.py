@@ -10,8 +10,16 @@ from .common import ReadOnlyAdmin
 @admin.register(SyncLog)
 class SyncLogAdmin(ReadOnlyAdmin):
     list_display = (
-        "created_at", "operation", "merchant", "outlet", "outcome", "http_status",
-        "attempt", "duration_ms", "document_numbers", "short_error",
+        "created_at",
+        "operation",
+        "merchant",
+        "outlet",
+        "outcome",
+        "http_status",
+        "attempt",
+        "duration_ms",
+        "document_numbers",
+        "short_error",
     )
     list_filter = ("outcome", "operation", "created_at", "merchant", "outlet")
     list_select_related = ("merchant", "outlet")

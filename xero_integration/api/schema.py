@@ -40,37 +40,54 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 # ---- parameters ------------------------------------------------------------------------
 
 MERCHANT_ID = OpenApiParameter(
-    "merchant_id", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+    "merchant_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
     description="The POS's merchant id. A merchant outside the key's scope answers 404.",
 )
 POS_STATION_ID = OpenApiParameter(
-    "pos_station_id", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+    "pos_station_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
     description="The outlet's POS station id; omit it for the merchant as a whole.",
 )
 POS_STATION_ID_REQUIRED = OpenApiParameter(
-    "pos_station_id", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+    "pos_station_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
     description="The outlet's POS station id.",
 )
-PAGE = OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="1-based page number.")
+PAGE = OpenApiParameter(
+    "page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="1-based page number."
+)
 
 
 def page_size(*, default: int, maximum: int) -> OpenApiParameter:
     return OpenApiParameter(
-        "page_size", OpenApiTypes.INT, OpenApiParameter.QUERY,
+        "page_size",
+        OpenApiTypes.INT,
+        OpenApiParameter.QUERY,
         description=f"Items per page (default {default}, at most {maximum}).",
     )
 
 
 # ---- bodies ----------------------------------------------------------------------------
 
+
 @extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
     """The body of every 4xx answer (see xero_integration.api.errors)."""
 
-    error = serializers.CharField(help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated.")
+    error = serializers.CharField(
+        help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated."
+    )
     detail = serializers.CharField(help_text="A sentence a person can act on.")
     fields = serializers.DictField(
-        child=serializers.JSONField(), required=False,
+        child=serializers.JSONField(),
+        required=False,
         help_text="Bad input only: each bad field with its messages.",
     )
 
@@ -79,7 +96,9 @@ class PageEnvelope(serializers.Serializer):
     # PageNumberPagination's envelope; page_of() adds the results.
     count = serializers.IntegerField(help_text="Items on all pages.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
-    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page, or null on the first."
+    )
 
 
 def page_of(component_name: str, item: serializers.Serializer, **extra: serializers.Field):

@@ -10,7 +10,9 @@ from rest_framework import serializers
 @extend_schema_serializer(component_name="SyncQueued")
 class SyncQueuedSchema(serializers.Serializer):
     pos_station_id = serializers.CharField()
-    task_id = serializers.CharField(help_text="The export task queued for the outlet's Xero organisation.")
+    task_id = serializers.CharField(
+        help_text="The export task queued for the outlet's Xero organisation."
+    )
     unplanned_sales = serializers.IntegerField(help_text="Sales not yet in an export document.")
     pending_documents = serializers.IntegerField(help_text="Documents pending or being sent.")
 
@@ -18,7 +20,9 @@ class SyncQueuedSchema(serializers.Serializer):
 @extend_schema_serializer(component_name="SyncWaiting")
 class SyncWaitingSchema(serializers.Serializer):
     pos_station_id = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the outlet cannot export now.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the outlet cannot export now."
+    )
 
 
 @extend_schema_serializer(component_name="SyncRequested")

@@ -25,7 +25,9 @@ class PaymentsItem(serializers.Serializer):
 
 
 class TaxItem(serializers.Serializer):
-    tax_code = serializers.CharField(help_text="A POS tax code; map `NONE` to show a tax type on tips, surcharges and rounding.")
+    tax_code = serializers.CharField(
+        help_text="A POS tax code; map `NONE` to show a tax type on tips, surcharges and rounding."
+    )
     tax_type = serializers.CharField(help_text="A Xero tax type, e.g. OUTPUT.")
 
 
@@ -35,7 +37,9 @@ class TrackingItem(serializers.Serializer):
 
 
 class SpecialAccountItem(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[k for k in SpecialKind.values if k != SpecialKind.CONTACT])
+    kind = serializers.ChoiceField(
+        choices=[k for k in SpecialKind.values if k != SpecialKind.CONTACT]
+    )
     account_code = serializers.CharField()
 
 
@@ -44,12 +48,21 @@ class SpecialContactItem(serializers.Serializer):
     contact_name = serializers.CharField(help_text="The Xero contact for walk-in sales.")
 
 
-@extend_schema_field(PolymorphicProxySerializer(
-    component_name="MappingItem",
-    serializers=[RevenueItem, PaymentsItem, TaxItem, TrackingItem, SpecialAccountItem, SpecialContactItem],
-    resource_type_field_name=None,
-    many=False,
-))
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="MappingItem",
+        serializers=[
+            RevenueItem,
+            PaymentsItem,
+            TaxItem,
+            TrackingItem,
+            SpecialAccountItem,
+            SpecialContactItem,
+        ],
+        resource_type_field_name=None,
+        many=False,
+    )
+)
 class MappingItemField(serializers.JSONField):
     """One item; its shape depends on the mapping type in the path."""
 
@@ -59,14 +72,20 @@ class MappingsSchema(serializers.Serializer):
     type = serializers.ChoiceField(choices=MappingType.choices)
     merchant_id = serializers.CharField()
     pos_station_id = serializers.CharField(allow_null=True)
-    mappings = serializers.ListField(child=MappingItemField(), help_text="The mappings set at this scope.")
+    mappings = serializers.ListField(
+        child=MappingItemField(), help_text="The mappings set at this scope."
+    )
     effective = serializers.ListField(
-        child=MappingItemField(), required=False,
+        child=MappingItemField(),
+        required=False,
         help_text="With pos_station_id only: the outlet's own mappings over the merchant's defaults.",
     )
 
 
 MAPPING_TYPE = OpenApiParameter(
-    "mapping_type", str, OpenApiParameter.PATH, enum=MappingType.values,
+    "mapping_type",
+    str,
+    OpenApiParameter.PATH,
+    enum=MappingType.values,
     description="revenue, payments, tax, tracking or special; each has its own item shape.",
 )

@@ -22,8 +22,12 @@ class ConnectionSchema(serializers.Serializer):
 
 @extend_schema_serializer(component_name="MappingProblem")
 class MappingProblemSchema(serializers.Serializer):
-    type = serializers.CharField(help_text="The mapping type: revenue, payments, tax, tracking or special.")
-    key = serializers.CharField(allow_null=True, help_text="The POS value; null when any key of the type will do.")
+    type = serializers.CharField(
+        help_text="The mapping type: revenue, payments, tax, tracking or special."
+    )
+    key = serializers.CharField(
+        allow_null=True, help_text="The POS value; null when any key of the type will do."
+    )
     reason = serializers.CharField()
 
 
@@ -32,12 +36,16 @@ class StatusSchema(serializers.Serializer):
     merchant_id = serializers.CharField()
     pos_station_id = serializers.CharField(allow_null=True)
     can_export = serializers.BooleanField()
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why it cannot export now.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why it cannot export now."
+    )
     connection = ConnectionSchema(allow_null=True)
     last_successful_sync_at = serializers.DateTimeField(allow_null=True)
     last_failed_sync_at = serializers.DateTimeField(allow_null=True)
     pending_sales = serializers.IntegerField(help_text="Sales not yet in Xero.")
     pending_exports = serializers.IntegerField(help_text="Documents pending or being sent.")
-    failed_exports = serializers.IntegerField(help_text="Documents (or their payments) that failed and need a person.")
+    failed_exports = serializers.IntegerField(
+        help_text="Documents (or their payments) that failed and need a person."
+    )
     missing_mappings = MappingProblemSchema(many=True)
     invalid_mappings = MappingProblemSchema(many=True)

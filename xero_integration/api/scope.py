@@ -15,7 +15,9 @@ def resolve_scope(request, data) -> tuple[Merchant, Outlet | None]:
     """Validate merchant_id / pos_station_id from `data`; 404 for anything out of scope."""
     scope = ScopeInput(data=data)
     scope.is_valid(raise_exception=True)
-    merchant = merchant_for_client(client=request.auth, merchant_id=scope.validated_data["merchant_id"])
+    merchant = merchant_for_client(
+        client=request.auth, merchant_id=scope.validated_data["merchant_id"]
+    )
     station = scope.validated_data.get("pos_station_id")
     outlet = outlet_for_merchant(merchant=merchant, pos_station_id=station) if station else None
     return merchant, outlet

@@ -16,7 +16,11 @@ urlpatterns = [
     path("xero/connect", views_connection.ConnectView.as_view(), name="xero-connect"),
     path("xero/disconnect", views_connection.DisconnectView.as_view(), name="xero-disconnect"),
     path("xero/status", views_status.StatusView.as_view(), name="xero-status"),
-    path("xero/mappings/<str:mapping_type>", views_mappings.MappingsView.as_view(), name="xero-mappings"),
+    path(
+        "xero/mappings/<str:mapping_type>",
+        views_mappings.MappingsView.as_view(),
+        name="xero-mappings",
+    ),
     path(
         "xero/reference-data/refresh",
         views_reference.ReferenceRefreshView.as_view(),
@@ -31,5 +35,9 @@ urlpatterns = [
     path("xero/sales", views_sales.SalesView.as_view(), name="xero-sales"),
     path("xero/sync", views_exports.SyncView.as_view(), name="xero-sync"),
     path("xero/logs", views_exports.LogsView.as_view(), name="xero-logs"),
-    path("xero/export-settings", views_exports.ExportSettingsView.as_view(), name="xero-export-settings"),
+    path(
+        "xero/export-settings",
+        views_exports.ExportSettingsView.as_view(),
+        name="xero-export-settings",
+    ),
 ]

@@ -26,7 +26,8 @@ class ConnectView(APIView):
         return_url = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        tags=["connection"], summary="Start connecting Xero",
+        tags=["connection"],
+        summary="Start connecting Xero",
         description=(
             "Answers the Xero authorisation URL to open in the merchant's browser. After "
             "they approve, Xero's callback lands on this service, which then redirects to "
@@ -35,7 +36,8 @@ class ConnectView(APIView):
         parameters=[
             Input,
             OpenApiParameter(
-                "return_url", str,
+                "return_url",
+                str,
                 description="Where the merchant's browser goes after Xero; its host must be in XERO_RETURN_URL_HOSTS.",
             ),
         ],
@@ -65,7 +67,8 @@ class DisconnectView(APIView):
         problems = serializers.ListField(child=serializers.CharField())
 
     @extend_schema(
-        tags=["connection"], summary="Disconnect Xero",
+        tags=["connection"],
+        summary="Disconnect Xero",
         description=(
             "Disconnects the merchant's default Xero organisation, or with `pos_station_id` "
             "the outlet's own one. History is kept. `xero_notified` is false (with "

@@ -32,7 +32,8 @@ class SyncView(APIView):
         retry_failed = serializers.BooleanField(default=False)
 
     @extend_schema(
-        tags=["exports"], summary="Export now",
+        tags=["exports"],
+        summary="Export now",
         description=(
             "Queues an export for the outlet (or every outlet of the merchant) now, for "
             "manual, overdue or failed work. With `retry_failed`, failed documents are "
@@ -46,7 +47,9 @@ class SyncView(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.data)
-        result = request_sync(merchant=merchant, outlet=outlet, retry_failed=data.validated_data["retry_failed"])
+        result = request_sync(
+            merchant=merchant, outlet=outlet, retry_failed=data.validated_data["retry_failed"]
+        )
         return Response(asdict(result), status=status.HTTP_202_ACCEPTED)
 
 
@@ -59,7 +62,11 @@ class LogPage(PageNumberPagination):
 class LogsView(APIView):
     """The sync history, newest first: every call to Xero with its outcome and Xero's message."""
 
-    STATUSES = {"success": SyncLog.Outcome.SUCCESS, "failed": SyncLog.Outcome.FAILED, "started": SyncLog.Outcome.STARTED}
+    STATUSES = {
+        "success": SyncLog.Outcome.SUCCESS,
+        "failed": SyncLog.Outcome.FAILED,
+        "started": SyncLog.Outcome.STARTED,
+    }
 
     class Filters(ScopeInput):
         status = serializers.ChoiceField(choices=["success", "failed", "started"], required=False)
@@ -73,8 +80,19 @@ class LogsView(APIView):
 
         class Meta:
             model = SyncLog
-            fields = ["id", "created_at", "operation", "pos_station_id", "documents", "status",
-                      "http_status", "message", "attempt", "duration_ms", "correlation_id"]
+            fields = [
+                "id",
+                "created_at",
+                "operation",
+                "pos_station_id",
+                "documents",
+                "status",
+                "http_status",
+                "message",
+                "attempt",
+                "duration_ms",
+                "correlation_id",
+            ]
 
     @extend_schema_serializer(component_name="SyncLog")
     class OutputSchema(Output):
@@ -82,19 +100,28 @@ class LogsView(APIView):
         pos_station_id = serializers.CharField(source="outlet.pos_station_id", allow_null=True)
 
     @extend_schema(
-        tags=["exports"], summary="Sync history, newest first",
+        tags=["exports"],
+        summary="Sync history, newest first",
         description=(
             "Every call to Xero with its outcome and Xero's own message, e.g. "
             "`status=failed` to see why exports failed. `since` is inclusive, `until` exclusive."
         ),
-        parameters=[Filters, PAGE, page_size(default=LogPage.page_size, maximum=LogPage.max_page_size)],
+        parameters=[
+            Filters,
+            PAGE,
+            page_size(default=LogPage.page_size, maximum=LogPage.max_page_size),
+        ],
         responses={200: page_of("SyncLogPage", OutputSchema(many=True)), **errors(400, 404)},
     )
     def get(self, request):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.query_params)
-        logs = SyncLog.objects.filter(merchant=merchant).select_related("outlet").order_by("-created_at", "-id")
+        logs = (
+            SyncLog.objects.filter(merchant=merchant)
+            .select_related("outlet")
+            .order_by("-created_at", "-id")
+        )
         if outlet is not None:
             logs = logs.filter(outlet=outlet)
         wanted = filters.validated_data
@@ -131,7 +158,8 @@ class ExportSettingsView(APIView):
         enabled = serializers.BooleanField(required=False)
 
     @extend_schema(
-        tags=["exports"], summary="An outlet's export settings",
+        tags=["exports"],
+        summary="An outlet's export settings",
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         responses={200: Output, **errors(400, 404)},
     )
@@ -140,7 +168,8 @@ class ExportSettingsView(APIView):
         return Response(self.Output(outlet.export_settings).data)
 
     @extend_schema(
-        tags=["exports"], summary="Change an outlet's export settings",
+        tags=["exports"],
+        summary="Change an outlet's export settings",
         description=(
             "Send only the settings to change; they are validated like the admin form. "
             f"`frequency`: {FREQUENCIES}. `grouping`: {GROUPINGS}. `daily_at`: local HH:MM. "

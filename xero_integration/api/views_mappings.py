@@ -40,7 +40,8 @@ class MappingsView(APIView):
         mappings = serializers.ListField(child=MappingItemField(), allow_empty=True)
 
     @extend_schema(
-        tags=["mappings"], summary="Mappings of one type at one scope",
+        tags=["mappings"],
+        summary="Mappings of one type at one scope",
         parameters=[MAPPING_TYPE, MERCHANT_ID, POS_STATION_ID],
         responses={200: MappingsSchema, **errors(400, 404)},
     )
@@ -50,7 +51,8 @@ class MappingsView(APIView):
         return Response(self.body(mapping_type, merchant, outlet))
 
     @extend_schema(
-        tags=["mappings"], summary="Replace one type at one scope, all or nothing",
+        tags=["mappings"],
+        summary="Replace one type at one scope, all or nothing",
         description=(
             "Omit `pos_station_id` to set the merchant's defaults. Every item is checked "
             "against the cached reference data (refresh it first); a bad item answers 400 "

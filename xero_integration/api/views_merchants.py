@@ -30,11 +30,18 @@ class MerchantView(APIView):
         amounts_include_tax = serializers.BooleanField()
 
     @extend_schema(
-        tags=["merchants"], summary="A merchant and its outlets",
-        parameters=[OpenApiParameter("merchant_id", str, OpenApiParameter.PATH, description="The POS's merchant id.")],
+        tags=["merchants"],
+        summary="A merchant and its outlets",
+        parameters=[
+            OpenApiParameter(
+                "merchant_id", str, OpenApiParameter.PATH, description="The POS's merchant id."
+            )
+        ],
         # Schema only: the answer is Output plus the outlets that get() adds.
         responses={
-            200: inline_serializer("Merchant", {**Output._declared_fields, "outlets": OutletOutput(many=True)}),
+            200: inline_serializer(
+                "Merchant", {**Output._declared_fields, "outlets": OutletOutput(many=True)}
+            ),
             **errors(404),
         },
     )

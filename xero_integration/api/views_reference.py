@@ -47,7 +47,8 @@ class ReferenceDataView(APIView):
         data = serializers.JSONField()
 
     @extend_schema(
-        tags=["reference data"], summary="Cached Xero accounts, tax rates, tracking categories or contacts",
+        tags=["reference data"],
+        summary="Cached Xero accounts, tax rates, tracking categories or contacts",
         description=(
             "The reference data cached from the merchant's (or the outlet's) Xero "
             "organisation, ordered by code and name; `data` holds Xero's own fields. "
@@ -55,15 +56,22 @@ class ReferenceDataView(APIView):
         ),
         parameters=[
             OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=ReferenceKind.values),
-            MERCHANT_ID, POS_STATION_ID,
-            OpenApiParameter("search", str, description="Only records whose name contains this (any case)."),
-            PAGE, page_size(default=ReferencePage.page_size, maximum=ReferencePage.max_page_size),
+            MERCHANT_ID,
+            POS_STATION_ID,
+            OpenApiParameter(
+                "search", str, description="Only records whose name contains this (any case)."
+            ),
+            PAGE,
+            page_size(default=ReferencePage.page_size, maximum=ReferencePage.max_page_size),
         ],
         responses={
             200: page_of(
-                "ReferenceDataPage", Output(many=True),
+                "ReferenceDataPage",
+                Output(many=True),
                 kind=serializers.ChoiceField(choices=ReferenceKind.choices),
-                refreshed_at=serializers.DateTimeField(allow_null=True, help_text="null until first fetched."),
+                refreshed_at=serializers.DateTimeField(
+                    allow_null=True, help_text="null until first fetched."
+                ),
             ),
             **errors(400, 404, 409),
         },
@@ -88,13 +96,18 @@ class ReferenceRefreshView(APIView):
     """Queue a refresh of the reference data from Xero; answers the task id."""
 
     @extend_schema(
-        tags=["reference data"], summary="Refresh the reference data from Xero",
+        tags=["reference data"],
+        summary="Refresh the reference data from Xero",
         description="Queues the refresh and answers 202 with the task id; a worker fetches from Xero.",
         request=ScopeInput,
         responses={
-            202: inline_serializer("ReferenceRefreshQueued", {
-                "task_id": serializers.CharField(), "tenant_name": serializers.CharField(),
-            }),
+            202: inline_serializer(
+                "ReferenceRefreshQueued",
+                {
+                    "task_id": serializers.CharField(),
+                    "tenant_name": serializers.CharField(),
+                },
+            ),
             **errors(400, 404, 409),
         },
     )

@@ -20,7 +20,9 @@ class SalesView(APIView):
     class Input(serializers.Serializer):
         merchant_id = serializers.CharField(max_length=64)
         sales = serializers.ListField(
-            child=serializers.JSONField(), allow_empty=False, max_length=MAX_SALES,
+            child=serializers.JSONField(),
+            allow_empty=False,
+            max_length=MAX_SALES,
             error_messages={"max_length": f"At most {MAX_SALES} sales per request."},
         )
 
@@ -30,7 +32,8 @@ class SalesView(APIView):
         sales = serializers.ListField(child=SaleSchema(), min_length=1, max_length=MAX_SALES)
 
     @extend_schema(
-        tags=["sales"], summary="Register up to 500 sales and refunds",
+        tags=["sales"],
+        summary="Register up to 500 sales and refunds",
         description=(
             "Each sale is answered on its own: `accepted`, `duplicate`, `conflict` or "
             "`rejected` with field-level reasons; valid sales are stored even when others "
@@ -46,7 +49,12 @@ class SalesView(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        merchant = merchant_for_client(client=request.auth, merchant_id=data.validated_data["merchant_id"])
+        merchant = merchant_for_client(
+            client=request.auth, merchant_id=data.validated_data["merchant_id"]
+        )
         results = ingest_sales(merchant=merchant, raw_sales=data.validated_data["sales"])
-        counts = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "conflict", "rejected")}
+        counts = {
+            s: sum(r.status == s for r in results)
+            for s in ("accepted", "duplicate", "conflict", "rejected")
+        }
         return Response({**counts, "results": [asdict(r) for r in results]})

@@ -14,7 +14,8 @@ class StatusView(APIView):
     """Whether the outlet can export now and, if not, why."""
 
     @extend_schema(
-        tags=["connection"], summary="Can the outlet export now, and if not why",
+        tags=["connection"],
+        summary="Can the outlet export now, and if not why",
         parameters=[MERCHANT_ID, POS_STATION_ID],
         responses={200: StatusSchema, **errors(400, 404)},
     )

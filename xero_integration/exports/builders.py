@@ -22,14 +22,14 @@ from .sales import SaleData, SaleLine
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
 
-NO_REVENUE_ACCOUNT = "No revenue account is mapped for category '{category}' and there is no '*' default."
+NO_REVENUE_ACCOUNT = (
+    "No revenue account is mapped for category '{category}' and there is no '*' default."
+)
 NO_TAX_TYPE = "No Xero tax type is mapped for POS tax code '{tax_code}'."
 NO_PAYMENT_ACCOUNT = "No Xero account is mapped for payment method '{method}'."
 NO_SPECIAL_ACCOUNT = "No {kind} account is mapped, and a sale carries {kind}."
 UNBALANCED = "Document {number} totals {document_total} but its sales total {sales_total}."
-MIXED_SUMMARY = (
-    "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
-)
+MIXED_SUMMARY = "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
 
 
 class UnmappedError(Exception):
@@ -63,6 +63,7 @@ class BuiltDocument:
 
 # Numbers ------------------------------------------------------------------------
 
+
 def sale_document_number(prefix: str, sale_id: str) -> str:
     return f"{prefix}-{sale_id}"
 
@@ -78,6 +79,7 @@ def summary_document_number(
 
 
 # Lines --------------------------------------------------------------------------
+
 
 def revenue_account(ctx: ExportContext, category: str) -> str:
     account = ctx.mappings.revenue_account(category)
@@ -146,12 +148,23 @@ def sale_lines(sale: SaleData, ctx: ExportContext) -> list[dict]:
     for line in sale.lines:
         account, tax = revenue_account(ctx, line.category), tax_type(ctx, line.tax_code)
         gross_tax, discount_tax = split_discount_tax(line)
-        lines.append(xero_line(line.description, line.quantity, line.unit_price, account, tax, gross_tax, ctx))
+        lines.append(
+            xero_line(
+                line.description, line.quantity, line.unit_price, account, tax, gross_tax, ctx
+            )
+        )
         if line.discount:
-            lines.append(xero_line(
-                f"Discount: {line.description}", Decimal(1), -line.discount,
-                discount_account(ctx, line), tax, discount_tax, ctx,
-            ))
+            lines.append(
+                xero_line(
+                    f"Discount: {line.description}",
+                    Decimal(1),
+                    -line.discount,
+                    discount_account(ctx, line),
+                    tax,
+                    discount_tax,
+                    ctx,
+                )
+            )
     return lines + extra_lines([sale], ctx)
 
 
@@ -180,21 +193,27 @@ def extra_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
 
 # Totals -------------------------------------------------------------------------
 
+
 def document_total(lines: list[dict], amounts_include_tax: bool) -> Decimal:
     """The total Xero will compute for these lines."""
     amounts = total(line_amount(line["Quantity"], line["UnitAmount"]) for line in lines)
     return amounts if amounts_include_tax else amounts + total(line["TaxAmount"] for line in lines)
 
 
-def check_balanced(number: str, lines: list[dict], sales: list[SaleData], inclusive: bool) -> Decimal:
+def check_balanced(
+    number: str, lines: list[dict], sales: list[SaleData], inclusive: bool
+) -> Decimal:
     sales_total = total(sale.total for sale in sales)
     built = document_total(lines, inclusive)
     if built != sales_total:
-        raise AssertionError(UNBALANCED.format(number=number, document_total=built, sales_total=sales_total))
+        raise AssertionError(
+            UNBALANCED.format(number=number, document_total=built, sales_total=sales_total)
+        )
     return built
 
 
 # Documents ----------------------------------------------------------------------
+
 
 def document_body(kind, number, date, currency, amounts_include_tax, lines, ctx, reference) -> dict:
     body = {
@@ -221,9 +240,11 @@ def payments_for(kind, number, date, sales: list[SaleData], ctx: ExportContext) 
     for sale in sales:
         for payment in sale.payments:
             by_method[payment.method] += payment.amount
-    document = {"Invoice": {"InvoiceNumber": number}} if kind == INVOICE else {
-        "CreditNote": {"CreditNoteNumber": number}
-    }
+    document = (
+        {"Invoice": {"InvoiceNumber": number}}
+        if kind == INVOICE
+        else {"CreditNote": {"CreditNoteNumber": number}}
+    )
     return [
         {
             **document,
@@ -237,7 +258,9 @@ def payments_for(kind, number, date, sales: list[SaleData], ctx: ExportContext) 
     ]
 
 
-def build_sale_document(sale: SaleData, ctx: ExportContext, *, number: str | None = None) -> BuiltDocument:
+def build_sale_document(
+    sale: SaleData, ctx: ExportContext, *, number: str | None = None
+) -> BuiltDocument:
     """One invoice for a sale, or one credit note for a refund, dated on its local day.
 
     `number` is the one the document was planned under, when it has one: a prefix
@@ -250,10 +273,19 @@ def build_sale_document(sale: SaleData, ctx: ExportContext, *, number: str | Non
     reference = f"POS {'refund' if sale.is_refund else 'sale'} {sale.sale_id}"
     if sale.refund_of:
         reference += f" (refund of {sale.refund_of})"
-    body = document_body(kind, number, date, sale.currency, sale.amounts_include_tax, lines, ctx, reference)
+    body = document_body(
+        kind, number, date, sale.currency, sale.amounts_include_tax, lines, ctx, reference
+    )
     doc_total = check_balanced(number, lines, [sale], sale.amounts_include_tax)
-    return BuiltDocument(kind, number, date, sale.currency, doc_total, body,
-                         payments_for(kind, number, date, [sale], ctx))
+    return BuiltDocument(
+        kind,
+        number,
+        date,
+        sale.currency,
+        doc_total,
+        body,
+        payments_for(kind, number, date, [sale], ctx),
+    )
 
 
 def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
@@ -273,7 +305,9 @@ def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
                 gross, discount = gross + gross_tax, discount + discount_tax
             add(amounts[("Sales", account, tax)], gross, gross_tax)
             if line.discount:
-                add(amounts[("Discounts", discount_account(ctx, line), tax)], discount, discount_tax)
+                add(
+                    amounts[("Discounts", discount_account(ctx, line), tax)], discount, discount_tax
+                )
     lines = [
         xero_line(f"{label} ({tax})", Decimal(1), amount, account, tax, tax_amount, ctx)
         for (label, account, tax), (amount, tax_amount) in sorted(amounts.items(), key=sales_first)
@@ -307,7 +341,11 @@ def summary_kind_and_currency(sales: list[SaleData]) -> tuple[str, str]:
 
 
 def build_summary_document(
-    sales: list[SaleData], ctx: ExportContext, *, day: datetime.date, sequence: int = 1,
+    sales: list[SaleData],
+    ctx: ExportContext,
+    *,
+    day: datetime.date,
+    sequence: int = 1,
     number: str | None = None,
 ) -> BuiltDocument:
     """One document for a business day's sales (or refunds) of one outlet and currency."""
@@ -315,8 +353,11 @@ def build_summary_document(
     number = number or summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
     lines = summary_lines(sales, ctx)
     what = "refunds" if kind == CREDIT_NOTE else "takings"
-    reference = f"POS {what} {day:%d %b %Y}" + (f" (late sales, part {sequence})" if sequence > 1 else "")
+    reference = f"POS {what} {day:%d %b %Y}" + (
+        f" (late sales, part {sequence})" if sequence > 1 else ""
+    )
     body = document_body(kind, number, day, currency, True, lines, ctx, reference)
     doc_total = check_balanced(number, lines, sales, inclusive=True)
-    return BuiltDocument(kind, number, day, currency, doc_total, body,
-                         payments_for(kind, number, day, sales, ctx))
+    return BuiltDocument(
+        kind, number, day, currency, doc_total, body, payments_for(kind, number, day, sales, ctx)
+    )

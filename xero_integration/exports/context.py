@@ -7,7 +7,13 @@ from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping
 
 from ..models import ExportDocument, ReferenceKind, ReferenceRecord
-from .builders import BuiltDocument, ExportContext, UnmappedError, build_sale_document, build_summary_document
+from .builders import (
+    BuiltDocument,
+    ExportContext,
+    UnmappedError,
+    build_sale_document,
+    build_summary_document,
+)
 from .sales import sale_from_json
 
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."

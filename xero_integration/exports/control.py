@@ -36,7 +36,10 @@ def replay_documents(documents) -> int:
                 # `batch` stays set: a late sale must not join a document already tried.
                 document.status, document.body, document.payments = ExportStatus.PENDING, "", ""
                 document.payments_status, document.attempts = ExportStatus.PENDING, 0
-            elif document.status == ExportStatus.SENT and document.payments_status == ExportStatus.FAILED:
+            elif (
+                document.status == ExportStatus.SENT
+                and document.payments_status == ExportStatus.FAILED
+            ):
                 document.payments_status, document.payments_attempts = ExportStatus.PENDING, 0
             else:
                 continue
@@ -55,9 +58,9 @@ def mark_resolved(documents) -> int:
     failed_documents = documents.filter(status=ExportStatus.FAILED).update(
         status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=now
     )
-    failed_payments = documents.filter(status=ExportStatus.SENT, payments_status=ExportStatus.FAILED).update(
-        payments_status=ExportStatus.RESOLVED, updated_at=now
-    )
+    failed_payments = documents.filter(
+        status=ExportStatus.SENT, payments_status=ExportStatus.FAILED
+    ).update(payments_status=ExportStatus.RESOLVED, updated_at=now)
     return failed_documents + failed_payments
 
 
@@ -78,15 +81,20 @@ def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: boo
             result.waiting.append({"pos_station_id": each.pos_station_id, "reasons": ready.reasons})
             continue
         if retry_failed:
-            replay_documents(ExportDocument.objects.filter(outlet=each).filter(
-                Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)))
+            replay_documents(
+                ExportDocument.objects.filter(outlet=each).filter(
+                    Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+                )
+            )
         by_connection.setdefault(connection.pk, []).append(each)
     for connection_id, outlets in by_connection.items():
         for each in outlets:
             request_export_now(each, timezone.now())
         task_id = queue_export(connection_id=connection_id)
         for each in outlets:
-            result.queued.append({"pos_station_id": each.pos_station_id, "task_id": task_id, **pending_counts(each)})
+            result.queued.append(
+                {"pos_station_id": each.pos_station_id, "task_id": task_id, **pending_counts(each)}
+            )
     return result
 
 
@@ -106,11 +114,18 @@ def adopt_unfinished_exports(*, connection: XeroConnection) -> int:
     the documents planned for the old row (same merchant, same tenant) still belong in
     that organisation, so they move to the new row and go out from there.
     """
-    unfinished = Q(status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED]) | Q(
-        status=ExportStatus.SENT, payments_status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED]
+    unfinished = Q(
+        status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED]
+    ) | Q(
+        status=ExportStatus.SENT,
+        payments_status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED],
     )
-    return ExportDocument.objects.filter(unfinished).filter(
-        connection__merchant_id=connection.merchant_id,
-        connection__tenant_id=connection.tenant_id,
-        connection__status=ConnectionStatus.DISCONNECTED,
-    ).update(connection=connection, updated_at=timezone.now())
+    return (
+        ExportDocument.objects.filter(unfinished)
+        .filter(
+            connection__merchant_id=connection.merchant_id,
+            connection__tenant_id=connection.tenant_id,
+            connection__status=ConnectionStatus.DISCONNECTED,
+        )
+        .update(connection=connection, updated_at=timezone.now())
+    )

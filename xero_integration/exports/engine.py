@@ -51,9 +51,11 @@ def claim_connection(connection_id: int) -> str | None:
     now = timezone.now()
     token = uuid.uuid4().hex
     lease = datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"] + CLAIM_MARGIN_SECONDS)
-    claimed = XeroConnection.objects.filter(pk=connection_id).filter(
-        Q(export_claimed_until__isnull=True) | Q(export_claimed_until__lt=now)
-    ).update(export_claimed_until=now + lease, export_claim_token=token)
+    claimed = (
+        XeroConnection.objects.filter(pk=connection_id)
+        .filter(Q(export_claimed_until__isnull=True) | Q(export_claimed_until__lt=now))
+        .update(export_claimed_until=now + lease, export_claim_token=token)
+    )
     return token if claimed == 1 else None
 
 
@@ -67,7 +69,9 @@ def release_connection(connection_id: int, token: str) -> None:
 def outlets_served_by(connection: XeroConnection):
     outlets = Outlet.objects.filter(xero_connection=connection)
     if connection.is_merchant_default:
-        outlets = outlets | Outlet.objects.filter(merchant_id=connection.merchant_id, xero_connection__isnull=True)
+        outlets = outlets | Outlet.objects.filter(
+            merchant_id=connection.merchant_id, xero_connection__isnull=True
+        )
     return outlets.select_related("export_settings", "merchant")
 
 

@@ -36,7 +36,9 @@ PARTLY_PAID = (
     "Xero shows {number} partly paid ({paid} of {total}) after a lost response: check its "
     "payments in Xero, then mark it resolved."
 )
-PAYMENTS_GAVE_UP = "Gave up sending the payments of {number} after {attempts} attempts. Last error: {error}"
+PAYMENTS_GAVE_UP = (
+    "Gave up sending the payments of {number} after {attempts} attempts. Last error: {error}"
+)
 OPERATION = "payments"
 
 
@@ -58,6 +60,7 @@ def pointing_at(payment: dict, xero_id: str) -> dict:
 
 # States ---------------------------------------------------------------------------
 
+
 def settle(document: ExportDocument, accepted: list[str], errors: list[str]) -> None:
     document.payments_done = sorted(set(document.payments_done) | set(accepted))
     document.payments_status = ExportStatus.FAILED if errors else ExportStatus.SENT
@@ -67,7 +70,9 @@ def settle(document: ExportDocument, accepted: list[str], errors: list[str]) -> 
 
 def payments_later(document: ExportDocument, message: str, wait=None) -> None:
     if document.payments_attempts >= MAX_ATTEMPTS:
-        error = PAYMENTS_GAVE_UP.format(number=document.number, attempts=document.payments_attempts, error=message)
+        error = PAYMENTS_GAVE_UP.format(
+            number=document.number, attempts=document.payments_attempts, error=message
+        )
         return settle(document, [], [error])
     document.payments_status = ExportStatus.PENDING
     document.not_before = timezone.now() + (wait or backoff(document.payments_attempts))
@@ -77,9 +82,12 @@ def payments_later(document: ExportDocument, message: str, wait=None) -> None:
 
 # Claiming -------------------------------------------------------------------------
 
+
 def due_payment_documents(connection):
     return ExportDocument.objects.filter(
-        connection=connection, status=ExportStatus.SENT, payments_status=ExportStatus.PENDING,
+        connection=connection,
+        status=ExportStatus.SENT,
+        payments_status=ExportStatus.PENDING,
         not_before__lte=timezone.now(),
     ).order_by("pk")
 
@@ -87,8 +95,10 @@ def due_payment_documents(connection):
 def mark_paying(documents, batch: ExportBatch) -> list[ExportDocument]:
     ids = [d.pk for d in documents]
     ExportDocument.objects.filter(pk__in=ids).update(
-        payments_status=ExportStatus.SENDING, payments_batch=batch,
-        payments_attempts=F("payments_attempts") + 1, updated_at=timezone.now(),
+        payments_status=ExportStatus.SENDING,
+        payments_batch=batch,
+        payments_attempts=F("payments_attempts") + 1,
+        updated_at=timezone.now(),
     )
     return list(ExportDocument.objects.filter(pk__in=ids).order_by("pk"))
 
@@ -110,13 +120,20 @@ def claim_payments(connection) -> tuple[ExportBatch | None, list[ExportDocument]
 
 # Sending --------------------------------------------------------------------------
 
-def send_payment_batch(connection, batch: ExportBatch, documents: list[ExportDocument], *, resend=False) -> None:
+
+def send_payment_batch(
+    connection, batch: ExportBatch, documents: list[ExportDocument], *, resend=False
+) -> None:
     per_document = [(d, outstanding_payments(d)) for d in documents]
     payments = [p for _, ps in per_document for p in ps]
     try:
-        results = accounting.create_payments(
-            connection, payments, idempotency_key=batch.idempotency_key, retry=not resend
-        ) if payments else []
+        results = (
+            accounting.create_payments(
+                connection, payments, idempotency_key=batch.idempotency_key, retry=not resend
+            )
+            if payments
+            else []
+        )
     except XeroError as exc:
         return handle_payment_error(connection, documents, exc)
     answers = iter(results)
@@ -158,6 +175,7 @@ def handle_payment_error(connection, documents, exc: XeroError) -> None:
 
 # Recovering -----------------------------------------------------------------------
 
+
 def paid_in_xero(document: ExportDocument, element: dict) -> Decimal:
     if "AmountPaid" in element:
         return Decimal(str(element["AmountPaid"]))
@@ -168,13 +186,20 @@ def apply_paid_amount(document: ExportDocument, element: dict | None) -> None:
     """After an unknown outcome: Xero's amount paid tells whether our payments landed."""
     payments = loads(document.payments or "[]")
     paid = paid_in_xero(document, element) if element else Decimal(0)
-    already = sum((Decimal(str(p["Amount"])) for p in payments if p["Reference"] in document.payments_done), Decimal(0))
+    already = sum(
+        (Decimal(str(p["Amount"])) for p in payments if p["Reference"] in document.payments_done),
+        Decimal(0),
+    )
     if paid == document.total:
         settle(document, [p["Reference"] for p in payments], [])
     elif paid == already:
         payments_later(document, document.last_error)
     else:
-        settle(document, [], [PARTLY_PAID.format(number=document.number, paid=paid, total=document.total)])
+        settle(
+            document,
+            [],
+            [PARTLY_PAID.format(number=document.number, paid=paid, total=document.total)],
+        )
 
 
 def reconcile_payments(connection, documents) -> None:
@@ -184,7 +209,10 @@ def reconcile_payments(connection, documents) -> None:
     for kind, group in by_kind.items():
         api = APIS[kind]
         try:
-            found = {d.get(api.number_key): d for d in api.find(connection, [doc.number for doc in group])}
+            found = {
+                d.get(api.number_key): d
+                for d in api.find(connection, [doc.number for doc in group])
+            }
         except XeroError as exc:
             for document in group:
                 payments_later(document, exc.message)
@@ -194,16 +222,24 @@ def reconcile_payments(connection, documents) -> None:
 
 
 def recover_paying(connection) -> None:
-    due = ExportDocument.objects.filter(
-        connection=connection, payments_status=ExportStatus.SENDING, not_before__lte=timezone.now()
-    ).select_related("payments_batch").order_by("payments_batch_id", "pk")
+    due = (
+        ExportDocument.objects.filter(
+            connection=connection,
+            payments_status=ExportStatus.SENDING,
+            not_before__lte=timezone.now(),
+        )
+        .select_related("payments_batch")
+        .order_by("payments_batch_id", "pk")
+    )
     by_batch: dict[int | None, list[ExportDocument]] = {}
     for document in due:
         by_batch.setdefault(document.payments_batch_id, []).append(document)
     for documents in by_batch.values():
         batch = documents[0].payments_batch
         fresh = batch is not None and batch.created_at >= timezone.now() - KEY_WINDOW
-        whole = fresh and ExportDocument.objects.filter(payments_batch=batch).count() == len(documents)
+        whole = fresh and ExportDocument.objects.filter(payments_batch=batch).count() == len(
+            documents
+        )
         if whole:
             send_payment_batch(connection, batch, mark_paying(documents, batch), resend=True)
         else:

@@ -53,9 +53,13 @@ def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales) -> int:
     planned = 0
     for sale in sales:
         document = ExportDocument.objects.create(
-            outlet=outlet, connection=connection, kind=kind_of(sale.type),
-            grouping=ExportGrouping.PER_SALE, number=sale_document_number(prefix, sale.sale_id),
-            business_date=sale.business_date, currency=sale.currency,
+            outlet=outlet,
+            connection=connection,
+            kind=kind_of(sale.type),
+            grouping=ExportGrouping.PER_SALE,
+            number=sale_document_number(prefix, sale.sale_id),
+            business_date=sale.business_date,
+            currency=sale.currency,
         )
         planned += claim_sales(document, [sale.pk])
     return planned
@@ -68,8 +72,11 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
     into the next sequence, never into an edit of what Xero may already have.
     """
     existing = ExportDocument.objects.filter(
-        outlet=outlet, grouping=ExportGrouping.DAILY_SUMMARY, business_date=day,
-        currency=currency, kind=kind,
+        outlet=outlet,
+        grouping=ExportGrouping.DAILY_SUMMARY,
+        business_date=day,
+        currency=currency,
+        kind=kind,
     )
     # Open: never put in a batch, and for this very organisation.
     still_open = existing.filter(
@@ -80,9 +87,14 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
     sequence = (existing.aggregate(Max("sequence"))["sequence__max"] or 0) + 1
     prefix = outlet.export_settings.effective_prefix
     return ExportDocument.objects.create(
-        outlet=outlet, connection=connection, kind=kind, grouping=ExportGrouping.DAILY_SUMMARY,
+        outlet=outlet,
+        connection=connection,
+        kind=kind,
+        grouping=ExportGrouping.DAILY_SUMMARY,
         number=summary_document_number(prefix, day, currency, kind, sequence),
-        business_date=day, currency=currency, sequence=sequence,
+        business_date=day,
+        currency=currency,
+        sequence=sequence,
     )
 
 

@@ -25,10 +25,14 @@ def next_daily_run(outlet: Outlet, now: datetime.datetime) -> datetime.datetime:
     """The next time the outlet's local clock shows its daily export time."""
     zone = ZoneInfo(outlet.timezone)
     local_now = now.astimezone(zone)
-    candidate = datetime.datetime.combine(local_now.date(), outlet.export_settings.daily_at, tzinfo=zone)
+    candidate = datetime.datetime.combine(
+        local_now.date(), outlet.export_settings.daily_at, tzinfo=zone
+    )
     if candidate <= local_now:
         candidate = datetime.datetime.combine(
-            local_now.date() + datetime.timedelta(days=1), outlet.export_settings.daily_at, tzinfo=zone
+            local_now.date() + datetime.timedelta(days=1),
+            outlet.export_settings.daily_at,
+            tzinfo=zone,
         )
     return candidate
 
@@ -42,9 +46,9 @@ def schedule_next(outlet: Outlet, now: datetime.datetime) -> None:
         settings.next_export_at = next_daily_run(outlet, now)
     settings.save(update_fields=["next_export_at"])
     # Only the request this run saw: one made while it was planning is served next time.
-    ExportSettings.objects.filter(pk=settings.pk, sync_requested_at=settings.sync_requested_at).update(
-        sync_requested_at=None
-    )
+    ExportSettings.objects.filter(
+        pk=settings.pk, sync_requested_at=settings.sync_requested_at
+    ).update(sync_requested_at=None)
 
 
 def request_export_now(outlet: Outlet, now: datetime.datetime) -> None:

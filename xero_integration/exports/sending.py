@@ -68,8 +68,10 @@ APIS = {
         accounting.create_invoices, accounting.find_invoices_by_number, "InvoiceNumber", "InvoiceID"
     ),
     DocumentKind.CREDIT_NOTE: DocumentApi(
-        accounting.create_credit_notes, accounting.find_credit_notes_by_number,
-        "CreditNoteNumber", "CreditNoteID",
+        accounting.create_credit_notes,
+        accounting.find_credit_notes_by_number,
+        "CreditNoteNumber",
+        "CreditNoteID",
     ),
 }
 
@@ -80,6 +82,7 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 # Document states ------------------------------------------------------------------
+
 
 def mark_sent(document: ExportDocument, xero_id: str) -> None:
     document.status = ExportStatus.SENT
@@ -117,7 +120,9 @@ def unknown_outcome_wait() -> datetime.timedelta:
 def wait_for_outcome(documents, message: str) -> None:
     """Stay `sending`: Xero may have them. Recovery resends or looks them up later."""
     ExportDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
-        not_before=timezone.now() + unknown_outcome_wait(), last_error=message, updated_at=timezone.now()
+        not_before=timezone.now() + unknown_outcome_wait(),
+        last_error=message,
+        updated_at=timezone.now(),
     )
 
 
@@ -130,10 +135,18 @@ def pause_connection(connection, exc: XeroError) -> None:
 
 # Claiming a batch -----------------------------------------------------------------
 
+
 def due_documents(connection, kind: str):
-    return ExportDocument.objects.filter(
-        connection=connection, kind=kind, status=ExportStatus.PENDING, not_before__lte=timezone.now()
-    ).select_related("outlet__export_settings", "connection").order_by("pk")
+    return (
+        ExportDocument.objects.filter(
+            connection=connection,
+            kind=kind,
+            status=ExportStatus.PENDING,
+            not_before__lte=timezone.now(),
+        )
+        .select_related("outlet__export_settings", "connection")
+        .order_by("pk")
+    )
 
 
 def with_body(document: ExportDocument) -> ExportDocument | None:
@@ -144,9 +157,15 @@ def with_body(document: ExportDocument) -> ExportDocument | None:
         built = build_document(document)
     except Exception as exc:  # one unbuildable document must not hold back the others
         logger.exception("Export document %s could not be built", document.number)
-        mark_failed(document, str(exc) if isinstance(exc, UnmappedError) else NOT_BUILT.format(error=exc))
+        mark_failed(
+            document, str(exc) if isinstance(exc, UnmappedError) else NOT_BUILT.format(error=exc)
+        )
         return None
-    document.body, document.payments, document.total = dumps(built.body), dumps(built.payments), built.total
+    document.body, document.payments, document.total = (
+        dumps(built.body),
+        dumps(built.payments),
+        built.total,
+    )
     document.save(update_fields=["body", "payments", "total", "updated_at"])
     return document
 
@@ -170,9 +189,16 @@ def new_batch(connection, operation: str) -> ExportBatch:
 def mark_sending(documents, batch: ExportBatch) -> list[ExportDocument]:
     ids = [d.pk for d in documents]
     ExportDocument.objects.filter(pk__in=ids).update(
-        status=ExportStatus.SENDING, batch=batch, attempts=F("attempts") + 1, updated_at=timezone.now()
+        status=ExportStatus.SENDING,
+        batch=batch,
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
     )
-    return list(ExportDocument.objects.filter(pk__in=ids).select_related("outlet", "connection").order_by("pk"))
+    return list(
+        ExportDocument.objects.filter(pk__in=ids)
+        .select_related("outlet", "connection")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -186,12 +212,18 @@ def claim_batch(connection, kind: str) -> tuple[ExportBatch | None, list[ExportD
 
 # Sending and reading the answer ---------------------------------------------------
 
+
 def common_outlet(documents):
     return documents[0].outlet if len({d.outlet_id for d in documents}) == 1 else None
 
 
 def send_batch(
-    connection, kind: str, batch: ExportBatch, documents: list[ExportDocument], *, resend: bool = False
+    connection,
+    kind: str,
+    batch: ExportBatch,
+    documents: list[ExportDocument],
+    *,
+    resend: bool = False,
 ) -> None:
     """Send a claimed batch and record each document's outcome.
 
@@ -201,8 +233,11 @@ def send_batch(
     api = APIS[kind]
     try:
         results = api.create(
-            connection, [loads(d.body) for d in documents],
-            idempotency_key=batch.idempotency_key, outlet=common_outlet(documents), retry=not resend,
+            connection,
+            [loads(d.body) for d in documents],
+            idempotency_key=batch.idempotency_key,
+            outlet=common_outlet(documents),
+            retry=not resend,
         )
     except XeroError as exc:
         return handle_batch_error(connection, kind, documents, exc)
@@ -210,7 +245,11 @@ def send_batch(
     already_in_xero = []
     for document in documents:
         element = by_number.get(document.number)
-        errors = accounting.element_errors(element) if element else [NOT_IN_ANSWER.format(number=document.number)]
+        errors = (
+            accounting.element_errors(element)
+            if element
+            else [NOT_IN_ANSWER.format(number=document.number)]
+        )
         if not errors:
             mark_sent(document, element.get(api.id_key))
         elif element is None or any("must be unique" in e for e in errors):
@@ -244,34 +283,44 @@ def handle_batch_error(connection, kind: str, documents, exc: XeroError) -> None
 
 # Recovering the unknown ------------------------------------------------------------
 
+
 def matches(document: ExportDocument, element: dict) -> bool:
     """Is Xero's document with our number really ours? Same total and reference."""
     ours = loads(document.body)
-    return (
-        Decimal(str(element.get("Total"))) == document.total
-        and element.get("Reference", ours.get("Reference")) == ours.get("Reference")
-    )
+    return Decimal(str(element.get("Total"))) == document.total and element.get(
+        "Reference", ours.get("Reference")
+    ) == ours.get("Reference")
 
 
 def reconcile(connection, kind: str, documents) -> None:
     """Mark as sent what Xero has; the rest goes back to pending for a new batch."""
     api = APIS[kind]
     try:
-        found = {d.get(api.number_key): d for d in api.find(connection, [doc.number for doc in documents])}
+        found = {
+            d.get(api.number_key): d
+            for d in api.find(connection, [doc.number for doc in documents])
+        }
     except XeroError as exc:
         return lookup_failed(documents, exc)
     for document in documents:
         element = found.get(document.number)
         if element is None:
-            retry_later(document, document.last_error or NOT_IN_ANSWER.format(number=document.number))
+            retry_later(
+                document, document.last_error or NOT_IN_ANSWER.format(number=document.number)
+            )
         elif matches(document, element):
             mark_sent(document, element.get(api.id_key))
         else:
-            mark_failed(document, DIFFERENT_IN_XERO.format(
-                number=document.number, xero_total=element.get("Total"),
-                xero_reference=element.get("Reference", ""), total=document.total,
-                reference=loads(document.body).get("Reference", ""),
-            ))
+            mark_failed(
+                document,
+                DIFFERENT_IN_XERO.format(
+                    number=document.number,
+                    xero_total=element.get("Total"),
+                    xero_reference=element.get("Reference", ""),
+                    total=document.total,
+                    reference=loads(document.body).get("Reference", ""),
+                ),
+            )
 
 
 def lookup_failed(documents, exc: XeroError) -> None:
@@ -279,7 +328,12 @@ def lookup_failed(documents, exc: XeroError) -> None:
     for document in documents:
         document.attempts += 1
         if document.attempts >= MAX_ATTEMPTS:
-            mark_failed(document, UNCONFIRMED.format(number=document.number, attempts=document.attempts, error=exc.message))
+            mark_failed(
+                document,
+                UNCONFIRMED.format(
+                    number=document.number, attempts=document.attempts, error=exc.message
+                ),
+            )
         else:
             document.not_before = timezone.now() + backoff(document.attempts)
             document.last_error = exc.message
@@ -300,9 +354,13 @@ def recover_sending(connection) -> int:
     A batch still within Xero's idempotency window goes again under its own key, so
     Xero replays rather than repeats it; an older one is looked up.
     """
-    due = ExportDocument.objects.filter(
-        connection=connection, status=ExportStatus.SENDING, not_before__lte=timezone.now()
-    ).select_related("outlet", "connection", "batch").order_by("batch_id", "pk")
+    due = (
+        ExportDocument.objects.filter(
+            connection=connection, status=ExportStatus.SENDING, not_before__lte=timezone.now()
+        )
+        .select_related("outlet", "connection", "batch")
+        .order_by("batch_id", "pk")
+    )
     by_batch: dict[int | None, list[ExportDocument]] = {}
     for document in due:
         by_batch.setdefault(document.batch_id, []).append(document)

@@ -20,7 +20,9 @@ from .validation import SaleErrors, parse_sale
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
 UNKNOWN_OUTLET = "Unknown outlet '{station}' for merchant '{merchant}'."
 INACTIVE_OUTLET = "Outlet '{station}' is inactive."
-CONFLICTING_SALE = "Sale '{sale_id}' was already received with different content; nothing was changed."
+CONFLICTING_SALE = (
+    "Sale '{sale_id}' was already received with different content; nothing was changed."
+)
 UNKNOWN_REFUNDED_SALE = "Refund of unknown sale '{sale_id}'."
 
 
@@ -52,11 +54,20 @@ class Batch:
 
     def __init__(self, merchant: Merchant, raw_sales: list):
         self.merchant = merchant
-        self.outlets = {o.pos_station_id: o for o in merchant.outlets.select_related("export_settings")}
-        ids = [s.get("id") for s in raw_sales if isinstance(s, dict) and isinstance(s.get("id"), str)]
-        refund_ids = [s.get("refund_of") for s in raw_sales if isinstance(s, dict) and isinstance(s.get("refund_of"), str)]
+        self.outlets = {
+            o.pos_station_id: o for o in merchant.outlets.select_related("export_settings")
+        }
+        ids = [
+            s.get("id") for s in raw_sales if isinstance(s, dict) and isinstance(s.get("id"), str)
+        ]
+        refund_ids = [
+            s.get("refund_of")
+            for s in raw_sales
+            if isinstance(s, dict) and isinstance(s.get("refund_of"), str)
+        ]
         self.stored = {
-            s.sale_id: s for s in Sale.objects.filter(merchant=merchant, sale_id__in=ids + refund_ids)
+            s.sale_id: s
+            for s in Sale.objects.filter(merchant=merchant, sale_id__in=ids + refund_ids)
         }
         self.new: dict[str, Sale] = {}
 
@@ -67,7 +78,13 @@ class Batch:
 def outlet_of(batch: Batch, station) -> Outlet:
     outlet = batch.outlets.get(station)
     if outlet is None:
-        raise SaleErrors({"pos_station_id": [UNKNOWN_OUTLET.format(station=station, merchant=batch.merchant.merchant_id)]})
+        raise SaleErrors(
+            {
+                "pos_station_id": [
+                    UNKNOWN_OUTLET.format(station=station, merchant=batch.merchant.merchant_id)
+                ]
+            }
+        )
     if not outlet.is_active:
         raise SaleErrors({"pos_station_id": [INACTIVE_OUTLET.format(station=station)]})
     return outlet
@@ -79,26 +96,38 @@ def sale_row(batch: Batch, outlet: Outlet, sale: SaleData, digest: str) -> Sale:
         raise SaleErrors({"refund_of": [UNKNOWN_REFUNDED_SALE.format(sale_id=sale.refund_of)]})
     settings = outlet.export_settings
     return Sale(
-        merchant=batch.merchant, outlet=outlet, sale_id=sale.sale_id, type=sale.type,
-        occurred_at=sale.occurred_at, currency=sale.currency, total=sale.total,
+        merchant=batch.merchant,
+        outlet=outlet,
+        sale_id=sale.sale_id,
+        type=sale.type,
+        occurred_at=sale.occurred_at,
+        currency=sale.currency,
+        total=sale.total,
         business_date=business_date(
             sale.occurred_at, timezone=outlet.timezone, start_hour=settings.business_day_start_hour
         ),
-        payload=sale_to_json(sale), content_hash=digest, refund_of=refunded,
+        payload=sale_to_json(sale),
+        content_hash=digest,
+        refund_of=refunded,
     )
 
 
 def ingest_one(batch: Batch, raw, now) -> SaleResult:
     sale_id = raw.get("id") if isinstance(raw, dict) else None
     try:
-        sale = parse_sale(raw, default_amounts_include_tax=batch.merchant.amounts_include_tax, now=now)
+        sale = parse_sale(
+            raw, default_amounts_include_tax=batch.merchant.amounts_include_tax, now=now
+        )
         outlet = outlet_of(batch, raw["pos_station_id"])
         digest = content_hash(sale)
         existing = batch.known_sale(sale.sale_id)
         if existing is not None:
             same = existing.content_hash == digest and existing.outlet_id == outlet.pk
-            return SaleResult(sale.sale_id, DUPLICATE if same else CONFLICT,
-                              {} if same else {"id": [CONFLICTING_SALE.format(sale_id=sale.sale_id)]})
+            return SaleResult(
+                sale.sale_id,
+                DUPLICATE if same else CONFLICT,
+                {} if same else {"id": [CONFLICTING_SALE.format(sale_id=sale.sale_id)]},
+            )
         batch.new[sale.sale_id] = sale_row(batch, outlet, sale, digest)
         return SaleResult(sale.sale_id, ACCEPTED)
     except SaleErrors as exc:

@@ -34,7 +34,9 @@ MUST_BE_POSITIVE = "Must be greater than zero."
 MUST_NOT_BE_NEGATIVE = "Must not be negative."
 NOT_ZERO = "Must not be zero."
 BAD_TYPE = "Must be 'sale' or 'refund'."
-BAD_DATETIME = "Must be an ISO 8601 date and time with a UTC offset, such as 2026-11-23T10:15:00+11:00."
+BAD_DATETIME = (
+    "Must be an ISO 8601 date and time with a UTC offset, such as 2026-11-23T10:15:00+11:00."
+)
 IN_THE_FUTURE = "Is in the future."
 TOO_OLD = "Is more than 400 days ago."
 BAD_CURRENCY = "'{value}' is not an ISO 4217 currency code."
@@ -72,7 +74,9 @@ class Collector:
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip() or len(value) > max_length:
-            self.add(path + field, REQUIRED if value is None else NOT_TEXT.format(max_length=max_length))
+            self.add(
+                path + field, REQUIRED if value is None else NOT_TEXT.format(max_length=max_length)
+            )
             return None
         return value.strip()
 
@@ -96,7 +100,9 @@ class Collector:
         return number
 
 
-def check_sign(c: Collector, name: str, value, *, positive=False, non_negative=False, non_zero=False):
+def check_sign(
+    c: Collector, name: str, value, *, positive=False, non_negative=False, non_zero=False
+):
     if value is None:
         return
     if positive and value <= 0:
@@ -146,7 +152,9 @@ def parse_line(c: Collector, raw, index: int):
     values = (category, quantity, unit_price, discount, tax_code, tax_amount)
     if any(v is None for v in values):
         return None
-    return SaleLine(category, description or category, quantity, unit_price, discount, tax_code, tax_amount)
+    return SaleLine(
+        category, description or category, quantity, unit_price, discount, tax_code, tax_amount
+    )
 
 
 def parse_payment(c: Collector, raw, index: int):
@@ -191,10 +199,17 @@ def check_totals(c: Collector, sale: SaleData) -> None:
         return
     if sale.total != sale.paid:
         lines = sale.total - sale.tips - sale.surcharge - sale.rounding
-        c.add("payments", UNBALANCED.format(
-            lines=lines, tips=sale.tips, surcharge=sale.surcharge, rounding=sale.rounding,
-            total=sale.total, paid=sale.paid,
-        ))
+        c.add(
+            "payments",
+            UNBALANCED.format(
+                lines=lines,
+                tips=sale.tips,
+                surcharge=sale.surcharge,
+                rounding=sale.rounding,
+                total=sale.total,
+                paid=sale.paid,
+            ),
+        )
 
 
 def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime) -> SaleData:
@@ -223,9 +238,15 @@ def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime
     if c.errors:
         raise SaleErrors(c.errors)
     sale = SaleData(
-        sale_id=sale_id, type=sale_type, occurred_at=occurred_at, currency=currency,
-        amounts_include_tax=include_tax, lines=lines, payments=payments,
-        refund_of=refund_of, **extras,
+        sale_id=sale_id,
+        type=sale_type,
+        occurred_at=occurred_at,
+        currency=currency,
+        amounts_include_tax=include_tax,
+        lines=lines,
+        payments=payments,
+        refund_of=refund_of,
+        **extras,
     )
     check_totals(c, sale)
     if c.errors:

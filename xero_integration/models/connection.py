@@ -45,7 +45,9 @@ class XeroConnection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     disconnected_at = models.DateTimeField(null=True, blank=True)
     export_claimed_until = models.DateTimeField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Set while a worker exports to this organisation: one export at a time per "
         "organisation keeps document order and Xero's limits simple.",
     )

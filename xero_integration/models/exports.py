@@ -50,7 +50,8 @@ class ExportDocument(models.Model):
     body = models.TextField(blank=True, help_text="The document as sent to Xero (JSON).")
     payments = models.TextField(blank=True, help_text="Its payments as sent to Xero (JSON).")
     payments_done = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="References of the payments Xero has accepted, so a replay sends only the rest.",
     )
     xero_id = models.CharField(max_length=64, blank=True)
@@ -58,12 +59,20 @@ class ExportDocument(models.Model):
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")
     batch = models.ForeignKey(
-        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents",
+        "ExportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
         help_text="The last request that carried the document. Set once it was ever tried, so "
         "a late sale never joins a document Xero may already have.",
     )
     payments_batch = models.ForeignKey(
-        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "ExportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     payments_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

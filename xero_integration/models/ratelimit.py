@@ -11,7 +11,8 @@ class XeroTenantLimit(models.Model):
     # Unique: the row is the lock that serialises slot-taking for one tenant.
     tenant_id = models.CharField(max_length=64, unique=True)
     blocked_until = models.DateTimeField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="No call starts before this time (set from a 429's Retry-After, or when "
         "Xero reports no calls left in the minute or day).",
     )

@@ -30,7 +30,10 @@ class Sale(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
     )
     document = models.ForeignKey(
-        "xero_integration.ExportDocument", on_delete=models.PROTECT, null=True, blank=True,
+        "xero_integration.ExportDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="sales",
     )
     received_at = models.DateTimeField(default=timezone.now)
@@ -39,7 +42,9 @@ class Sale(models.Model):
         ordering = ["occurred_at", "id"]
         constraints = [
             # The POS's id makes ingest idempotent: the same sale sent twice is stored once.
-            models.UniqueConstraint(fields=["merchant", "sale_id"], name="unique_sale_per_merchant"),
+            models.UniqueConstraint(
+                fields=["merchant", "sale_id"], name="unique_sale_per_merchant"
+            ),
         ]
         indexes = [
             # The exporter's scan for sales not yet in a document.

@@ -70,9 +70,15 @@ def create_invoices(
     """
     params = {"summarizeErrors": "false", "unitdp": 4}
     return _put_batch(
-        connection, "Invoices", invoices, operation="create_invoices", params=params,
-        idempotency_key=idempotency_key, outlet=outlet,
-        documents=_numbers(invoices, "InvoiceNumber"), retry=retry,
+        connection,
+        "Invoices",
+        invoices,
+        operation="create_invoices",
+        params=params,
+        idempotency_key=idempotency_key,
+        outlet=outlet,
+        documents=_numbers(invoices, "InvoiceNumber"),
+        retry=retry,
     )
 
 
@@ -82,9 +88,15 @@ def create_credit_notes(
     """PUT /CreditNotes?summarizeErrors=false&unitdp=4 (spec createCreditNotes)."""
     params = {"summarizeErrors": "false", "unitdp": 4}
     return _put_batch(
-        connection, "CreditNotes", credit_notes, operation="create_credit_notes", params=params,
-        idempotency_key=idempotency_key, outlet=outlet,
-        documents=_numbers(credit_notes, "CreditNoteNumber"), retry=retry,
+        connection,
+        "CreditNotes",
+        credit_notes,
+        operation="create_credit_notes",
+        params=params,
+        idempotency_key=idempotency_key,
+        outlet=outlet,
+        documents=_numbers(credit_notes, "CreditNoteNumber"),
+        retry=retry,
     )
 
 
@@ -97,9 +109,15 @@ def create_payments(
     """
     params = {"summarizeErrors": "false"}
     return _put_batch(
-        connection, "Payments", payments, operation="create_payments", params=params,
-        idempotency_key=idempotency_key, outlet=outlet,
-        documents=[_payment_document(p) for p in payments], retry=retry,
+        connection,
+        "Payments",
+        payments,
+        operation="create_payments",
+        params=params,
+        idempotency_key=idempotency_key,
+        outlet=outlet,
+        documents=[_payment_document(p) for p in payments],
+        retry=retry,
     )
 
 
@@ -122,7 +140,7 @@ def find_credit_notes_by_number(connection, numbers: list[str]) -> list[dict]:
     """
     found = []
     for chunk in _chunks(numbers):
-        params = {"where": " OR ".join(f'CreditNoteNumber=={_quoted(n)}' for n in chunk)}
+        params = {"where": " OR ".join(f"CreditNoteNumber=={_quoted(n)}" for n in chunk)}
         response = _get(connection, "/CreditNotes", "find_credit_notes", params=params)
         found += _list(response, "CreditNotes")
     return found
@@ -157,8 +175,12 @@ def api_url(path: str) -> str:
 def _get(connection, path, operation, *, params=None, since=None) -> XeroResponse:
     headers = {"If-Modified-Since": _http_time(since)} if since else None
     return send(
-        connection=connection, method="GET", url=api_url(path), operation=operation,
-        params=params, headers=headers,
+        connection=connection,
+        method="GET",
+        url=api_url(path),
+        operation=operation,
+        params=params,
+        headers=headers,
     )
 
 
@@ -167,9 +189,16 @@ def _put_batch(
 ):
     """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order."""
     response = send(
-        connection=connection, method="PUT", url=api_url(f"/{key}"), operation=operation,
-        json={key: items}, params=params, idempotency_key=idempotency_key, outlet=outlet,
-        documents=[d for d in documents if d], retry=retry,
+        connection=connection,
+        method="PUT",
+        url=api_url(f"/{key}"),
+        operation=operation,
+        json={key: items},
+        params=params,
+        idempotency_key=idempotency_key,
+        outlet=outlet,
+        documents=[d for d in documents if d],
+        retry=retry,
     )
     return _list(response, key)
 

@@ -14,11 +14,27 @@ REDACTED = "[redacted]"
 MAX_URL_CHARS = 500
 
 
-def open_row(*, operation, method, url, correlation_id, attempt=1, merchant_id=None,
-             outlet=None, connection=None, documents=()) -> tuple[SyncLog, float]:
+def open_row(
+    *,
+    operation,
+    method,
+    url,
+    correlation_id,
+    attempt=1,
+    merchant_id=None,
+    outlet=None,
+    connection=None,
+    documents=(),
+) -> tuple[SyncLog, float]:
     row = SyncLog.objects.create(
-        operation=operation, merchant_id=merchant_id, outlet=outlet, connection=connection,
-        method=method, url=url[:MAX_URL_CHARS], attempt=attempt, correlation_id=correlation_id,
+        operation=operation,
+        merchant_id=merchant_id,
+        outlet=outlet,
+        connection=connection,
+        method=method,
+        url=url[:MAX_URL_CHARS],
+        attempt=attempt,
+        correlation_id=correlation_id,
         documents=list(documents),
     )
     return row, time.monotonic()

@@ -84,11 +84,20 @@ def authorize_url(*, state: str) -> str:
 
 def exchange_code(*, code: str, merchant=None) -> TokenSet:
     """Exchange an authorisation code. Not retried: a code may be exchanged only once."""
-    with _sync_log("oauth.token_exchange", "POST", settings.XERO_TOKEN_URL,
-                   merchant=merchant, secrets=[code]) as call:
-        token_set = _token_set(_token_call(call, lambda session: session.fetch_token(
-            settings.XERO_TOKEN_URL, code=code, auth=_client_auth(), timeout=call.timeout,
-        )))
+    with _sync_log(
+        "oauth.token_exchange", "POST", settings.XERO_TOKEN_URL, merchant=merchant, secrets=[code]
+    ) as call:
+        token_set = _token_set(
+            _token_call(
+                call,
+                lambda session: session.fetch_token(
+                    settings.XERO_TOKEN_URL,
+                    code=code,
+                    auth=_client_auth(),
+                    timeout=call.timeout,
+                ),
+            )
+        )
         # Xero issues a refresh token only for the offline_access scope (notes §1).
         if not token_set.refresh_token:
             raise XeroError(MSG_NO_REFRESH_TOKEN, kind=CONFIG, status=call.status)
@@ -114,10 +123,16 @@ def refresh(*, refresh_token: str, connection) -> TokenSet:
 def revoke(*, refresh_token: str, connection) -> None:
     """Revoke a grant: Xero drops its refresh token and every connection it made."""
     url = settings.XERO_REVOKE_URL
-    with _sync_log("oauth.revoke", "POST", url, connection=connection,
-                   secrets=[refresh_token]) as call:
-        _http(call, "POST", url, data={"token": refresh_token, "token_type_hint": "refresh_token"},
-              auth=_client_auth())
+    with _sync_log(
+        "oauth.revoke", "POST", url, connection=connection, secrets=[refresh_token]
+    ) as call:
+        _http(
+            call,
+            "POST",
+            url,
+            data={"token": refresh_token, "token_type_hint": "refresh_token"},
+            auth=_client_auth(),
+        )
 
 
 def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "") -> list[dict]:
@@ -129,8 +144,9 @@ def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "
     params = {"authEventId": auth_event_id} if auth_event_id else {}
     url = settings.XERO_CONNECTIONS_URL
     log_url = f"{url}?authEventId={auth_event_id}" if auth_event_id else url
-    with _sync_log("connections.list", "GET", log_url, merchant=merchant,
-                   secrets=[access_token]) as call:
+    with _sync_log(
+        "connections.list", "GET", log_url, merchant=merchant, secrets=[access_token]
+    ) as call:
         rows = _json(_http(call, "GET", url, params=params, token=access_token))
         if not isinstance(rows, list):
             raise XeroError(MSG_UNREADABLE_CONNECTIONS, kind=PERMANENT, status=call.status)
@@ -143,8 +159,9 @@ def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "
 def delete_connection(*, access_token: str, connection) -> bool:
     """Disconnect one tenant (by Xero's connection id). False if Xero had no such connection."""
     url = f"{settings.XERO_CONNECTIONS_URL}/{connection.xero_connection_id}"
-    with _sync_log("connections.delete", "DELETE", url, connection=connection,
-                   secrets=[access_token]) as call:
+    with _sync_log(
+        "connections.delete", "DELETE", url, connection=connection, secrets=[access_token]
+    ) as call:
         # 404 means it is already gone (deleted in Xero's own settings, or revoked).
         response = _http(call, "DELETE", url, token=access_token, ok_statuses=(404,))
         return response.status_code != 404
@@ -165,15 +182,29 @@ def auth_event_id(tokens: TokenSet) -> str:
 
 # ---- calls --------------------------------------------------------------------------------
 
+
 def _refresh_once(refresh_token: str, connection, *, attempt: int) -> TokenSet:
-    with _sync_log("oauth.refresh", "POST", settings.XERO_TOKEN_URL, connection=connection,
-                   attempt=attempt, secrets=[refresh_token]) as call:
+    with _sync_log(
+        "oauth.refresh",
+        "POST",
+        settings.XERO_TOKEN_URL,
+        connection=connection,
+        attempt=attempt,
+        secrets=[refresh_token],
+    ) as call:
         call.timeout = _refresh_timeout()
         # No scope is sent: a refresh asking for other scopes gets invalid_grant (pyxero#296).
-        return _token_set(_token_call(call, lambda session: session.refresh_token(
-            settings.XERO_TOKEN_URL, refresh_token=refresh_token, auth=_client_auth(),
-            timeout=call.timeout,
-        )))
+        return _token_set(
+            _token_call(
+                call,
+                lambda session: session.refresh_token(
+                    settings.XERO_TOKEN_URL,
+                    refresh_token=refresh_token,
+                    auth=_client_auth(),
+                    timeout=call.timeout,
+                ),
+            )
+        )
 
 
 def _token_call(call, request_token) -> dict:
@@ -198,8 +229,9 @@ def _http(call, method, url, *, token="", ok_statuses=(), **kwargs) -> requests.
     _allow_loopback_http(url)
     session = OAuth2Session(settings.XERO_CLIENT_ID, token=_bearer(token) if token else None)
     try:
-        response = session.request(method, url, timeout=call.timeout,
-                                   withhold_token=not token, **kwargs)
+        response = session.request(
+            method, url, timeout=call.timeout, withhold_token=not token, **kwargs
+        )
     except requests.RequestException as exc:
         raise _unreachable(exc, call) from None
     if response.status_code in ok_statuses:
@@ -250,8 +282,13 @@ class _Call:
 def _sync_log(operation, method, url, *, merchant=None, connection=None, attempt=1, secrets=()):
     merchant_id = merchant.pk if merchant is not None else getattr(connection, "merchant_id", None)
     row, started = calllog.open_row(
-        operation=operation, method=method, url=url, correlation_id=uuid.uuid4().hex,
-        attempt=attempt, merchant_id=merchant_id, connection=connection,
+        operation=operation,
+        method=method,
+        url=url,
+        correlation_id=uuid.uuid4().hex,
+        attempt=attempt,
+        merchant_id=merchant_id,
+        connection=connection,
     )
     call = _Call(secrets)
     try:
@@ -270,6 +307,7 @@ def _sync_log(operation, method, url, *, merchant=None, connection=None, attempt
 
 
 # ---- small helpers ------------------------------------------------------------------------
+
 
 def _client_auth() -> HTTPBasicAuth:
     # Xero takes the client credentials as HTTP Basic on the token and revocation endpoints.

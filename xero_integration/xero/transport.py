@@ -130,10 +130,22 @@ def send(
     Raises XeroError.
     """
     call = _Call(
-        connection=connection, method=method.upper(), url=url, operation=operation, json=json,
-        params=params, data=data, headers=headers, auth=auth, idempotency_key=idempotency_key,
-        outlet=outlet, merchant=merchant, documents=documents, access_token=access_token,
-        replay_safe=replay_safe, tenant_id=_tenant_id(connection, url),
+        connection=connection,
+        method=method.upper(),
+        url=url,
+        operation=operation,
+        json=json,
+        params=params,
+        data=data,
+        headers=headers,
+        auth=auth,
+        idempotency_key=idempotency_key,
+        outlet=outlet,
+        merchant=merchant,
+        documents=documents,
+        access_token=access_token,
+        replay_safe=replay_safe,
+        tenant_id=_tenant_id(connection, url),
     )
     _check_idempotency_key(idempotency_key)
     return _send_with_retries(call, attempts=1 + settings.XERO_MAX_RETRIES if retry else 1)
@@ -170,8 +182,12 @@ def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
                 raise _final_error(call, error, maybe_stored)
         finally:
             _release_slot(slot_id)
-        logger.info("xero %s: retrying in %.2f s (correlation %s)",
-                    call.operation, wait, call.correlation_id)
+        logger.info(
+            "xero %s: retrying in %.2f s (correlation %s)",
+            call.operation,
+            wait,
+            call.correlation_id,
+        )
         sleep(wait)
     raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -184,7 +200,10 @@ def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
         calllog.close_row(log, started, status=error.status, error=_scrub(call, error.message))
         logger.warning(
             "xero %s failed: %s, HTTP %s (correlation %s)",
-            call.operation, error.kind, error.status, call.correlation_id,
+            call.operation,
+            error.kind,
+            error.status,
+            call.correlation_id,
         )
         raise
     except Exception as exc:
@@ -206,13 +225,21 @@ def _http(call: _Call, headers: dict) -> requests.Response:
         body = simplejson.dumps(call.json, use_decimal=True).encode("utf-8")
     try:
         return requests.request(
-            call.method, call.url, params=call.params, data=body, headers=headers,
-            auth=call.auth, timeout=settings.XERO_TIMEOUT_SECONDS,
+            call.method,
+            call.url,
+            params=call.params,
+            data=body,
+            headers=headers,
+            auth=call.auth,
+            timeout=settings.XERO_TIMEOUT_SECONDS,
             # A redirected PUT would silently become a GET in requests: never follow.
             allow_redirects=False,
         )
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema) as exc:
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ) as exc:
         raise XeroError(MSG_BAD_URL.format(url=call.url), kind=CONFIG) from exc
     except requests.RequestException as exc:
         raise _network_error(call, exc) from exc
@@ -227,8 +254,10 @@ def _result(call: _Call, response: requests.Response) -> XeroResponse:
     if not (200 <= response.status_code < 300 or response.status_code == 304):
         raise _http_error(call, response.status_code, text, response.headers)
     return XeroResponse(
-        status=response.status_code, json=_json(call, response.status_code, text),
-        headers=response.headers, correlation_id=call.correlation_id,
+        status=response.status_code,
+        json=_json(call, response.status_code, text),
+        headers=response.headers,
+        correlation_id=call.correlation_id,
     )
 
 
@@ -293,7 +322,10 @@ def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError
     details = error.message.rstrip(".")
     return XeroError(
         MSG_OUTCOME_UNKNOWN.format(operation=call.operation, details=details),
-        kind=TRANSIENT, status=error.status, retry_after=error.retry_after, outcome_unknown=True,
+        kind=TRANSIENT,
+        status=error.status,
+        retry_after=error.retry_after,
+        outcome_unknown=True,
     )
 
 
@@ -350,12 +382,18 @@ def _release_slot(slot_id: int | None) -> None:
 
 # ---- the log row: written before the attempt, completed after it (STYLE.md §4) -------------
 
+
 def _start_log(call: _Call, attempt: int):
     return calllog.open_row(
-        operation=call.operation, method=call.method,
-        url=_scrub(call, _loggable_url(call.url, call.params)), correlation_id=call.correlation_id,
-        attempt=attempt, merchant_id=_merchant_id(call), outlet=call.outlet,
-        connection=call.connection, documents=call.documents or [],
+        operation=call.operation,
+        method=call.method,
+        url=_scrub(call, _loggable_url(call.url, call.params)),
+        correlation_id=call.correlation_id,
+        attempt=attempt,
+        merchant_id=_merchant_id(call),
+        outlet=call.outlet,
+        connection=call.connection,
+        documents=call.documents or [],
     )
 
 

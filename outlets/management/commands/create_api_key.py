@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("name", metavar="NAME")
         scope = parser.add_mutually_exclusive_group(required=True)
         scope.add_argument(
-            "--merchant", dest="merchant_ids", action="append", metavar="MERCHANT_ID",
+            "--merchant",
+            dest="merchant_ids",
+            action="append",
+            metavar="MERCHANT_ID",
             help="A merchant the key may use; repeat for several.",
         )
         scope.add_argument("--all-merchants", action="store_true")

@@ -39,8 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("--currency", default="AUD", help="ISO 4217 code (default AUD).")
         tax = parser.add_mutually_exclusive_group()
         tax.add_argument(
-            "--amounts-include-tax", dest="amounts_include_tax", action="store_true",
-            default=True, help="POS prices include tax (the default).",
+            "--amounts-include-tax",
+            dest="amounts_include_tax",
+            action="store_true",
+            default=True,
+            help="POS prices include tax (the default).",
         )
         tax.add_argument("--amounts-exclude-tax", dest="amounts_include_tax", action="store_false")
 

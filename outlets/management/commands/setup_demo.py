@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from outlets.demo import DEMO_ADMIN, DEMO_MERCHANT_ID, DEMO_STATION_ID, ensure_demo_admin, set_up_demo
+from outlets.demo import (
+    DEMO_ADMIN,
+    DEMO_MERCHANT_ID,
+    DEMO_STATION_ID,
+    ensure_demo_admin,
+    set_up_demo,
+)
 
 
 class Command(BaseCommand):

@@ -25,8 +25,13 @@ def d(value) -> Decimal:
 
 def sale_line(**overrides) -> SaleLine:
     fields = {
-        "category": "food", "description": "Flat white", "quantity": d("1"),
-        "unit_price": d("11.00"), "discount": ZERO, "tax_code": "GST", "tax_amount": d("1.00"),
+        "category": "food",
+        "description": "Flat white",
+        "quantity": d("1"),
+        "unit_price": d("11.00"),
+        "discount": ZERO,
+        "tax_code": "GST",
+        "tax_amount": d("1.00"),
     }
     return SaleLine(**{**fields, **overrides})
 
@@ -38,9 +43,13 @@ def payment(method: str = "card", amount="11.00") -> SalePayment:
 def sale(**overrides) -> SaleData:
     """A balanced sale; without explicit payments, its whole total is paid by card."""
     fields = {
-        "sale_id": "1001", "type": "sale",
+        "sale_id": "1001",
+        "type": "sale",
         "occurred_at": datetime.datetime.fromisoformat("2026-11-23T10:15:00+11:00"),
-        "currency": "AUD", "amounts_include_tax": True, "lines": (sale_line(),), "payments": (),
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "lines": (sale_line(),),
+        "payments": (),
     }
     built = SaleData(**{**fields, **overrides})
     if "payments" in overrides or not built.total:
@@ -59,8 +68,11 @@ def mappings(**overrides) -> EffectiveMappings:
         "tax": {"GST": "OUTPUT", "FREE": "EXEMPTOUTPUT", "NONE": "BASEXCLUDED"},
         "tracking": {"Region": "North"},
         "special": {
-            SpecialKind.TIPS: "825", SpecialKind.SURCHARGE: "260", SpecialKind.ROUNDING: "860",
-            SpecialKind.DISCOUNT: "210", SpecialKind.GIFT_CARD: "830",
+            SpecialKind.TIPS: "825",
+            SpecialKind.SURCHARGE: "260",
+            SpecialKind.ROUNDING: "860",
+            SpecialKind.DISCOUNT: "210",
+            SpecialKind.GIFT_CARD: "830",
         },
     }
     return EffectiveMappings(**{**fields, **overrides})
@@ -72,7 +84,10 @@ def without(table: dict, key: str) -> dict:
 
 def context(**overrides) -> ExportContext:
     fields = {
-        "number_prefix": "SYD", "timezone": SYDNEY, "mappings": mappings(), "contact": CONTACT,
+        "number_prefix": "SYD",
+        "timezone": SYDNEY,
+        "mappings": mappings(),
+        "contact": CONTACT,
     }
     return ExportContext(**{**fields, **overrides})
 

@@ -83,7 +83,8 @@ def test_tracking_from_the_mapping_is_on_every_line():
     assert len(lines) == 5
     for item in lines:
         assert item["Tracking"] == [
-            {"Name": "Area", "Option": "CBD"}, {"Name": "Region", "Option": "North"},
+            {"Name": "Area", "Option": "CBD"},
+            {"Name": "Region", "Option": "North"},
         ]
 
 
@@ -101,6 +102,7 @@ def test_unknown_category_falls_back_to_the_wildcard_account():
 
 # Xero rounds tax per line; the POS may round on the total (developer.xero.com
 # api-guides/rounding-in-xero). The POS's figure is sent as TaxAmount and wins.
+
 
 def xero_per_line_tax(amounts, rate, inclusive) -> Decimal:
     return sum(to_amount(a * rate / (1 + rate) if inclusive else a * rate) for a in amounts)

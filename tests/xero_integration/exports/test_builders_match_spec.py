@@ -25,7 +25,10 @@ def busy_sale(**overrides):
     """A sale with every kind of line: discount, tips, surcharge, rounding, two payment methods."""
     lines = (
         sale_line(
-            quantity=d("1.2345"), unit_price=d("9.8765"), discount=d("1.00"), tax_amount=d("1.02"),
+            quantity=d("1.2345"),
+            unit_price=d("9.8765"),
+            discount=d("1.00"),
+            tax_amount=d("1.02"),
         ),
         sale_line(category="drinks", tax_code="FREE", tax_amount=d("0.00")),
     )

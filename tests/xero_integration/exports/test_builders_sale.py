@@ -78,7 +78,8 @@ def test_one_payment_per_payment_method_to_its_mapped_account():
     paid = (payment("card", "5.00"), payment("cash", "4.00"), payment("card", "2.00"))
     doc = build_sale_document(sale(payments=paid), context())
     assert [(p["Account"]["Code"], p["Amount"]) for p in doc.payments] == [
-        ("090", d("7.00")), ("091", d("4.00")),
+        ("090", d("7.00")),
+        ("091", d("4.00")),
     ]
 
 

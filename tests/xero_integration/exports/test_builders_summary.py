@@ -49,7 +49,8 @@ def test_lines_are_summed_by_account_and_tax_type():
 def test_same_account_with_different_tax_types_stays_apart():
     lines = (sale_line(), sale_line(tax_code="FREE", unit_price=d("3.00"), tax_amount=d("0.00")))
     assert set(lines_by(summary([sale(lines=lines)]))) == {
-        ("200", "OUTPUT"), ("200", "EXEMPTOUTPUT"),
+        ("200", "OUTPUT"),
+        ("200", "EXEMPTOUTPUT"),
     }
 
 
@@ -84,7 +85,8 @@ def test_one_payment_per_method_summed_over_the_day():
     ]
     doc = summary(sales)
     assert [(p["Account"]["Code"], p["Amount"]) for p in doc.payments] == [
-        ("090", d("17.00")), ("091", d("5.00")),
+        ("090", d("17.00")),
+        ("091", d("5.00")),
     ]
     assert all(p["Invoice"] == {"InvoiceNumber": "SYD-20261123-AUD"} for p in doc.payments)
 

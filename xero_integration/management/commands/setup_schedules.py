@@ -4,7 +4,9 @@ from xero_integration.schedules import install_schedules
 
 
 class Command(BaseCommand):
-    help = "Create or update the periodic django-q2 schedules declared in xero_integration.schedules."
+    help = (
+        "Create or update the periodic django-q2 schedules declared in xero_integration.schedules."
+    )
 
     def handle(self, *args, **options):
         names = install_schedules()
