@@ -23,8 +23,8 @@ def connection_body(connection: XeroConnection | None) -> dict | None:
     }
 
 
-def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcome: str):
-    logs = SyncLog.objects.filter(merchant=merchant, outcome=outcome)
+def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcomes: list[str]):
+    logs = SyncLog.objects.filter(merchant=merchant, outcome__in=outcomes)
     if outlet is not None:
         # Calls about the merchant as a whole (token refreshes) count for every outlet.
         logs = logs.filter(Q(outlet=outlet) | Q(outlet__isnull=True))
@@ -40,8 +40,10 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict:
         "can_export": ready.can_export,
         "reasons": ready.reasons,
         "connection": connection_body(connection),
-        "last_successful_sync_at": last_sync_at(merchant, outlet, SyncLog.Outcome.SUCCESS),
-        "last_failed_sync_at": last_sync_at(merchant, outlet, SyncLog.Outcome.FAILED),
+        "last_successful_sync_at": last_sync_at(merchant, outlet, [SyncLog.Outcome.SUCCESS]),
+        "last_failed_sync_at": last_sync_at(
+            merchant, outlet, [SyncLog.Outcome.FAILED, SyncLog.Outcome.PARTIAL]
+        ),
         **export_counts(merchant, outlet),
         "missing_mappings": ready.missing_mappings,
         "invalid_mappings": ready.invalid_mappings,

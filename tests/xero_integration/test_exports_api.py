@@ -143,6 +143,19 @@ def test_logs_filter_by_status_and_outlet(api, outlet):
     assert rows["count"] == 1
 
 
+def test_failed_logs_include_batches_xero_partly_refused(api, outlet):
+    log(outlet.merchant, outlet, outcome="partial", error="POSS1-A: Invoice # must be unique.")
+    log(outlet.merchant, outlet)
+
+    rows = api.get("/api/xero/logs", {"merchant_id": "M-ALLOWED", "status": "failed"}).json()[
+        "results"
+    ]
+
+    assert [(r["status"], r["message"]) for r in rows] == [
+        ("partial", "POSS1-A: Invoice # must be unique.")
+    ]
+
+
 def test_logs_filter_by_time(api, outlet):
     log(outlet.merchant, minutes_ago=120)
     log(outlet.merchant, minutes_ago=5)

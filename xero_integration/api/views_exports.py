@@ -62,10 +62,11 @@ class LogPage(PageNumberPagination):
 class LogsView(APIView):
     """The sync history, newest first: every call to Xero with its outcome and Xero's message."""
 
+    # "failed" answers what needs a person: failed calls and batches Xero partly refused.
     STATUSES = {
-        "success": SyncLog.Outcome.SUCCESS,
-        "failed": SyncLog.Outcome.FAILED,
-        "started": SyncLog.Outcome.STARTED,
+        "success": [SyncLog.Outcome.SUCCESS],
+        "failed": [SyncLog.Outcome.FAILED, SyncLog.Outcome.PARTIAL],
+        "started": [SyncLog.Outcome.STARTED],
     }
 
     class Filters(ScopeInput):
@@ -126,7 +127,7 @@ class LogsView(APIView):
             logs = logs.filter(outlet=outlet)
         wanted = filters.validated_data
         if "status" in wanted:
-            logs = logs.filter(outcome=self.STATUSES[wanted["status"]])
+            logs = logs.filter(outcome__in=self.STATUSES[wanted["status"]])
         if "since" in wanted:
             logs = logs.filter(created_at__gte=wanted["since"])
         if "until" in wanted:

@@ -16,6 +16,8 @@ class SyncLog(models.Model):
         STARTED = "started", "Started"
         SUCCESS = "success", "Succeeded"
         FAILED = "failed", "Failed"
+        # Xero answered, but refused some elements of a batch (summarizeErrors=false).
+        PARTIAL = "partial", "Partly refused"
 
     operation = models.CharField(max_length=64)
     merchant = models.ForeignKey(

@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 
 from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
+from . import calllog
 from .transport import XeroResponse, send
 
 # IDs/InvoiceNumbers in a query string are capped by URL length (Xero-Java PR #331: about 52
@@ -187,7 +188,12 @@ def _get(connection, path, operation, *, params=None, since=None) -> XeroRespons
 def _put_batch(
     connection, key, items, *, operation, params, idempotency_key, outlet, documents, retry=True
 ):
-    """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order."""
+    """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order.
+
+    Xero answers 200 even when it refused some elements, so the refusals are written on
+    the call's log row too: support staff filtering failed syncs must see them.
+    """
+    names = [d for d in documents if d]
     response = send(
         connection=connection,
         method="PUT",
@@ -197,10 +203,13 @@ def _put_batch(
         params=params,
         idempotency_key=idempotency_key,
         outlet=outlet,
-        documents=[d for d in documents if d],
+        documents=names,
         retry=retry,
     )
-    return _list(response, key)
+    results = _list(response, key)
+    refused = [(name, element_errors(r)) for name, r in zip(documents, results)]
+    calllog.note_refusals(response.correlation_id, [(n, e) for n, e in refused if e], len(results))
+    return results
 
 
 def _list(response: XeroResponse, key: str) -> list:

@@ -54,3 +54,15 @@ def redact(text: str, secrets) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def note_refusals(correlation_id: str, refusals: list[tuple[str, list[str]]], total: int) -> None:
+    """Mark the call's last row partly refused (or failed, if Xero refused everything)."""
+    if not refusals:
+        return
+    row = SyncLog.objects.filter(correlation_id=correlation_id).order_by("-attempt").first()
+    if row is None:
+        return
+    outcome = SyncLog.Outcome.FAILED if len(refusals) == total else SyncLog.Outcome.PARTIAL
+    text = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in refusals)
+    SyncLog.objects.filter(pk=row.pk).update(outcome=outcome, error=text)
