@@ -18,6 +18,7 @@ from drf_spectacular.validation import validate_schema
 
 from tests.factories import MappingFactory
 from xero_integration.api import urls as api_urls
+from xero_integration.api.schema_sales import SALES_EXAMPLE
 from xero_integration.models import SyncLog
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -206,32 +207,9 @@ def assert_answer_matches(response, path, method):
 
 
 def a_sale(**changes):
+    """The README's (and the schema's) example sale, an hour ago."""
     an_hour_ago = (timezone.now() - datetime.timedelta(hours=1)).isoformat()
-    return {
-        "id": "S1-000123",
-        "pos_station_id": "S1",
-        "type": "sale",
-        "occurred_at": an_hour_ago,
-        "currency": "AUD",
-        "amounts_include_tax": True,
-        "lines": [
-            {
-                "category": "coffee",
-                "description": "Flat white",
-                "quantity": "2",
-                "unit_price": "4.50",
-                "discount": "0.00",
-                "tax_code": "GST10",
-                "tax_amount": "0.82",
-            }
-        ],
-        "tips": "1.00",
-        "surcharge": "0.00",
-        "rounding": "-0.02",
-        "payments": [{"method": "card", "amount": "9.98"}],
-        "refund_of": None,
-        **changes,
-    }
+    return {**copy.deepcopy(SALES_EXAMPLE["sales"][0]), "occurred_at": an_hour_ago, **changes}
 
 
 def test_sales_answer_matches_its_schema(api, outlet):
