@@ -163,21 +163,28 @@ class OutletInline(admin.TabularInline):
         return failed_exports_link(getattr(outlet, "failed_count", 0), outlet__id__exact=outlet.pk)
 
 
-class MerchantMappingInline(admin.TabularInline):
-    """The merchant's defaults; each outlet's overrides are on that outlet's page."""
+class MappingInline(admin.TabularInline):
+    """Mapping rows checked against Xero's cached reference data, grouped by type."""
 
     model = Mapping
-    fk_name = "merchant"
     form = MappingForm
-    formset = MappingRowsFormSet
     fields = ("type", "pos_value", "xero_value")
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("type", "pos_value")
+
+
+class MerchantMappingInline(MappingInline):
+    """The merchant's defaults; each outlet's overrides are on that outlet's page."""
+
+    fk_name = "merchant"
+    formset = MappingRowsFormSet
     verbose_name = "merchant default mapping"
     verbose_name_plural = "mappings (merchant defaults; outlet overrides are on each outlet)"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).filter(outlet__isnull=True)
-        return queryset.order_by("type", "pos_value")
+        return super().get_queryset(request).filter(outlet__isnull=True)
 
 
 @admin.register(Merchant)
@@ -237,18 +244,11 @@ class ExportSettingsInline(admin.StackedInline):
     can_delete = False
 
 
-class OutletOverrideInline(admin.TabularInline):
-    model = Mapping
+class OutletOverrideInline(MappingInline):
     fk_name = "outlet"
-    form = MappingForm
     formset = OutletOverridesFormSet
-    fields = ("type", "pos_value", "xero_value")
-    extra = 0
     verbose_name = "mapping override"
     verbose_name_plural = "mapping overrides at this outlet (beat the merchant's defaults)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("type", "pos_value")
 
 
 @admin.register(Outlet)

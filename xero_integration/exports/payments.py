@@ -18,12 +18,12 @@ from ..xero import accounting
 from ..xero.errors import AUTH, PERMANENT, XeroError
 from .context import loads
 from .sending import (
-    APIS,
     AUTH_PAUSE,
     BATCH_SIZE,
     KEY_WINDOW,
     MAX_ATTEMPTS,
     backoff,
+    look_up,
     new_batch,
     pause_connection,
     wait_for_outcome,
@@ -207,12 +207,8 @@ def reconcile_payments(connection, documents) -> None:
     for document in documents:
         by_kind.setdefault(document.kind, []).append(document)
     for kind, group in by_kind.items():
-        api = APIS[kind]
         try:
-            found = {
-                d.get(api.number_key): d
-                for d in api.find(connection, [doc.number for doc in group])
-            }
+            found = look_up(connection, kind, group)
         except XeroError as exc:
             for document in group:
                 payments_later(document, exc.message)

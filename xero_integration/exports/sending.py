@@ -292,14 +292,18 @@ def matches(document: ExportDocument, element: dict) -> bool:
     ) == ours.get("Reference")
 
 
+def look_up(connection, kind: str, documents) -> dict[str, dict]:
+    """Xero's documents with these numbers, by number (raises XeroError)."""
+    api = APIS[kind]
+    found = api.find(connection, [document.number for document in documents])
+    return {element.get(api.number_key): element for element in found}
+
+
 def reconcile(connection, kind: str, documents) -> None:
     """Mark as sent what Xero has; the rest goes back to pending for a new batch."""
     api = APIS[kind]
     try:
-        found = {
-            d.get(api.number_key): d
-            for d in api.find(connection, [doc.number for doc in documents])
-        }
+        found = look_up(connection, kind, documents)
     except XeroError as exc:
         return lookup_failed(documents, exc)
     for document in documents:
