@@ -18,5 +18,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("xero_integration.api.urls")),
-    path("", include("xero_integration.urls")),
+    path("", include("xero_integration.connection.urls")),
 ]

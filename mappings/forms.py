@@ -1,32 +1,37 @@
-"""The admin's mapping form: the same Xero checks as the mappings API, and Xero's own values to pick.
+"""The admin's mapping form: the rules of mappings.rules, and Xero's own values to pick.
 
-This module imports xero_integration's mapping rules and selectors (never its admin or
-views): a mapping is only right if Xero accepts it, and those rules are the single
-definition of "accepts" that the API, the status page and this form all share.
+A mapping is only right if Xero accepts it; mappings.rules is the one definition of
+"accepts" that the API, the status page and this form share. Of xero_integration this
+module reads only the connection and its cached reference data.
 """
 
 from django import forms
-from django.db.models import Q
-from django.forms.models import InlineForeignKeyField
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils.html import format_html, format_html_join
 
 from outlets.models import Merchant, Outlet
-from xero_integration.mapping_rules import (
+from xero_integration.connection.selectors import (
+    connection_for,
+    has_reference_data,
+    reference_records,
+)
+from xero_integration.models import ReferenceKind, XeroConnection
+
+from .models import Mapping, MappingType, SpecialKind
+from .rules import (
     ACTIVE,
-    TOO_MANY_TRACKING,
     ReferenceCache,
     check_account_for_lines,
     check_pair,
     check_payment_account,
+    check_special_kind,
+    check_tracking_count,
 )
-from xero_integration.models import ReferenceKind, ReferenceSnapshot, XeroConnection
-from xero_integration.selectors import connection_for, reference_records
-
-from .models import Mapping, MappingType, SpecialKind
+from .selectors import tracking_categories
 
 OUTLET_OF_ANOTHER_MERCHANT = "This outlet belongs to {merchant}, not to the chosen merchant."
-UNKNOWN_KIND = "'{kind}' is not a special kind; use one of {kinds}."  # as the mappings API
-MAX_TRACKING_CATEGORIES = 2  # Xero allows two tracking categories on a line
+DUPLICATE_MAPPING = "{type} '{pos_value}' is mapped twice here; keep one row."
 
 
 class DatalistTextInput(forms.TextInput):
@@ -109,11 +114,6 @@ def check_active(record, code) -> str | None:
     return None if record.status == ACTIVE else "inactive"
 
 
-def has_reference_data(connection: XeroConnection) -> bool:
-    # The mappings API's test for "fetched yet" (mapping_service.check_against_xero).
-    return ReferenceSnapshot.objects.filter(connection=connection).exists()
-
-
 class MappingForm(forms.ModelForm):
     """One mapping row: on the Mapping page, or a row of a merchant's or outlet's page.
 
@@ -144,14 +144,13 @@ class MappingForm(forms.ModelForm):
         xero_value = cleaned.get("xero_value")
         if not (merchant and mapping_type and pos_value and xero_value):
             return cleaned  # the missing field has its own error already
-        if mapping_type == MappingType.SPECIAL and pos_value not in SpecialKind.values:
-            kinds = ", ".join(SpecialKind.values)
-            self.add_error("pos_value", UNKNOWN_KIND.format(kind=pos_value, kinds=kinds))
+        if mapping_type == MappingType.SPECIAL and (reason := check_special_kind(pos_value)):
+            self.add_error("pos_value", reason)
             return cleaned
-        if mapping_type == MappingType.TRACKING and self.too_many_tracking(
-            merchant, outlet, pos_value
+        if mapping_type == MappingType.TRACKING and (
+            reason := check_tracking_count(self.tracking_categories(merchant, outlet, pos_value))
         ):
-            self.add_error("pos_value", TOO_MANY_TRACKING)
+            self.add_error("pos_value", reason)
         connection = self.connection(merchant, outlet)
         if connection is not None and has_reference_data(connection):
             reason = check_pair(ReferenceCache(connection), mapping_type, pos_value, xero_value)
@@ -159,17 +158,12 @@ class MappingForm(forms.ModelForm):
                 self.add_error("xero_value", reason)
         return cleaned
 
-    def too_many_tracking(self, merchant: Merchant, outlet: Outlet | None, category: str) -> bool:
-        # As mapping_service.tracking_categories_after: the scope's categories, plus the
-        # merchant's own for an outlet override, may name at most two.
-        in_scope = Q(outlet__isnull=True)
-        if outlet is not None and outlet.pk is not None:  # a new outlet has no rows yet
-            in_scope |= Q(outlet=outlet)
-        rows = Mapping.objects.filter(in_scope, merchant=merchant, type=MappingType.TRACKING)
-        if self.instance.pk:
-            rows = rows.exclude(pk=self.instance.pk)
-        categories = set(rows.values_list("pos_value", flat=True)) | {category}
-        return len(categories) > MAX_TRACKING_CATEGORIES
+    def tracking_categories(self, merchant: Merchant, outlet: Outlet | None, category: str):
+        # The categories the scope's lines would carry with this row saved.
+        existing = tracking_categories(
+            merchant_id=merchant.pk, outlet=outlet, excluding_pk=self.instance.pk
+        )
+        return existing | {category}
 
     @staticmethod
     def connection(merchant: Merchant | None, outlet: Outlet | None) -> XeroConnection | None:
@@ -210,3 +204,38 @@ class MappingForm(forms.ModelForm):
         if name in getattr(self, "cleaned_data", {}):
             return self.cleaned_data[name] or ""
         return getattr(self.instance, name, "") or ""
+
+
+class MappingRowsFormSet(BaseInlineFormSet):
+    """The mapping rows of one scope: a merchant's defaults, or one outlet's overrides.
+
+    Every row of the scope is on the page, so a key given twice is caught here. Django's
+    own check would miss it: the unique constraints are partial (on `outlet` being NULL or
+    not) and are skipped when `outlet` is not a field of the form, which would surface as
+    a database error instead of a message.
+    """
+
+    def clean(self):
+        super().clean()
+        keys = [self._key(form) for form in self.forms if self._is_kept(form)]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValidationError(
+                [DUPLICATE_MAPPING.format(type=t, pos_value=v) for t, v in duplicates]
+            )
+
+    def _is_kept(self, form) -> bool:
+        data = getattr(form, "cleaned_data", {})
+        deleted = self.can_delete and self._should_delete_form(form)
+        return bool(data.get("type") and data.get("pos_value")) and not deleted
+
+    @staticmethod
+    def _key(form) -> tuple[str, str]:
+        return form.cleaned_data["type"], form.cleaned_data["pos_value"]
+
+
+class OutletOverridesFormSet(MappingRowsFormSet):
+    def save_new(self, form, commit=True):
+        # An override belongs to its outlet's merchant; the form does not ask for it.
+        form.instance.merchant_id = self.instance.merchant_id
+        return super().save_new(form, commit=commit)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from outlets.models import Outlet
 
 from .models import WILDCARD_CATEGORY, Mapping, MappingType
@@ -28,6 +30,20 @@ class EffectiveMappings:
 def mappings_at_scope(*, merchant_id: int, outlet: Outlet | None, mapping_type: str):
     """The rows set exactly at one scope (merchant level when outlet is None)."""
     return Mapping.objects.filter(merchant_id=merchant_id, outlet=outlet, type=mapping_type)
+
+
+def tracking_categories(
+    *, merchant_id: int, outlet: Outlet | None = None, excluding_pk: int | None = None
+) -> set[str]:
+    """Tracking categories mapped at the merchant level, plus the outlet's own when given."""
+    rows = Mapping.objects.filter(merchant_id=merchant_id, type=MappingType.TRACKING)
+    in_scope = Q(outlet__isnull=True)
+    if outlet is not None and outlet.pk is not None:  # a new outlet has no rows yet
+        in_scope |= Q(outlet=outlet)
+    rows = rows.filter(in_scope)
+    if excluding_pk is not None:
+        rows = rows.exclude(pk=excluding_pk)
+    return set(rows.values_list("pos_value", flat=True))
 
 
 def merged(rows) -> EffectiveMappings:

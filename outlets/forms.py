@@ -2,14 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from .models import ApiClient, ExportSettings, Outlet
 
 OTHER_MERCHANTS_CONNECTION = "This Xero connection belongs to another merchant."
 API_CLIENT_NO_SCOPE = "Choose the merchants this key may use, or tick “All merchants”."
 API_CLIENT_BOTH_SCOPES = "Tick “All merchants” or choose merchants, not both."
-DUPLICATE_MAPPING = "{type} '{pos_value}' is mapped twice here; keep one row."
 
 
 class OutletForm(forms.ModelForm):
@@ -58,38 +56,3 @@ class ApiClientForm(forms.ModelForm):
         if not cleaned.get("all_merchants") and not cleaned.get("merchants"):
             raise ValidationError(API_CLIENT_NO_SCOPE)
         return cleaned
-
-
-class MappingRowsFormSet(BaseInlineFormSet):
-    """The mapping rows of one scope: a merchant's defaults, or one outlet's overrides.
-
-    Every row of the scope is on the page, so a key given twice is caught here. Django's
-    own check would miss it: the unique constraints are partial (on `outlet` being NULL or
-    not) and are skipped when `outlet` is not a field of the form, which would surface as
-    a database error instead of a message.
-    """
-
-    def clean(self):
-        super().clean()
-        keys = [self._key(form) for form in self.forms if self._is_kept(form)]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        if duplicates:
-            raise ValidationError(
-                [DUPLICATE_MAPPING.format(type=t, pos_value=v) for t, v in duplicates]
-            )
-
-    def _is_kept(self, form) -> bool:
-        data = getattr(form, "cleaned_data", {})
-        deleted = self.can_delete and self._should_delete_form(form)
-        return bool(data.get("type") and data.get("pos_value")) and not deleted
-
-    @staticmethod
-    def _key(form) -> tuple[str, str]:
-        return form.cleaned_data["type"], form.cleaned_data["pos_value"]
-
-
-class OutletOverridesFormSet(MappingRowsFormSet):
-    def save_new(self, form, commit=True):
-        # An override belongs to its outlet's merchant; the form does not ask for it.
-        form.instance.merchant_id = self.instance.merchant_id
-        return super().save_new(form, commit=commit)

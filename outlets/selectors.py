@@ -2,10 +2,12 @@
 
 from django.db.models import QuerySet
 
+from config.errors import NotFound
+
 from .models import ApiClient, Merchant, Outlet
 
 
-class NotInScope(Exception):
+class NotInScope(NotFound):
     """The merchant or outlet does not exist, or the client may not see it.
 
     Both answer the same so that merchant ids cannot be probed.

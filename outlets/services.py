@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.errors import NotFound
+
 from .models import ApiClient, ExportSettings, Merchant, Outlet
 
 API_KEY_PREFIX = "xb_"
@@ -16,7 +18,7 @@ API_KEY_PREFIX = "xb_"
 LAST_USED_RESOLUTION_SECONDS = 60
 
 
-class MerchantNotFound(Exception):
+class MerchantNotFound(NotFound):
     def __init__(self, merchant_id: str):
         super().__init__(f"Unknown merchant '{merchant_id}'.")
         self.merchant_id = merchant_id

@@ -7,9 +7,9 @@ import requests
 
 from mappings.services import replace_mappings
 from sandbox_xero import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, running_sandbox
-from xero_integration import oauth
+from xero_integration.connection import oauth
+from xero_integration.connection.reference_data import refresh_reference_data
 from xero_integration.models import XeroConnection
-from xero_integration.reference_data import refresh_reference_data
 
 MAPPINGS = {
     "revenue": [("*", "200")],

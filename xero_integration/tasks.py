@@ -1,15 +1,56 @@
-"""django-q2 task functions: load by id, call a service, nothing more.
+"""What the django-q2 worker runs: the task functions, and the functions that queue them.
 
-django-q2 delivers a task at least once (redelivered after Q_CLUSTER["retry"] seconds),
-so every task here must be harmless when it runs twice.
+A task loads by id and calls a service, nothing more. django-q2 delivers a task at
+least once (redelivered after Q_CLUSTER["retry"] seconds), so every task here must be
+harmless when it runs twice. Periodic tasks are declared in periodic.py.
 """
 
 from dataclasses import asdict
 
-from . import jobs, reference_data, tokens
-from .exports import engine, scheduler
-from .xero import ratelimit
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from .connection import reference_data
+from .exports import due, engine
 from .models import ConnectionStatus, XeroConnection
+from .synclogs import purge_old_sync_logs
+from .xero import ratelimit, tokens
+
+TASKS = "xero_integration.tasks."
+
+
+# ---- queueing ------------------------------------------------------------------------------
+
+
+def enqueue(func: str, *args, task_name: str) -> str | None:
+    """Queue a task once the caller's transaction commits; at once outside a transaction.
+
+    A worker must never run a task about rows it cannot see yet, or that are rolled
+    back (STYLE.md §11). Returns the task id when it was queued at once, else None.
+    """
+    queued: list[str] = []
+    transaction.on_commit(lambda: queued.append(async_task(func, *args, task_name=task_name)))
+    return queued[0] if queued else None
+
+
+def queue_reference_refresh(*, connection: XeroConnection) -> str | None:
+    """Queue a refresh of the connection's reference data."""
+    return enqueue(
+        TASKS + "refresh_reference_data_task",
+        connection.pk,
+        task_name=f"reference-data-{connection.pk}",
+    )
+
+
+def queue_export(*, connection_id: int) -> str | None:
+    """Queue an export run for one Xero organisation (runs for one org never overlap)."""
+    return enqueue(
+        TASKS + "export_connection_task", connection_id, task_name=f"export-{connection_id}"
+    )
+
+
+# ---- tasks ---------------------------------------------------------------------------------
 
 
 def refresh_idle_connections_task() -> int:
@@ -33,10 +74,10 @@ def refresh_reference_data_task(connection_id: int) -> dict[str, int] | None:
 
 def refresh_all_reference_data_task() -> int:
     # One task per connection, so one organisation's failure or retry stays its own.
-    active = XeroConnection.objects.filter(status=ConnectionStatus.ACTIVE)
+    active = list(XeroConnection.objects.filter(status=ConnectionStatus.ACTIVE))
     for connection in active:
-        jobs.queue_reference_refresh(connection=connection)
-    return active.count()
+        queue_reference_refresh(connection=connection)
+    return len(active)
 
 
 def export_connection_task(connection_id: int) -> dict:
@@ -46,12 +87,16 @@ def export_connection_task(connection_id: int) -> dict:
 
 
 def queue_due_exports_task() -> int:
+    """Every minute: one export task per organisation that has work due."""
     # Twice is harmless: a duplicate export task finds the organisation claimed or done.
-    return scheduler.queue_due_exports()
+    connection_ids = due.connections_with_due_work(timezone.now())
+    for connection_id in connection_ids:
+        queue_export(connection_id=connection_id)
+    return len(connection_ids)
 
 
 def purge_old_sync_logs_task() -> int:
-    return scheduler.purge_old_sync_logs()
+    return purge_old_sync_logs()
 
 
 def purge_rate_limit_slots_task() -> int:

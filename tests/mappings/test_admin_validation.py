@@ -3,8 +3,16 @@
 from django.urls import reverse
 from django.utils.html import escape
 
-from mappings.forms import UNKNOWN_KIND
 from mappings.models import Mapping, SpecialKind
+from mappings.rules import (
+    INACTIVE_ACCOUNT,
+    INACTIVE_TRACKING_OPTION,
+    NOT_A_PAYMENT_ACCOUNT,
+    TOO_MANY_TRACKING,
+    UNKNOWN_ACCOUNT,
+    UNKNOWN_KIND,
+)
+from tests.admin_forms import add_inline_row, form_data, outlet_add_data
 from tests.factories import (
     MappingFactory,
     OutletFactory,
@@ -12,14 +20,6 @@ from tests.factories import (
     seed_reference_data,
 )
 from tests.mappings.test_admin import mapping_data
-from tests.outlets.test_admin import add_inline_row, form_data, outlet_add_data
-from xero_integration.mapping_rules import (
-    INACTIVE_ACCOUNT,
-    INACTIVE_TRACKING_OPTION,
-    NOT_A_PAYMENT_ACCOUNT,
-    TOO_MANY_TRACKING,
-    UNKNOWN_ACCOUNT,
-)
 
 ARCHIVED = INACTIVE_ACCOUNT.format(code="250", name="Old Sales", status="ARCHIVED")
 NOT_FOR_PAYMENTS = NOT_A_PAYMENT_ACCOUNT.format(code="200", name="Sales")

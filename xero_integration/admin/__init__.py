@@ -5,4 +5,4 @@ call the services (replay, resolve, disconnect, make default). Tokens are never 
 no form, column or read-only field names them.
 """
 
-from . import connections, exports, logs  # noqa: F401  (importing registers the admins)
+from . import connections, exports, logs, merchants  # noqa: F401  (importing registers the admins)

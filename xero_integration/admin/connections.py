@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import pluralize
 from django.utils import formats, timezone
 
-from .. import jobs, oauth
+from .. import tasks
+from ..connection import oauth
 from ..models import ConnectionStatus, XeroConnection
 from .common import ReadOnlyAdmin, may_change
 
@@ -75,7 +76,7 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
     def refresh_reference_data(self, request, queryset):
         active = list(queryset.filter(status=ConnectionStatus.ACTIVE))
         for connection in active:
-            jobs.queue_reference_refresh(connection=connection)
+            tasks.queue_reference_refresh(connection=connection)
         count = len(active)
         self.message_user(
             request, REFRESH_QUEUED.format(count=count, s=pluralize(count)), messages.SUCCESS

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ..exports.control import mark_resolved, replay_documents
-from ..jobs import queue_export
 from ..models import ExportDocument, ExportStatus, Sale
+from ..tasks import queue_export
 from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
 
 FAILED = "failed"
@@ -158,8 +158,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         changed = {
             d.connection_id for d in documents if (d.status, d.payments_status) != before[d.pk]
         }
-        # Queued directly, as request_sync does: the ORM broker's task row commits with
-        # the replay, and the exporter finds nothing to do if it runs early.
+        # Queued once the replay commits (tasks.enqueue), so the run sees the reset rows.
         for connection_id in sorted(changed):
             queue_export(connection_id=connection_id)
         skipped = len(documents) - replayed

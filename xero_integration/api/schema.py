@@ -79,7 +79,7 @@ def page_size(*, default: int, maximum: int) -> OpenApiParameter:
 
 @extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer (see xero_integration.api.errors)."""
+    """The body of every 4xx answer (see xero_integration.api.exception_handler)."""
 
     error = serializers.CharField(
         help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated."

@@ -1,4 +1,4 @@
-"""Schema only: the sale format xero_integration.ingest.validation.parse_sale checks.
+"""Schema only: the sale format xero_integration.sales.validation.parse_sale checks.
 
 These serializers document the API (drf-spectacular); they validate nothing. Amounts
 are decimal STRINGS (a JSON number is refused: it may have passed through a float),
@@ -8,7 +8,7 @@ so they are DecimalFields, which COERCE_DECIMAL_TO_STRING documents as strings.
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from xero_integration.ingest.validation import MAX_LINES, SALE_ID_PATTERN
+from xero_integration.sales.validation import MAX_LINES, SALE_ID_PATTERN
 
 
 def amount(help_text: str, **kwargs) -> serializers.DecimalField:

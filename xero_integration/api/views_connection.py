@@ -10,10 +10,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import Conflict
 from outlets.selectors import merchant_for_client
 
-from .. import oauth
-from .errors import Conflict
+from ..connection import oauth
 from .schema import errors
 from .scope import ScopeInput, resolve_scope
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from outlets.services import update_export_settings
 from xero_integration.exports.control import request_sync
 from xero_integration.models import SyncLog
+from xero_integration.synclogs import OUTCOMES, sync_logs
 
 from .schema import (
     FREQUENCIES,
@@ -62,15 +63,8 @@ class LogPage(PageNumberPagination):
 class LogsView(APIView):
     """The sync history, newest first: every call to Xero with its outcome and Xero's message."""
 
-    # "failed" answers what needs a person: failed calls and batches Xero partly refused.
-    STATUSES = {
-        "success": [SyncLog.Outcome.SUCCESS],
-        "failed": [SyncLog.Outcome.FAILED, SyncLog.Outcome.PARTIAL],
-        "started": [SyncLog.Outcome.STARTED],
-    }
-
     class Filters(ScopeInput):
-        status = serializers.ChoiceField(choices=["success", "failed", "started"], required=False)
+        status = serializers.ChoiceField(choices=list(OUTCOMES), required=False)
         since = serializers.DateTimeField(required=False)
         until = serializers.DateTimeField(required=False)
 
@@ -118,20 +112,8 @@ class LogsView(APIView):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.query_params)
-        logs = (
-            SyncLog.objects.filter(merchant=merchant)
-            .select_related("outlet")
-            .order_by("-created_at", "-id")
-        )
-        if outlet is not None:
-            logs = logs.filter(outlet=outlet)
-        wanted = filters.validated_data
-        if "status" in wanted:
-            logs = logs.filter(outcome__in=self.STATUSES[wanted["status"]])
-        if "since" in wanted:
-            logs = logs.filter(created_at__gte=wanted["since"])
-        if "until" in wanted:
-            logs = logs.filter(created_at__lt=wanted["until"])
+        wanted = {k: filters.validated_data.get(k) for k in ("status", "since", "until")}
+        logs = sync_logs(merchant=merchant, outlet=outlet, **wanted)
         paginator = LogPage()
         page = paginator.paginate_queryset(logs, request, view=self)
         return paginator.get_paginated_response(self.Output(page, many=True).data)

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from mappings.models import MappingType
 from mappings.selectors import effective_mappings, mappings_at_scope
+from mappings.services import set_mappings
 from mappings.types import item_from_mapping
-from xero_integration.mapping_service import set_mappings
 
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_mappings import MAPPING_TYPE, MappingItemField, MappingsSchema

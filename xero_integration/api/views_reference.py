@@ -10,10 +10,14 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xero_integration.api.errors import Conflict
-from xero_integration.jobs import queue_reference_refresh
+from config.errors import Conflict
+from xero_integration.connection.selectors import (
+    connection_for,
+    last_refreshed_at,
+    reference_records,
+)
 from xero_integration.models import ReferenceKind
-from xero_integration.selectors import connection_for, last_refreshed_at, reference_records
+from xero_integration.tasks import queue_reference_refresh
 
 from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
 from .scope import ScopeInput, resolve_scope

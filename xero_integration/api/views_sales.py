@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client
-from xero_integration.ingest.services import ingest_sales
+from xero_integration.sales.services import ingest_sales
 
 from .schema import errors
 from .schema_sales import SALES_EXAMPLE, SaleSchema, SalesResultSchema

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from mappings.models import SpecialKind
 from mappings.selectors import EffectiveMappings
 
-from .money import ZERO, line_amount, to_amount, to_unit_price, total
-from .sales import SaleData, SaleLine
+from ..sales.money import ZERO, line_amount, to_amount, to_unit_price, total
+from ..sales.types import SaleData, SaleLine
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"

@@ -7,6 +7,7 @@ from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping
 
 from ..models import ExportDocument, ReferenceKind, ReferenceRecord
+from ..sales.types import sale_from_json
 from .builders import (
     BuiltDocument,
     ExportContext,
@@ -14,7 +15,6 @@ from .builders import (
     build_sale_document,
     build_summary_document,
 )
-from .sales import sale_from_json
 
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
 
-from ..jobs import queue_export
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, XeroConnection
-from ..readiness import readiness
-from ..selectors import connection_for
-from .schedule import request_export_now
+from ..connection.selectors import connection_for
+from ..models import ExportDocument, ExportStatus, Sale
+from ..tasks import queue_export
+from .due import request_export_now
+from .readiness import readiness
 
 
 @dataclass
@@ -105,27 +105,3 @@ def pending_counts(outlet: Outlet) -> dict:
             outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
         ).count(),
     }
-
-
-def adopt_unfinished_exports(*, connection: XeroConnection) -> int:
-    """A reconnected organisation takes over what its disconnected rows left unfinished.
-
-    A new connection row is made when a tenant is connected again after a disconnect;
-    the documents planned for the old row (same merchant, same tenant) still belong in
-    that organisation, so they move to the new row and go out from there.
-    """
-    unfinished = Q(
-        status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED]
-    ) | Q(
-        status=ExportStatus.SENT,
-        payments_status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.FAILED],
-    )
-    return (
-        ExportDocument.objects.filter(unfinished)
-        .filter(
-            connection__merchant_id=connection.merchant_id,
-            connection__tenant_id=connection.tenant_id,
-            connection__status=ConnectionStatus.DISCONNECTED,
-        )
-        .update(connection=connection, updated_at=timezone.now())
-    )

@@ -15,13 +15,12 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
-from outlets.models import Outlet
-
+from ..connection.selectors import outlets_served_by
 from ..models import ConnectionStatus, DocumentKind, XeroConnection
-from ..readiness import readiness
+from .due import is_due, schedule_next
 from .payments import recover_paying, send_payments
 from .planning import plan_outlet
-from .schedule import is_due, schedule_next
+from .readiness import readiness
 from .sending import recover_sending, send_documents
 
 # Longer than django-q2 lets a task run (it kills it at Q_CLUSTER["timeout"]), so a
@@ -64,15 +63,6 @@ def release_connection(connection_id: int, token: str) -> None:
     XeroConnection.objects.filter(pk=connection_id, export_claim_token=token).update(
         export_claimed_until=None, export_claim_token=""
     )
-
-
-def outlets_served_by(connection: XeroConnection):
-    outlets = Outlet.objects.filter(xero_connection=connection)
-    if connection.is_merchant_default:
-        outlets = outlets | Outlet.objects.filter(
-            merchant_id=connection.merchant_id, xero_connection__isnull=True
-        )
-    return outlets.select_related("export_settings", "merchant")
 
 
 def plan_due_outlets(run: ExportRun, connection, now) -> None:

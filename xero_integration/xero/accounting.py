@@ -9,8 +9,8 @@ import datetime
 
 from django.conf import settings
 
-from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
 from . import calllog
+from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
 from .transport import XeroResponse, send
 
 # IDs/InvoiceNumbers in a query string are capped by URL length (Xero-Java PR #331: about 52

@@ -351,7 +351,7 @@ def _access_token(call: _Call) -> str | None:
     if call.connection is None:
         return None
     # Imported here: the token module calls `send` itself for the token endpoint.
-    from xero_integration.tokens import fresh_access_token
+    from .tokens import fresh_access_token
 
     call.access_token = fresh_access_token(call.connection)
     return call.access_token

@@ -12,8 +12,8 @@ from decimal import Decimal
 from mappings.models import SpecialKind
 from mappings.selectors import EffectiveMappings
 from xero_integration.exports.builders import ExportContext
-from xero_integration.exports.money import ZERO, to_amount
-from xero_integration.exports.sales import SaleData, SaleLine, SalePayment
+from xero_integration.sales.money import ZERO, to_amount
+from xero_integration.sales.types import SaleData, SaleLine, SalePayment
 
 SYDNEY = "Australia/Sydney"
 CONTACT = {"ContactID": "6d3a2f0e-3c9b-4c1e-9a55-0f4a8e1b2c3d"}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from mappings.models import SpecialKind
 from xero_integration.exports.builders import build_sale_document, document_total
-from xero_integration.exports.money import to_amount
+from xero_integration.sales.money import to_amount
 
 from .sample_sales import context, d, mappings, sale, sale_line, without
 

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from xero_integration.schedules import install_schedules
+from xero_integration.periodic import install_schedules
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update the periodic django-q2 schedules declared in xero_integration.schedules."
+        "Create or update the periodic django-q2 schedules declared in xero_integration.periodic."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,277 @@
+"""Merchants and outlets for finance staff: each page shows its outlets, mappings and Xero health.
+
+Composed here, above the apps whose models it shows (outlets, mappings, xero_integration),
+so that none of those imports another's admin.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+
+from mappings.forms import MappingForm, MappingRowsFormSet, OutletOverridesFormSet
+from mappings.models import Mapping
+from outlets.forms import ExportSettingsForm, OutletForm
+from outlets.models import ExportSettings, Merchant, Outlet
+
+from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
+
+NOT_CONNECTED = "not_connected"
+
+
+def limit_connections_to_merchant(form_class, merchant_id) -> None:
+    """Offer only the merchant's own Xero organisations (OutletForm rejects others too)."""
+    field = form_class.base_fields.get("xero_connection")  # absent for view-only staff
+    if field is not None:
+        field.queryset = XeroConnection.objects.filter(merchant_id=merchant_id)
+
+
+def ensure_export_settings(outlets) -> None:
+    # Outlets added as rows of the merchant page get the defaults, as
+    # outlets.services.create_outlet gives them.
+    for outlet in outlets:
+        ExportSettings.objects.get_or_create(outlet=outlet)
+
+
+def export_settings_of(outlet) -> ExportSettings | None:
+    # getattr's default covers an outlet without a settings row (made outside the services).
+    return getattr(outlet, "export_settings", None)
+
+
+def merchant_xero_status():
+    """Status of the connection a merchant exports to: its default live one, else any live one."""
+    live = XeroConnection.objects.filter(merchant=OuterRef("pk")).exclude(
+        status=ConnectionStatus.DISCONNECTED
+    )
+    return Subquery(live.order_by("-is_merchant_default", "pk").values("status")[:1])
+
+
+def failed_exports(**filters):
+    """Exports waiting for a person: the document or its payments failed (as mark_resolved)."""
+    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    return ExportDocument.objects.filter(failed, **filters)
+
+
+def count_subquery(queryset, group_by: str):
+    """COUNT(*) of a correlated queryset, as one subquery (no join, no per-row query)."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def latest(queryset, field: str):
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def failed_exports_link(count: int, **filters):
+    """The count, linking to those exports in the export list."""
+    if not count:
+        return 0
+    query = "&".join(f"{key}={value}" for key, value in {"status": "failed", **filters}.items())
+    url = reverse("admin:xero_integration_exportdocument_changelist")
+    return format_html('<a href="{}?{}">{}</a>', url, query, count)
+
+
+class XeroStatusFilter(admin.SimpleListFilter):
+    title = "Xero connection"
+    parameter_name = "xero"
+
+    def lookups(self, request, model_admin):
+        return [
+            (ConnectionStatus.ACTIVE, ConnectionStatus.ACTIVE.label),
+            (ConnectionStatus.NEEDS_RECONNECT, ConnectionStatus.NEEDS_RECONNECT.label),
+            (NOT_CONNECTED, "Not connected"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == NOT_CONNECTED:
+            return queryset.filter(xero_status__isnull=True)
+        if self.value():
+            return queryset.filter(xero_status=self.value())
+        return queryset
+
+
+class OutletInline(admin.TabularInline):
+    """The merchant's outlets, each with how its exports are going, at a glance.
+
+    Export times come from the outlet's documents, not the call log: a call to Xero
+    carries documents of several outlets, so a SyncLog names an outlet only sometimes.
+    """
+
+    model = Outlet
+    form = OutletForm
+    fields = (
+        "pos_station_id",
+        "name",
+        "timezone",
+        "is_active",
+        "xero_connection",
+        "last_sent_at",
+        "last_failure_at",
+        "failed_export_count",
+    )
+    readonly_fields = ("last_sent_at", "last_failure_at", "failed_export_count")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        documents = ExportDocument.objects.filter(outlet=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_sent=latest(documents.filter(sent_at__isnull=False), "sent_at"),
+                last_failure=latest(failed_exports(outlet=OuterRef("pk")), "updated_at"),
+                failed_count=count_subquery(failed_exports(outlet=OuterRef("pk")), "outlet"),
+            )
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        limit_connections_to_merchant(formset.form, obj.pk if obj else None)
+        return formset
+
+    # getattr: a row being added has no annotations.
+    @admin.display(description="Last sent to Xero")
+    def last_sent_at(self, outlet):
+        return getattr(outlet, "last_sent", None)
+
+    @admin.display(description="Last failed export")
+    def last_failure_at(self, outlet):
+        return getattr(outlet, "last_failure", None)
+
+    @admin.display(description="Failed exports")
+    def failed_export_count(self, outlet):
+        return failed_exports_link(getattr(outlet, "failed_count", 0), outlet__id__exact=outlet.pk)
+
+
+class MappingInline(admin.TabularInline):
+    """Mapping rows checked against Xero's cached reference data, grouped by type."""
+
+    model = Mapping
+    form = MappingForm
+    fields = ("type", "pos_value", "xero_value")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("type", "pos_value")
+
+
+class MerchantMappingInline(MappingInline):
+    """The merchant's defaults; each outlet's overrides are on that outlet's page."""
+
+    fk_name = "merchant"
+    formset = MappingRowsFormSet
+    verbose_name = "merchant default mapping"
+    verbose_name_plural = "mappings (merchant defaults; outlet overrides are on each outlet)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(outlet__isnull=True)
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "merchant_id",
+        "currency",
+        "amounts_include_tax",
+        "outlet_count",
+        "xero_status",
+        "failed_export_count",
+    )
+    list_filter = (XeroStatusFilter, "currency", "amounts_include_tax")
+    search_fields = ("name", "merchant_id")
+    inlines = (OutletInline, MerchantMappingInline)
+
+    def get_queryset(self, request):
+        failed = failed_exports(outlet__merchant=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                outlet_count=Count("outlets"),
+                xero_status=merchant_xero_status(),
+                failed_count=count_subquery(failed, "outlet__merchant"),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The POS knows the merchant by this id: changing it would orphan its API calls.
+        return ("merchant_id", "created_at") if obj else ("created_at",)
+
+    @admin.display(description="Outlets", ordering="outlet_count")
+    def outlet_count(self, merchant):
+        return merchant.outlet_count
+
+    @admin.display(description="Xero", ordering="xero_status")
+    def xero_status(self, merchant):
+        if merchant.xero_status is None:
+            return "Not connected"
+        return ConnectionStatus(merchant.xero_status).label
+
+    @admin.display(description="Failed exports", ordering="failed_count")
+    def failed_export_count(self, merchant):
+        return failed_exports_link(merchant.failed_count, outlet__merchant__id__exact=merchant.pk)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Outlet:
+            ensure_export_settings(formset.new_objects)
+
+
+class ExportSettingsInline(admin.StackedInline):
+    model = ExportSettings
+    form = ExportSettingsForm
+    can_delete = False
+
+
+class OutletOverrideInline(MappingInline):
+    fk_name = "outlet"
+    formset = OutletOverridesFormSet
+    verbose_name = "mapping override"
+    verbose_name_plural = "mapping overrides at this outlet (beat the merchant's defaults)"
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    form = OutletForm
+    list_display = (
+        "name",
+        "pos_station_id",
+        "merchant",
+        "timezone",
+        "is_active",
+        "export_frequency",
+        "export_grouping",
+    )
+    list_filter = (
+        "is_active",
+        "export_settings__frequency",
+        "export_settings__grouping",
+        "merchant",
+    )
+    list_select_related = ("merchant", "export_settings")
+    search_fields = ("name", "pos_station_id", "merchant__name", "merchant__merchant_id")
+    inlines = (ExportSettingsInline, OutletOverrideInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sales and mappings hang off (merchant, station id): moving an outlet would
+        # mislabel them, so both are fixed once the outlet exists.
+        return ("merchant", "pos_station_id", "created_at") if obj else ("created_at",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            limit_connections_to_merchant(form, obj.merchant_id)
+        return form
+
+    @admin.display(description="Export frequency", ordering="export_settings__frequency")
+    def export_frequency(self, outlet):
+        settings = export_settings_of(outlet)
+        return settings.get_frequency_display() if settings else None
+
+    @admin.display(description="Grouping", ordering="export_settings__grouping")
+    def export_grouping(self, outlet):
+        settings = export_settings_of(outlet)
+        return settings.get_grouping_display() if settings else None

@@ -1,0 +1,62 @@
+"""Reads: which Xero connection serves an outlet, and the cached reference data."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from outlets.models import Merchant, Outlet
+
+from ..models import ConnectionStatus, ReferenceRecord, ReferenceSnapshot, XeroConnection
+
+
+def connection_for(*, merchant: Merchant, outlet: Outlet | None = None) -> XeroConnection | None:
+    """The outlet's own connection if it has one, else the merchant's default.
+
+    Disconnected rows are history and never serve anyone.
+    """
+    live = XeroConnection.objects.exclude(status=ConnectionStatus.DISCONNECTED)
+    if outlet is not None and outlet.xero_connection_id:
+        return live.filter(pk=outlet.xero_connection_id).first()
+    return live.filter(merchant=merchant, is_merchant_default=True).first()
+
+
+def live_connections(*, merchant: Merchant | int) -> QuerySet[XeroConnection]:
+    """The merchant's connections that are not history (active or needing a reconnect)."""
+    return XeroConnection.objects.filter(merchant=merchant).exclude(
+        status=ConnectionStatus.DISCONNECTED
+    )
+
+
+def outlets_served_by(connection: XeroConnection) -> QuerySet[Outlet]:
+    """The outlets that export to this connection: bound to it, or using the merchant's default."""
+    outlets = Outlet.objects.filter(xero_connection=connection)
+    if connection.is_merchant_default:
+        outlets = outlets | Outlet.objects.filter(
+            merchant_id=connection.merchant_id, xero_connection__isnull=True
+        )
+    return outlets.select_related("export_settings", "merchant")
+
+
+def reference_records(
+    *, connection: XeroConnection, kind: str, search: str = ""
+) -> QuerySet[ReferenceRecord]:
+    """Cached records of one kind, ordered by code and name; `search` matches the name."""
+    records = ReferenceRecord.objects.filter(connection=connection, kind=kind)
+    if search:
+        records = records.filter(name__icontains=search)
+    return records.order_by("code", "name")
+
+
+def reference_index(*, connection: XeroConnection, kind: str) -> dict[str, ReferenceRecord]:
+    """Cached records of one kind by code (account code, tax type, tracking category name)."""
+    return {r.code: r for r in reference_records(connection=connection, kind=kind)}
+
+
+def has_reference_data(connection: XeroConnection) -> bool:
+    """Whether Xero's reference data was ever fetched for the connection."""
+    return ReferenceSnapshot.objects.filter(connection=connection).exists()
+
+
+def last_refreshed_at(*, connection: XeroConnection, kind: str) -> datetime.datetime | None:
+    snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind=kind).first()
+    return snapshot.refreshed_at if snapshot else None

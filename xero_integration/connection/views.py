@@ -1,0 +1,46 @@
+"""The browser side of connecting to Xero: the admin's connect button and Xero's callback."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from outlets.models import Merchant
+
+from . import oauth
+
+
+@staff_member_required
+@require_GET
+def admin_connect(request, merchant_pk: int):
+    merchant = get_object_or_404(Merchant, pk=merchant_pk)
+    return redirect(oauth.start_authorisation(merchant=merchant))
+
+
+@require_GET
+def callback(request):
+    """Public: Xero sends the person's browser here; the single-use state is the credential."""
+    params = request.GET
+    try:
+        result = oauth.complete_authorisation(
+            state=params.get("state", ""),
+            code=params.get("code", ""),
+            error=params.get("error", ""),
+            error_description=params.get("error_description", ""),
+        )
+    except oauth.AuthorisationFailed as exc:
+        context = {"title": "Xero connection failed", "message": exc.message}
+        return render(request, "xero_integration/oauth_error.html", context, status=400)
+    admin_url = _merchant_admin_url(result.merchant)
+    if result.return_url or admin_url:
+        return redirect(result.return_url or admin_url)
+    context = {"title": "Connected to Xero", "result": result}
+    return render(request, "xero_integration/oauth_done.html", context)
+
+
+def _merchant_admin_url(merchant) -> str:
+    # The merchant admin is registered by xero_integration/admin/merchants.py; without it, show a page.
+    try:
+        return reverse("admin:outlets_merchant_change", args=[merchant.pk])
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,106 @@
+"""Whether an outlet (or a merchant's defaults) can export now, and if not, why.
+
+The status endpoint shows these reasons; the export engine waits on them, and the
+work goes out by itself once they are fixed.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.db.models import Q
+
+from mappings.rules import invalid_mappings, missing_mappings
+from mappings.selectors import effective_mappings, merchant_default_mappings
+from outlets.models import Merchant, Outlet
+
+from ..connection.selectors import has_reference_data
+from ..models import ConnectionStatus, XeroConnection
+
+NOT_CONNECTED = "Xero is not connected for this merchant."
+NEEDS_RECONNECT = "The Xero connection needs to be reconnected: {reason}"
+NO_REFERENCE_DATA = "Xero reference data has not been fetched yet."
+MAPPINGS_MISSING = "Some mappings are missing."
+MAPPINGS_INVALID = "Some mappings point at accounts, tax rates or options Xero no longer accepts."
+OUTLET_INACTIVE = "The outlet is inactive."
+NUMBER_CLASH = (
+    "Outlet '{station}' of {merchant} sends to the same Xero organisation with the same "
+    "document number prefix '{prefix}': give one of them its own number prefix."
+)
+EXPORTS_DISABLED = "Exports are disabled for this outlet."
+
+
+@dataclass(frozen=True)
+class Readiness:
+    reasons: list[str]
+    missing_mappings: list[dict]
+    invalid_mappings: list[dict]
+
+    @property
+    def can_export(self) -> bool:
+        return not self.reasons
+
+
+def outlet_reasons(outlet: Outlet | None) -> list[str]:
+    if outlet is None:
+        return []
+    reasons = [] if outlet.is_active else [OUTLET_INACTIVE]
+    return reasons + ([] if outlet.export_settings.enabled else [EXPORTS_DISABLED])
+
+
+def outlets_sharing_the_organisation(outlet: Outlet, connection: XeroConnection):
+    """Other outlets, of any merchant, whose documents go to the same Xero tenant."""
+    live = XeroConnection.objects.filter(tenant_id=connection.tenant_id).exclude(
+        status=ConnectionStatus.DISCONNECTED
+    )
+    defaults = live.filter(is_merchant_default=True).values("merchant_id")
+    return (
+        Outlet.objects.filter(
+            Q(xero_connection__in=live) | Q(xero_connection__isnull=True, merchant_id__in=defaults)
+        )
+        .exclude(pk=outlet.pk)
+        .select_related("export_settings", "merchant")
+    )
+
+
+def number_clash(outlet: Outlet | None, connection: XeroConnection | None) -> list[str]:
+    """Xero keeps invoice numbers unique per organisation, so prefixes must be too."""
+    if outlet is None or connection is None:
+        return []
+    prefix = outlet.export_settings.effective_prefix
+    for other in outlets_sharing_the_organisation(outlet, connection):
+        if other.export_settings.effective_prefix.upper() == prefix.upper():
+            return [
+                NUMBER_CLASH.format(
+                    station=other.pos_station_id, merchant=other.merchant.name, prefix=prefix
+                )
+            ]
+    return []
+
+
+def connection_reasons(connection: XeroConnection | None) -> list[str]:
+    if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
+        return [NOT_CONNECTED]
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        return [NEEDS_RECONNECT.format(reason=connection.status_reason)]
+    return []
+
+
+def readiness(
+    *, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
+) -> Readiness:
+    if outlet is not None:
+        mappings = effective_mappings(outlet=outlet)
+    else:
+        mappings = merchant_default_mappings(merchant_id=merchant.pk)
+    reasons = (
+        outlet_reasons(outlet) + connection_reasons(connection) + number_clash(outlet, connection)
+    )
+    missing = [asdict(m) for m in missing_mappings(mappings)]
+    fetched = connection is not None and has_reference_data(connection)
+    invalid = invalid_mappings(mappings, connection) if fetched else []
+    if connection is not None and not fetched:
+        reasons.append(NO_REFERENCE_DATA)
+    if missing:
+        reasons.append(MAPPINGS_MISSING)
+    if invalid:
+        reasons.append(MAPPINGS_INVALID)
+    return Readiness(reasons, missing, invalid)

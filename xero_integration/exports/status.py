@@ -1,0 +1,69 @@
+"""The status endpoint's answer: connection, readiness, last syncs and export counts."""
+
+from django.db.models import Q
+
+from outlets.models import Merchant, Outlet
+
+from ..connection.selectors import connection_for
+from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
+from .readiness import readiness
+
+
+def connection_body(connection: XeroConnection | None) -> dict | None:
+    if connection is None:
+        return None
+    return {
+        "status": connection.status,
+        "status_reason": connection.status_reason,
+        "tenant_id": connection.tenant_id,
+        "tenant_name": connection.tenant_name,
+        "access_token_expires_at": connection.access_token_expires_at,
+        "refresh_token_expires_at": connection.refresh_token_expires_at,
+        "last_refreshed_at": connection.last_refreshed_at,
+    }
+
+
+def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcomes: list[str]):
+    logs = SyncLog.objects.filter(merchant=merchant, outcome__in=outcomes)
+    if outlet is not None:
+        # Calls about the merchant as a whole (token refreshes) count for every outlet.
+        logs = logs.filter(Q(outlet=outlet) | Q(outlet__isnull=True))
+    return logs.order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict:
+    connection = connection_for(merchant=merchant, outlet=outlet)
+    ready = readiness(merchant=merchant, outlet=outlet, connection=connection)
+    return {
+        "merchant_id": merchant.merchant_id,
+        "pos_station_id": outlet.pos_station_id if outlet else None,
+        "can_export": ready.can_export,
+        "reasons": ready.reasons,
+        "connection": connection_body(connection),
+        "last_successful_sync_at": last_sync_at(merchant, outlet, [SyncLog.Outcome.SUCCESS]),
+        "last_failed_sync_at": last_sync_at(
+            merchant, outlet, [SyncLog.Outcome.FAILED, SyncLog.Outcome.PARTIAL]
+        ),
+        **export_counts(merchant, outlet),
+        "missing_mappings": ready.missing_mappings,
+        "invalid_mappings": ready.invalid_mappings,
+    }
+
+
+def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict:
+    """Sales not yet in Xero and documents that need a person, in one query each."""
+    sales = Sale.objects.filter(merchant=merchant)
+    documents = ExportDocument.objects.filter(outlet__merchant=merchant)
+    if outlet is not None:
+        sales, documents = sales.filter(outlet=outlet), documents.filter(outlet=outlet)
+    unsent = Q(document__isnull=True) | Q(
+        document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+    )
+    failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    return {
+        "pending_sales": sales.filter(unsent).count(),
+        "pending_exports": documents.filter(
+            status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+        ).count(),
+        "failed_exports": documents.filter(failed).exclude(status=ExportStatus.RESOLVED).count(),
+    }

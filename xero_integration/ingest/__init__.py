@@ -1,1 +1,0 @@
-"""Sales ingest: validating POS sales (validation.py, pure) and storing them (services.py)."""

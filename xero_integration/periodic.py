@@ -1,0 +1,45 @@
+"""Every periodic job (the schedule definitions), declared in one place.
+
+`python manage.py setup_schedules` (run at release and by scripts/run) writes these
+into django-q2's Schedule table by name, so task paths and timings live in code.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func: str
+    minutes: int
+
+
+TASKS = "xero_integration.tasks."
+PERIODIC_JOBS = [
+    # Realtime outlets are exported within a minute; hourly and daily ones when due;
+    # retries when their not-before time has passed.
+    PeriodicJob("queue-due-exports", TASKS + "queue_due_exports_task", 1),
+    # Refresh tokens unused for 30 days: Xero expires a refresh token after 60 idle days.
+    PeriodicJob("refresh-idle-xero-connections", TASKS + "refresh_idle_connections_task", 60 * 6),
+    PeriodicJob("refresh-reference-data", TASKS + "refresh_all_reference_data_task", 60 * 24),
+    PeriodicJob("purge-old-sync-logs", TASKS + "purge_old_sync_logs_task", 60 * 24),
+    PeriodicJob("purge-rate-limit-slots", TASKS + "purge_rate_limit_slots_task", 60),
+]
+
+
+@transaction.atomic
+def install_schedules() -> list[str]:
+    for job in PERIODIC_JOBS:
+        Schedule.objects.update_or_create(
+            name=job.name,
+            defaults={
+                "func": job.func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": job.minutes,
+                "repeats": -1,
+            },
+        )
+    return [job.name for job in PERIODIC_JOBS]

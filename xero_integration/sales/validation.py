@@ -1,0 +1,254 @@
+"""Validation of one POS sale, field by field; pure (no database).
+
+Each problem is reported against the field that has it, so a POS developer can fix
+the exact value. Amounts must be decimal strings: a JSON number may already have
+been rounded through a float on the way.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pycountry
+
+from .types import SaleData, SaleLine, SalePayment
+
+MAX_FUTURE = datetime.timedelta(minutes=10)
+MAX_AGE = datetime.timedelta(days=400)
+MAX_LINES = 1000
+
+# Plain decimals only: no exponents ("1E+27"), underscores ("1_0") or NaN, and at most 12
+# digits before the point, so sums fit the database's 14-digit amounts.
+DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,12})?$")
+# Sale ids become Xero document numbers and go into Xero look-up queries: no quotes,
+# commas or spaces.
+SALE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
+
+REQUIRED = "This field is required."
+BAD_SALE_ID = "Use at most 100 letters, digits and . _ : / - (starting with a letter or digit)."
+NOT_TEXT = "Must be a non-empty string of at most {max_length} characters."
+NOT_DECIMAL_STRING = 'Must be a decimal string such as "4.50", not {kind}.'
+BAD_DECIMAL = "'{value}' is not a decimal number."
+TOO_MANY_PLACES = "At most {places} decimal places."
+MUST_BE_POSITIVE = "Must be greater than zero."
+MUST_NOT_BE_NEGATIVE = "Must not be negative."
+NOT_ZERO = "Must not be zero."
+BAD_TYPE = "Must be 'sale' or 'refund'."
+BAD_DATETIME = (
+    "Must be an ISO 8601 date and time with a UTC offset, such as 2026-11-23T10:15:00+11:00."
+)
+IN_THE_FUTURE = "Is in the future."
+TOO_OLD = "Is more than 400 days ago."
+BAD_CURRENCY = "'{value}' is not an ISO 4217 currency code."
+NOT_BOOLEAN = "Must be true or false."
+NOT_A_LIST = "Must be a list."
+EMPTY_LIST = "Must have at least one item."
+TOO_MANY_LINES = "At most 1000 lines."
+NOT_AN_OBJECT = "Must be an object."
+UNBALANCED = (
+    "The sale does not balance: lines {lines} + tips {tips} + surcharge {surcharge} + "
+    "rounding {rounding} = {total}, but payments add up to {paid}."
+)
+NEGATIVE_TOTAL = "The total is {total}: a sale cannot be negative; send it as a refund (type 'refund', positive amounts)."
+REFUND_OF_ON_SALE = "Only a refund can name the sale it refunds."
+NO_PAYMENTS = "A sale with a total of {total} needs payments."
+
+
+class SaleErrors(Exception):
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class Collector:
+    """Gathers field errors so every problem in a sale is reported at once."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def text(self, data: dict, field: str, *, max_length: int = 100, required=True, path=""):
+        value = data.get(field)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+            self.add(
+                path + field, REQUIRED if value is None else NOT_TEXT.format(max_length=max_length)
+            )
+            return None
+        return value.strip()
+
+    def decimal(self, data: dict, field: str, *, places: int = 2, default=None, path=""):
+        value = data.get(field, default)
+        name = path + field
+        if value is None:
+            self.add(name, REQUIRED)
+            return None
+        if not isinstance(value, str):
+            kind = "a number" if isinstance(value, (int, float)) else type(value).__name__
+            self.add(name, NOT_DECIMAL_STRING.format(kind=kind))
+            return None
+        if not DECIMAL_PATTERN.match(value.strip()):
+            self.add(name, BAD_DECIMAL.format(value=value))
+            return None
+        number = Decimal(value.strip())
+        if -number.as_tuple().exponent > places:
+            self.add(name, TOO_MANY_PLACES.format(places=places))
+            return None
+        return number
+
+
+def check_sign(
+    c: Collector, name: str, value, *, positive=False, non_negative=False, non_zero=False
+):
+    if value is None:
+        return
+    if positive and value <= 0:
+        c.add(name, MUST_BE_POSITIVE)
+    elif non_negative and value < 0:
+        c.add(name, MUST_NOT_BE_NEGATIVE)
+    elif non_zero and value == 0:
+        c.add(name, NOT_ZERO)
+
+
+def parse_occurred_at(c: Collector, value, now: datetime.datetime):
+    try:
+        moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        c.add("occurred_at", REQUIRED if value is None else BAD_DATETIME)
+        return None
+    if moment > now + MAX_FUTURE:
+        c.add("occurred_at", IN_THE_FUTURE)
+    elif moment < now - MAX_AGE:
+        c.add("occurred_at", TOO_OLD)
+    return moment
+
+
+def parse_currency(c: Collector, value):
+    if not isinstance(value, str) or pycountry.currencies.get(alpha_3=value) is None:
+        c.add("currency", REQUIRED if value is None else BAD_CURRENCY.format(value=value))
+        return None
+    return value
+
+
+def parse_line(c: Collector, raw, index: int):
+    path = f"lines[{index}]."
+    if not isinstance(raw, dict):
+        c.add(f"lines[{index}]", NOT_AN_OBJECT)
+        return None
+    category = c.text(raw, "category", path=path)
+    description = c.text(raw, "description", max_length=4000, required=False, path=path)
+    quantity = c.decimal(raw, "quantity", places=4, path=path)
+    unit_price = c.decimal(raw, "unit_price", places=4, path=path)
+    discount = c.decimal(raw, "discount", default="0.00", path=path)
+    tax_code = c.text(raw, "tax_code", path=path)
+    tax_amount = c.decimal(raw, "tax_amount", default="0.00", path=path)
+    check_sign(c, path + "quantity", quantity, non_zero=True)
+    check_sign(c, path + "discount", discount, non_negative=True)
+    values = (category, quantity, unit_price, discount, tax_code, tax_amount)
+    if any(v is None for v in values):
+        return None
+    return SaleLine(
+        category, description or category, quantity, unit_price, discount, tax_code, tax_amount
+    )
+
+
+def parse_payment(c: Collector, raw, index: int):
+    path = f"payments[{index}]."
+    if not isinstance(raw, dict):
+        c.add(f"payments[{index}]", NOT_AN_OBJECT)
+        return None
+    method = c.text(raw, "method", path=path)
+    amount = c.decimal(raw, "amount", path=path)
+    check_sign(c, path + "amount", amount, positive=True)
+    return SalePayment(method, amount) if method and amount is not None and amount > 0 else None
+
+
+def parse_list(c: Collector, raw, field: str, parse_item, *, allow_empty=False):
+    if not isinstance(raw, list):
+        c.add(field, REQUIRED if raw is None else NOT_A_LIST)
+        return None
+    if not raw and not allow_empty:
+        c.add(field, EMPTY_LIST)
+        return None
+    if len(raw) > MAX_LINES:
+        c.add(field, TOO_MANY_LINES)
+        return None
+    items = [parse_item(c, item, index) for index, item in enumerate(raw)]
+    return None if any(item is None for item in items) else tuple(items)
+
+
+def parse_flag(c: Collector, raw: dict, default: bool) -> bool:
+    value = raw.get("amounts_include_tax", default)
+    if not isinstance(value, bool):
+        c.add("amounts_include_tax", NOT_BOOLEAN)
+        return default
+    return value
+
+
+def check_totals(c: Collector, sale: SaleData) -> None:
+    if sale.total < 0:
+        c.add("lines", NEGATIVE_TOTAL.format(total=sale.total))
+        return
+    if sale.total != 0 and not sale.payments:
+        c.add("payments", NO_PAYMENTS.format(total=sale.total))
+        return
+    if sale.total != sale.paid:
+        lines = sale.total - sale.tips - sale.surcharge - sale.rounding
+        c.add(
+            "payments",
+            UNBALANCED.format(
+                lines=lines,
+                tips=sale.tips,
+                surcharge=sale.surcharge,
+                rounding=sale.rounding,
+                total=sale.total,
+                paid=sale.paid,
+            ),
+        )
+
+
+def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime) -> SaleData:
+    """A validated SaleData, or SaleErrors with every problem by field."""
+    if not isinstance(raw, dict):
+        raise SaleErrors({"sale": [NOT_AN_OBJECT]})
+    c = Collector()
+    sale_id = c.text(raw, "id")
+    if sale_id and not SALE_ID_PATTERN.match(sale_id):
+        c.add("id", BAD_SALE_ID)
+    c.text(raw, "pos_station_id", max_length=64)
+    sale_type = raw.get("type")
+    if sale_type not in ("sale", "refund"):
+        c.add("type", REQUIRED if sale_type is None else BAD_TYPE)
+    occurred_at = parse_occurred_at(c, raw.get("occurred_at"), now)
+    currency = parse_currency(c, raw.get("currency"))
+    include_tax = parse_flag(c, raw, default_amounts_include_tax)
+    lines = parse_list(c, raw.get("lines"), "lines", parse_line)
+    payments = parse_list(c, raw.get("payments", []), "payments", parse_payment, allow_empty=True)
+    extras = {f: c.decimal(raw, f, default="0.00") for f in ("tips", "surcharge", "rounding")}
+    check_sign(c, "tips", extras["tips"], non_negative=True)
+    check_sign(c, "surcharge", extras["surcharge"], non_negative=True)
+    refund_of = c.text(raw, "refund_of", required=False)
+    if refund_of and sale_type == "sale":
+        c.add("refund_of", REFUND_OF_ON_SALE)
+    if c.errors:
+        raise SaleErrors(c.errors)
+    sale = SaleData(
+        sale_id=sale_id,
+        type=sale_type,
+        occurred_at=occurred_at,
+        currency=currency,
+        amounts_include_tax=include_tax,
+        lines=lines,
+        payments=payments,
+        refund_of=refund_of,
+        **extras,
+    )
+    check_totals(c, sale)
+    if c.errors:
+        raise SaleErrors(c.errors)
+    return sale
