@@ -72,13 +72,26 @@ def check_tracking_count(categories: set[str]) -> str | None:
     return TOO_MANY_TRACKING if len(categories) > MAX_TRACKING_CATEGORIES else None
 
 
+def check_exists_and_active(
+    record: ReferenceRecord | None, code: str, *, unknown: str, inactive: str
+) -> str | None:
+    """The first rule of every account and tax rate: Xero has it, and it is active."""
+    if record is None:
+        return unknown.format(code=code)
+    if record.status != ACTIVE:
+        return inactive.format(code=code, name=record.name, status=record.status)
+    return None
+
+
+def check_account(record: ReferenceRecord | None, code: str) -> str | None:
+    return check_exists_and_active(record, code, unknown=UNKNOWN_ACCOUNT, inactive=INACTIVE_ACCOUNT)
+
+
 def check_account_for_lines(
     record: ReferenceRecord | None, code: str, *, kind: str = ""
 ) -> str | None:
-    if record is None:
-        return UNKNOWN_ACCOUNT.format(code=code)
-    if record.status != ACTIVE:
-        return INACTIVE_ACCOUNT.format(code=code, name=record.name, status=record.status)
+    if reason := check_account(record, code):
+        return reason
     if record.data.get("Type") == "BANK":
         return BANK_ACCOUNT_ON_LINE.format(code=code, name=record.name)
     system = record.data.get("SystemAccount")
@@ -88,21 +101,17 @@ def check_account_for_lines(
 
 
 def check_payment_account(record: ReferenceRecord | None, code: str) -> str | None:
-    if record is None:
-        return UNKNOWN_ACCOUNT.format(code=code)
-    if record.status != ACTIVE:
-        return INACTIVE_ACCOUNT.format(code=code, name=record.name, status=record.status)
+    if reason := check_account(record, code):
+        return reason
     if record.data.get("Type") != "BANK" and not record.data.get("EnablePaymentsToAccount"):
         return NOT_A_PAYMENT_ACCOUNT.format(code=code, name=record.name)
     return None
 
 
 def check_tax_type(record: ReferenceRecord | None, code: str) -> str | None:
-    if record is None:
-        return UNKNOWN_TAX_TYPE.format(code=code)
-    if record.status != ACTIVE:
-        return INACTIVE_TAX_TYPE.format(code=code, name=record.name, status=record.status)
-    return None
+    return check_exists_and_active(
+        record, code, unknown=UNKNOWN_TAX_TYPE, inactive=INACTIVE_TAX_TYPE
+    )
 
 
 def check_tracking(record: ReferenceRecord | None, category: str, option: str) -> str | None:

@@ -18,6 +18,7 @@ from mappings.selectors import EffectiveMappings
 
 from ..sales.money import ZERO, line_amount, to_amount, to_unit_price, total
 from ..sales.types import SaleData, SaleLine
+from .numbers import sale_document_number, summary_document_number
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -59,23 +60,6 @@ class BuiltDocument:
     total: Decimal
     body: dict
     payments: list[dict] = field(default_factory=list)
-
-
-# Numbers ------------------------------------------------------------------------
-
-
-def sale_document_number(prefix: str, sale_id: str) -> str:
-    return f"{prefix}-{sale_id}"
-
-
-def summary_document_number(
-    prefix: str, day: datetime.date, currency: str, kind: str, sequence: int = 1
-) -> str:
-    """E.g. SYD-20261123-AUD, its credit note SYD-20261123-AUD-CN, a late second SYD-20261123-AUD-2."""
-    number = f"{prefix}-{day:%Y%m%d}-{currency}"
-    if kind == CREDIT_NOTE:
-        number += "-CN"
-    return number if sequence == 1 else f"{number}-{sequence}"
 
 
 # Lines --------------------------------------------------------------------------

@@ -16,12 +16,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..connection.selectors import outlets_served_by
-from ..models import ConnectionStatus, DocumentKind, XeroConnection
+from ..models import ConnectionStatus, XeroConnection
+from . import documents, payments
+from .delivery import recover, send_due
 from .due import is_due, schedule_next
-from .payments import recover_paying, send_payments
 from .planning import plan_outlet
 from .readiness import readiness
-from .sending import recover_sending, send_documents
+
+# Documents before their payments: a payment needs its document in Xero.
+LANES = [*documents.LANES, payments.LANE]
 
 # Longer than django-q2 lets a task run (it kills it at Q_CLUSTER["timeout"]), so a
 # live run never loses its claim, and a killed one frees it soon after.
@@ -94,12 +97,12 @@ def export_connection(*, connection_id: int, now=None) -> ExportRun:
         if connection.status != ConnectionStatus.ACTIVE:
             run.waiting["*"] = [connection.status_reason or connection.get_status_display()]
             return run
-        recover_sending(connection)
-        recover_paying(connection)
+        for lane in LANES:
+            recover(lane, connection)
         plan_due_outlets(run, connection, now or timezone.now())
-        for kind in DocumentKind.values:
-            run.sent_documents += send_documents(connection, kind, max_batches=MAX_BATCHES_PER_RUN)
-        run.paid_documents = send_payments(connection, max_batches=MAX_BATCHES_PER_RUN)
+        for lane in documents.LANES:
+            run.sent_documents += send_due(lane, connection, max_batches=MAX_BATCHES_PER_RUN)
+        run.paid_documents = send_due(payments.LANE, connection, max_batches=MAX_BATCHES_PER_RUN)
         return run
     finally:
         release_connection(connection_id, token)

@@ -15,7 +15,7 @@ from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
 
 from ..models import DocumentKind, ExportDocument, ExportStatus, Sale, SaleType, XeroConnection
-from .builders import sale_document_number, summary_document_number
+from .numbers import sale_document_number, summary_document_number
 
 
 def kind_of(sale_type: str) -> str:

@@ -14,7 +14,7 @@ from tests.sandbox_helpers import (
     sandbox_for,
     sandbox_post,
 )
-from xero_integration.exports import sending
+from xero_integration.exports import delivery
 from xero_integration.exports.control import replay_documents
 from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportBatch, ExportDocument, ExportStatus, Sale
@@ -212,7 +212,7 @@ def test_worker_killed_after_sending_recovers_without_duplicates(sandbox, connec
 
 def test_worker_killed_before_sending_sends_later(sandbox, connection, outlet, monkeypatch):
     ingest(outlet.merchant, a_sale("A1"))
-    monkeypatch.setattr(sending, "send_batch", lambda *args: None)  # dies with the batch claimed
+    monkeypatch.setattr(delivery, "deliver", lambda *args: None)  # dies with the batch claimed
     export_connection(connection_id=connection.pk)
     assert ExportDocument.objects.get().status == ExportStatus.SENDING
     monkeypatch.undo()

@@ -1,0 +1,299 @@
+"""Delivering export documents and their payments to Xero exactly once: one life cycle, lanes.
+
+Documents (invoices, credit notes) and the payments that settle them live the same life
+(STYLE.md §19). A lane (documents.py, payments.py) says only which work is its own, how
+a batch of it is filled and sent, how Xero's answer is read and how Xero is asked
+afterwards; everything else is here, once. On the lane's status field:
+
+    pending ──claim──▶ sending ──Xero answers──▶ sent │ failed │ pending (later)
+                          └──outcome unknown──▶ sending, asked about again later
+
+- A claim writes `sending` and the batch before the request leaves; the batch's
+  Idempotency-Key is sent unchanged on every retry of that request.
+- After an outcome that is unknown (timeout, lost connection, 5xx, a worker killed
+  mid-call) nothing is resent at once: a minute later the same batch goes again with
+  the same key while Xero still keeps it (about 6 minutes, xero-api-notes §3); after
+  that Xero is asked what it has, and only the rest is sent again, under a new key.
+- Xero's validation errors fail the work with Xero's own text and wait for a person;
+  transient errors bring it back later with backoff, up to MAX_ATTEMPTS.
+"""
+
+import datetime
+import random
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from ..models import ConnectionStatus, ExportBatch, ExportDocument, ExportStatus, XeroConnection
+from ..xero.errors import AUTH, PERMANENT, XeroError
+
+BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" (notes §4)
+MAX_ATTEMPTS = 10
+BACKOFF_BASE = datetime.timedelta(seconds=30)
+BACKOFF_CAP = datetime.timedelta(hours=1)
+AUTH_PAUSE = datetime.timedelta(minutes=5)
+# Xero keeps an idempotency key about 6 minutes; resend under the same key only within 5.
+KEY_WINDOW = datetime.timedelta(minutes=5)
+
+GAVE_UP = "Gave up sending {what} after {attempts} attempts. Last error: {error}"
+UNCONFIRMED = (
+    "Could not confirm whether Xero has {what} after {attempts} attempts ({error}). "
+    "Check Xero, then replay it or mark it resolved."
+)
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One kind of work that lives the delivery life cycle, and its Xero operations.
+
+    The callables take the lane first, so a lane's own code can move its work along
+    the life cycle with the functions below.
+    """
+
+    operation: str  # ExportBatch.operation
+    status_field: str  # the ExportDocument fields that hold this lane's state
+    attempts_field: str
+    batch_field: str
+    scope: Q  # which documents' work belongs to the lane
+    # A batch's worth of the due documents, in order (it may fail some, e.g. unbuildable).
+    fill: Callable[["Lane", Iterable[ExportDocument]], list[ExportDocument]]
+    # The Xero call for a claimed batch (keyword `resend`): its answer, an element per piece.
+    send: Callable[..., list[dict]]
+    # Settle each document by Xero's answer; returns those Xero hints it already has.
+    read_answer: Callable[["Lane", list[ExportDocument], list[dict]], list[ExportDocument]]
+    # Ask Xero what it holds of these documents' work and settle them (raises XeroError).
+    look_up: Callable[["Lane", XeroConnection, list[ExportDocument]], None]
+    # How a message names one document's work: "POSS1-1001", "the payments of POSS1-1001".
+    describe: Callable[[ExportDocument], str]
+
+
+# ---- the life cycle's states --------------------------------------------------------------
+
+
+def fail(lane: Lane, document: ExportDocument, message: str) -> None:
+    """Xero (or we) refused it for a reason a person must fix: keep it until replayed."""
+    setattr(document, lane.status_field, ExportStatus.FAILED)
+    document.last_error = message
+    document.save()
+
+
+def retry_later(
+    lane: Lane, document: ExportDocument, message: str, wait: datetime.timedelta | None = None
+) -> None:
+    """Back to pending (Xero does not have it); sent later in a new batch, or given up."""
+    attempts = getattr(document, lane.attempts_field)
+    if attempts >= MAX_ATTEMPTS:
+        what = lane.describe(document)
+        return fail(lane, document, GAVE_UP.format(what=what, attempts=attempts, error=message))
+    setattr(document, lane.status_field, ExportStatus.PENDING)
+    document.not_before = timezone.now() + (wait or backoff(attempts))
+    document.last_error = message
+    document.save()
+
+
+def wait_for_outcome(documents: list[ExportDocument], message: str) -> None:
+    """Stay `sending`: Xero may have them. Recovery resends or looks them up later."""
+    wait = datetime.timedelta(seconds=settings.XERO_UNKNOWN_OUTCOME_WAIT_SECONDS)
+    ExportDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
+        not_before=timezone.now() + wait, last_error=message, updated_at=timezone.now()
+    )
+
+
+def still_unknown(lane: Lane, documents: list[ExportDocument], exc: XeroError) -> None:
+    """Xero could not be asked: stay `sending` and ask again later, up to a limit."""
+    for document in documents:
+        if getattr(document, lane.status_field) != ExportStatus.SENDING:
+            continue  # settled by the part of the look-up that did answer
+        attempts = getattr(document, lane.attempts_field) + 1
+        setattr(document, lane.attempts_field, attempts)
+        if attempts >= MAX_ATTEMPTS:
+            what = lane.describe(document)
+            fail(
+                lane, document, UNCONFIRMED.format(what=what, attempts=attempts, error=exc.message)
+            )
+            continue
+        document.not_before = timezone.now() + backoff(attempts)
+        document.last_error = exc.message
+        document.save()
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Exponential backoff with jitter, so retries of many documents do not arrive together."""
+    delay = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+    return delay * random.uniform(0.5, 1.0)
+
+
+def pause_connection(connection: XeroConnection, exc: XeroError) -> None:
+    """Xero refused the connection itself: exports wait until the merchant reconnects."""
+    connection.status = ConnectionStatus.NEEDS_RECONNECT
+    connection.status_reason = exc.message
+    connection.save(update_fields=["status", "status_reason", "updated_at"])
+
+
+# ---- claiming ----------------------------------------------------------------------------
+
+
+def due(lane: Lane, connection: XeroConnection) -> QuerySet[ExportDocument]:
+    """The lane's pending work whose time has come, oldest first, at most a batch of it."""
+    pending = {lane.status_field: ExportStatus.PENDING}
+    return (
+        ExportDocument.objects.filter(
+            lane.scope, connection=connection, not_before__lte=timezone.now(), **pending
+        )
+        .select_related("outlet__export_settings", "connection")
+        .order_by("pk")[:BATCH_SIZE]
+    )
+
+
+def new_batch(connection: XeroConnection, operation: str) -> ExportBatch:
+    return ExportBatch.objects.create(
+        connection=connection, operation=operation, idempotency_key=f"xb-{uuid.uuid4().hex}"
+    )
+
+
+def mark_sending(
+    lane: Lane, documents: list[ExportDocument], batch: ExportBatch
+) -> list[ExportDocument]:
+    """Written before the request leaves: whatever happens next, the batch is on record."""
+    ids = [d.pk for d in documents]
+    ExportDocument.objects.filter(pk__in=ids).update(
+        **{
+            lane.status_field: ExportStatus.SENDING,
+            lane.batch_field: batch,
+            lane.attempts_field: F(lane.attempts_field) + 1,
+        },
+        updated_at=timezone.now(),
+    )
+    return list(
+        ExportDocument.objects.filter(pk__in=ids)
+        .select_related("outlet", "connection")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def claim(
+    lane: Lane, connection: XeroConnection
+) -> tuple[ExportBatch | None, list[ExportDocument]]:
+    documents = lane.fill(lane, due(lane, connection))
+    if not documents:
+        return None, []
+    batch = new_batch(connection, lane.operation)
+    return batch, mark_sending(lane, documents, batch)
+
+
+# ---- sending and reading the answer ------------------------------------------------------
+
+
+def deliver(
+    lane: Lane,
+    connection: XeroConnection,
+    batch: ExportBatch,
+    documents: list[ExportDocument],
+    *,
+    resend: bool = False,
+) -> None:
+    """Send a claimed batch and settle each document's work by Xero's answer.
+
+    A resend after an unknown outcome is one attempt only: retries could run past the
+    end of Xero's key window, where the same key would create documents again.
+    """
+    try:
+        answer = lane.send(batch, documents, resend=resend)
+    except XeroError as exc:
+        return on_error(lane, connection, documents, exc)
+    in_doubt = lane.read_answer(lane, documents, answer)
+    if in_doubt:
+        look_up(lane, connection, in_doubt)
+
+
+def on_error(
+    lane: Lane, connection: XeroConnection, documents: list[ExportDocument], exc: XeroError
+) -> None:
+    if exc.outcome_unknown:
+        return wait_for_outcome(documents, exc.message)
+    if exc.kind == AUTH:
+        pause_connection(connection, exc)
+        for document in documents:
+            retry_later(lane, document, exc.message, AUTH_PAUSE)
+    elif exc.kind == PERMANENT and len(documents) > 1:
+        # Xero refused the request as a whole (too large, malformed), so it stored
+        # nothing: send each document's work alone to find the one at fault.
+        for document in documents:
+            alone = new_batch(connection, lane.operation)
+            deliver(lane, connection, alone, mark_sending(lane, [document], alone))
+    elif exc.kind == PERMANENT:
+        fail(lane, documents[0], exc.message)
+    else:  # never reached Xero (429, rate-limit waits, config): just later
+        wait = datetime.timedelta(seconds=exc.retry_after) if exc.retry_after else None
+        for document in documents:
+            retry_later(lane, document, exc.message, wait)
+
+
+def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
+    try:
+        lane.look_up(lane, connection, documents)
+    except XeroError as exc:
+        still_unknown(lane, documents, exc)
+
+
+def send_due(lane: Lane, connection: XeroConnection, *, max_batches: int) -> int:
+    """Claim and send up to `max_batches` batches; returns how many documents were sent."""
+    sent = 0
+    for _ in range(max_batches):
+        connection.refresh_from_db(fields=["status"])
+        if connection.status != ConnectionStatus.ACTIVE:
+            break
+        batch, documents = claim(lane, connection)
+        if batch is None:
+            break
+        deliver(lane, connection, batch, documents)
+        sent += len(documents)
+    return sent
+
+
+# ---- recovering the unknown ----------------------------------------------------------------
+
+
+def recover(lane: Lane, connection: XeroConnection) -> int:
+    """Work left `sending` (an unknown outcome, or a worker that died mid-call).
+
+    Called while holding the connection's export claim, so no live worker is sending.
+    A batch still within Xero's idempotency window goes again under its own key, so
+    Xero replays rather than repeats it; an older one is looked up.
+    """
+    stale = (
+        ExportDocument.objects.filter(
+            lane.scope,
+            connection=connection,
+            not_before__lte=timezone.now(),
+            **{lane.status_field: ExportStatus.SENDING},
+        )
+        .select_related("outlet", "connection", f"{lane.batch_field}__connection")
+        .order_by(lane.batch_field, "pk")
+    )
+    recovered = 0
+    for _, group in groupby(stale, key=lambda d: getattr(d, f"{lane.batch_field}_id")):
+        documents = list(group)
+        batch = getattr(documents[0], lane.batch_field)
+        if can_resend_under_same_key(lane, batch, documents):
+            deliver(lane, connection, batch, mark_sending(lane, documents, batch), resend=True)
+        else:
+            look_up(lane, connection, documents)
+        recovered += len(documents)
+    return recovered
+
+
+def can_resend_under_same_key(
+    lane: Lane, batch: ExportBatch | None, documents: list[ExportDocument]
+) -> bool:
+    """Only the very same request may reuse a key: Xero refuses a key with another body."""
+    if batch is None or batch.created_at < timezone.now() - KEY_WINDOW:
+        return False
+    return ExportDocument.objects.filter(**{lane.batch_field: batch}).count() == len(documents)

@@ -1,0 +1,196 @@
+"""The documents lanes: invoices and credit notes, each sent in batches of its own kind.
+
+A document's Xero JSON is built once, when it is first put in a batch, and kept: what is
+sent again after an unknown outcome is byte for byte what was built. Xero answers a
+batch element by element (summarizeErrors=false); an element that says the number is
+taken, or one missing from the answer, means Xero may hold the document from an earlier
+request whose answer was lost, so it is looked up by number before anything else.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, XeroConnection
+from ..xero import accounting
+from .builders import UnmappedError
+from .context import build_document, dumps, loads
+from .delivery import Lane, fail, retry_later
+
+logger = logging.getLogger(__name__)
+
+BATCH_BYTES = 3_000_000  # under Xero's 3.5 MB request limit (notes §4)
+
+DIFFERENT_IN_XERO = (
+    "Xero already has {number}, but not this export (Xero: total {xero_total}, reference "
+    "'{xero_reference}'; ours: total {total}, reference '{reference}'). Check the document in "
+    "Xero, then replay or mark it resolved."
+)
+NOT_IN_ANSWER = "Xero's answer did not mention {number}."
+NOT_BUILT = "The document could not be built: {error}"
+# Xero's text when a number is taken (spec Invoice.InvoiceNumber: unique per organisation).
+NUMBER_TAKEN = "must be unique"
+
+
+@dataclass(frozen=True)
+class DocumentApi:
+    """The Xero operations and field names for one kind of document."""
+
+    create: Callable[..., list[dict]]
+    find: Callable[[XeroConnection, list[str]], list[dict]]
+    number_key: str
+    id_key: str
+
+
+APIS = {
+    DocumentKind.INVOICE: DocumentApi(
+        accounting.create_invoices, accounting.find_invoices_by_number, "InvoiceNumber", "InvoiceID"
+    ),
+    DocumentKind.CREDIT_NOTE: DocumentApi(
+        accounting.create_credit_notes,
+        accounting.find_credit_notes_by_number,
+        "CreditNoteNumber",
+        "CreditNoteID",
+    ),
+}
+
+
+def mark_sent(document: ExportDocument, xero_id: str) -> None:
+    document.status = ExportStatus.SENT
+    document.xero_id = xero_id or ""
+    document.sent_at = timezone.now()
+    document.last_error = ""
+    if not loads(document.payments or "[]"):
+        document.payments_status = ExportStatus.SENT
+    document.save()
+
+
+def in_xero(connection: XeroConnection, kind: str, documents) -> dict[str, dict]:
+    """Xero's documents with these numbers, by number (raises XeroError)."""
+    api = APIS[kind]
+    found = api.find(connection, [document.number for document in documents])
+    return {element.get(api.number_key): element for element in found}
+
+
+# ---- filling a batch -----------------------------------------------------------------------
+
+
+def with_body(lane: Lane, document: ExportDocument) -> ExportDocument | None:
+    """The document with its Xero JSON built (once: a body, once built, is what is sent)."""
+    if document.body:
+        return document
+    try:
+        built = build_document(document)
+    except Exception as exc:  # one unbuildable document must not hold back the others
+        logger.exception("Export document %s could not be built", document.number)
+        reason = str(exc) if isinstance(exc, UnmappedError) else NOT_BUILT.format(error=exc)
+        fail(lane, document, reason)
+        return None
+    document.body, document.payments = dumps(built.body), dumps(built.payments)
+    document.total = built.total
+    document.save(update_fields=["body", "payments", "total", "updated_at"])
+    return document
+
+
+def fill_batch(lane: Lane, documents) -> list[ExportDocument]:
+    chosen, size = [], 0
+    for document in filter(None, (with_body(lane, d) for d in documents)):
+        if chosen and size + len(document.body) > BATCH_BYTES:
+            break
+        chosen.append(document)
+        size += len(document.body)
+    return chosen
+
+
+# ---- sending and reading the answer ------------------------------------------------------
+
+
+def common_outlet(documents: list[ExportDocument]):
+    return documents[0].outlet if len({d.outlet_id for d in documents}) == 1 else None
+
+
+def send_batch(batch: ExportBatch, documents: list[ExportDocument], *, resend: bool) -> list[dict]:
+    return APIS[batch.operation].create(
+        batch.connection,
+        [loads(d.body) for d in documents],
+        idempotency_key=batch.idempotency_key,
+        outlet=common_outlet(documents),
+        retry=not resend,
+    )
+
+
+def read_answer(
+    lane: Lane, documents: list[ExportDocument], answer: list[dict]
+) -> list[ExportDocument]:
+    api = APIS[lane.operation]
+    by_number = {element.get(api.number_key): element for element in answer}
+    in_doubt = []
+    for document in documents:
+        element = by_number.get(document.number)
+        if element is None:
+            in_doubt.append(document)
+            continue
+        errors = accounting.element_errors(element)
+        if not errors:
+            mark_sent(document, element.get(api.id_key))
+        elif any(NUMBER_TAKEN in e for e in errors):
+            in_doubt.append(document)  # an earlier request's answer was lost: look it up
+        else:
+            fail(lane, document, " ".join(errors))
+    return in_doubt
+
+
+# ---- asking Xero afterwards ----------------------------------------------------------------
+
+
+def matches(document: ExportDocument, element: dict) -> bool:
+    """Is Xero's document with our number really ours? Same total and reference."""
+    ours = loads(document.body)
+    same_total = Decimal(str(element.get("Total"))) == document.total
+    return same_total and element.get("Reference", ours.get("Reference")) == ours.get("Reference")
+
+
+def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
+    """Mark as sent what Xero has; the rest goes back to pending for a new batch."""
+    found = in_xero(connection, lane.operation, documents)
+    for document in documents:
+        element = found.get(document.number)
+        if element is None:
+            message = document.last_error or NOT_IN_ANSWER.format(number=document.number)
+            retry_later(lane, document, message)
+        elif matches(document, element):
+            mark_sent(document, element.get(APIS[lane.operation].id_key))
+        else:
+            fail(lane, document, different_in_xero(document, element))
+
+
+def different_in_xero(document: ExportDocument, element: dict) -> str:
+    return DIFFERENT_IN_XERO.format(
+        number=document.number,
+        xero_total=element.get("Total"),
+        xero_reference=element.get("Reference", ""),
+        total=document.total,
+        reference=loads(document.body).get("Reference", ""),
+    )
+
+
+def document_lane(kind: str) -> Lane:
+    return Lane(
+        operation=kind,
+        status_field="status",
+        attempts_field="attempts",
+        batch_field="batch",
+        scope=Q(kind=kind),
+        fill=fill_batch,
+        send=send_batch,
+        read_answer=read_answer,
+        look_up=look_up,
+        describe=lambda document: document.number,
+    )
+
+
+LANES = [document_lane(kind) for kind in DocumentKind.values]
