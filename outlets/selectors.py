@@ -34,3 +34,7 @@ def outlet_for_merchant(*, merchant: Merchant, pos_station_id: str) -> Outlet:
             f"Outlet '{pos_station_id}' was not found for merchant '{merchant.merchant_id}'."
         )
     return outlet
+
+
+def outlets_of(merchant: Merchant) -> QuerySet[Outlet]:
+    return merchant.outlets.all()

@@ -1,4 +1,4 @@
-"""Schema only: the status endpoint's answer (xero_integration.exports.status.export_status).
+"""Schema only: the status endpoint's answer (xero_integration.exports.selectors.export_status).
 
 These serializers document the API (drf-spectacular); they validate nothing.
 """

@@ -10,7 +10,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import Conflict
 from outlets.selectors import merchant_for_client
 
 from ..connection import oauth
@@ -79,8 +78,5 @@ class DisconnectView(APIView):
     )
     def post(self, request):
         merchant, outlet = resolve_scope(request, request.data)
-        try:
-            connection = oauth.connection_to_disconnect(merchant=merchant, outlet=outlet)
-        except oauth.NotConnected as exc:
-            raise Conflict(str(exc)) from None
+        connection = oauth.connection_to_disconnect(merchant=merchant, outlet=outlet)
         return Response(self.Output(oauth.disconnect(connection=connection)).data)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outlets.selectors import merchant_for_client
+from outlets.selectors import merchant_for_client, outlets_of
 
 from .schema import errors
 
@@ -48,5 +48,5 @@ class MerchantView(APIView):
     def get(self, request, merchant_id):
         merchant = merchant_for_client(client=request.auth, merchant_id=merchant_id)
         body = self.Output(merchant).data
-        body["outlets"] = self.OutletOutput(merchant.outlets.all(), many=True).data
+        body["outlets"] = self.OutletOutput(outlets_of(merchant), many=True).data
         return Response(body)

@@ -85,9 +85,8 @@ class ReferenceDataView(APIView):
             kinds = ", ".join(ReferenceKind.values)
             raise NotFound(UNKNOWN_KIND.format(kind=kind, kinds=kinds))
         connection = connection_or_conflict(*resolve_scope(request, request.query_params))
-        records = reference_records(connection=connection, kind=kind).order_by("code", "name")
-        if search := request.query_params.get("search", "").strip():
-            records = records.filter(name__icontains=search)
+        search = request.query_params.get("search", "").strip()
+        records = reference_records(connection=connection, kind=kind, search=search)
         paginator = ReferencePage()
         page = paginator.paginate_queryset(records, request, view=self)
         response = paginator.get_paginated_response(self.Output(page, many=True).data)

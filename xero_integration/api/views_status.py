@@ -2,14 +2,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xero_integration.exports.status import export_status
+from xero_integration.exports.selectors import export_status
 
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_status import StatusSchema
 from .scope import resolve_scope
 
 
-# Schema only: the shape of xero_integration.exports.status.export_status().
+# Schema only: the shape of xero_integration.exports.selectors.export_status().
 class StatusView(APIView):
     """Whether the outlet can export now and, if not, why."""
 

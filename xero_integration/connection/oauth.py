@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.errors import Conflict, Invalid
 from outlets.models import Merchant, Outlet
 
 from .. import tasks
@@ -51,15 +52,11 @@ MSG_CANNOT_BIND = "Only an active Xero connection can be bound to an outlet."
 MSG_OTHER_MERCHANT = "That Xero connection belongs to another merchant."
 
 
-class AuthorisationFailed(Exception):
-    """The callback could not connect anything; the message is shown to the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AuthorisationFailed(Invalid):
+    """The callback could not connect anything; the detail is shown to the person."""
 
 
-class NotConnected(Exception):
+class NotConnected(Conflict):
     """There is no live connection to act on."""
 
 

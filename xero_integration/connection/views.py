@@ -29,7 +29,7 @@ def callback(request):
             error_description=params.get("error_description", ""),
         )
     except oauth.AuthorisationFailed as exc:
-        context = {"title": "Xero connection failed", "message": exc.message}
+        context = {"title": "Xero connection failed", "message": exc.detail}
         return render(request, "xero_integration/oauth_error.html", context, status=400)
     admin_url = _merchant_admin_url(result.merchant)
     if result.return_url or admin_url:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from config.errors import Conflict
 from mappings.models import SpecialKind
 from mappings.selectors import EffectiveMappings
 
@@ -33,8 +34,8 @@ UNBALANCED = "Document {number} totals {document_total} but its sales total {sal
 MIXED_SUMMARY = "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
 
 
-class UnmappedError(Exception):
-    """A sale needs a mapping that is not set; the message says which."""
+class UnmappedError(Conflict):
+    """A sale needs a mapping that is not set; the detail says which."""
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from django.utils import timezone
 from outlets.models import Merchant, Outlet
 
 from ..connection.selectors import connection_for
-from ..models import ExportDocument, ExportStatus, Sale
+from ..models import ExportDocument, ExportStatus
 from ..tasks import queue_export
 from .due import request_export_now
 from .readiness import readiness
+from .selectors import outlets_in_scope, pending_counts
 
 
 @dataclass
@@ -64,12 +65,6 @@ def mark_resolved(documents) -> int:
     return failed_documents + failed_payments
 
 
-def outlets_in_scope(merchant: Merchant, outlet: Outlet | None):
-    if outlet is not None:
-        return [outlet]
-    return list(merchant.outlets.select_related("export_settings"))
-
-
 def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: bool) -> SyncRequest:
     """Queue an export now for the outlet (or every outlet of the merchant)."""
     result = SyncRequest()
@@ -96,12 +91,3 @@ def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: boo
                 {"pos_station_id": each.pos_station_id, "task_id": task_id, **pending_counts(each)}
             )
     return result
-
-
-def pending_counts(outlet: Outlet) -> dict:
-    return {
-        "unplanned_sales": Sale.objects.filter(outlet=outlet, document__isnull=True).count(),
-        "pending_documents": ExportDocument.objects.filter(
-            outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
-        ).count(),
-    }

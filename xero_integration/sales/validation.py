@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pycountry
 
+from config.errors import Invalid
+
 from .types import SaleData, SaleLine, SalePayment
 
 MAX_FUTURE = datetime.timedelta(minutes=10)
@@ -24,6 +26,7 @@ DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,12})?$")
 # commas or spaces.
 SALE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
 
+SALE_REJECTED = "The sale is not valid."
 REQUIRED = "This field is required."
 BAD_SALE_ID = "Use at most 100 letters, digits and . _ : / - (starting with a letter or digit)."
 NOT_TEXT = "Must be a non-empty string of at most {max_length} characters."
@@ -54,9 +57,11 @@ REFUND_OF_ON_SALE = "Only a refund can name the sale it refunds."
 NO_PAYMENTS = "A sale with a total of {total} needs payments."
 
 
-class SaleErrors(Exception):
-    def __init__(self, errors: dict):
-        super().__init__(errors)
+class SaleErrors(Invalid):
+    """Every problem of one sale, by field; answered in that sale's result, not the request's."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(SALE_REJECTED, fields=errors)
         self.errors = errors
 
 

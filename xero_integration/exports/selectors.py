@@ -1,4 +1,5 @@
-"""The status endpoint's answer: connection, readiness, last syncs and export counts."""
+"""Reads about exports: the status endpoint's answer (connection, readiness, last syncs,
+counts) and the counts a sync request answers with."""
 
 from django.db.models import Q
 
@@ -66,4 +67,21 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict:
             status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
         ).count(),
         "failed_exports": documents.filter(failed).exclude(status=ExportStatus.RESOLVED).count(),
+    }
+
+
+def outlets_in_scope(merchant: Merchant, outlet: Outlet | None) -> list[Outlet]:
+    """The outlet, or every outlet of the merchant."""
+    if outlet is not None:
+        return [outlet]
+    return list(merchant.outlets.select_related("export_settings"))
+
+
+def pending_counts(outlet: Outlet) -> dict[str, int]:
+    """Sales not yet in a document, and documents on their way to Xero."""
+    return {
+        "unplanned_sales": Sale.objects.filter(outlet=outlet, document__isnull=True).count(),
+        "pending_documents": ExportDocument.objects.filter(
+            outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+        ).count(),
     }
