@@ -25,15 +25,27 @@ from requests_oauthlib import OAuth2Session
 
 from . import calllog
 from .errors import (
-    AUTH,
     CONFIG,
     MSG_CONNECTION,
     MSG_TIMEOUT,
     PERMANENT,
     TRANSIENT,
+    InvalidGrant,
     XeroError,
     parse_error,
 )
+
+__all__ = [
+    "InvalidGrant",
+    "TokenSet",
+    "auth_event_id",
+    "authorize_url",
+    "delete_connection",
+    "exchange_code",
+    "list_connections",
+    "refresh",
+    "revoke",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +61,6 @@ MSG_NO_REFRESH_TOKEN = (
 MSG_UNREADABLE_CONNECTIONS = "Xero's list of connections could not be read (not a JSON list)."
 REFRESH_CONNECT_TIMEOUT, REFRESH_READ_TIMEOUT = 3.0, 6.0
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-class InvalidGrant(XeroError):
-    """Xero refused a code or refresh token (`invalid_grant`): only a reconnect helps."""
-
-    def __init__(self, message: str, *, description: str = "", status: int | None = None):
-        super().__init__(message, kind=AUTH, status=status)
-        self.description = description
 
 
 @dataclass(frozen=True)
@@ -270,12 +274,7 @@ class _Call:
         self.status = response.status_code
         if response.ok:
             return response
-        body = _json(response)
-        error = parse_error(response.status_code, response.text, response.headers)
-        if isinstance(body, dict) and body.get("error") == "invalid_grant":
-            description = str(body.get("error_description") or "")
-            raise InvalidGrant(error.message, description=description, status=error.status)
-        raise error
+        raise parse_error(response.status_code, response.text, response.headers)
 
 
 @contextmanager
