@@ -204,7 +204,9 @@ def _put_batch(
         idempotency_key=idempotency_key,
         outlet=outlet,
         documents=names,
-        retry=retry,
+        # retry=False: one attempt (a resend after an unknown outcome must not outlive
+        # Xero's idempotency window, notes §3); otherwise the settings' default.
+        attempts=None if retry else 1,
     )
     results = _list(response, key)
     refused = [(name, element_errors(r)) for name, r in zip(documents, results)]

@@ -12,6 +12,7 @@ from tests.factories import XeroConnectionFactory
 from xero_integration.models import SyncLog
 from xero_integration.xero import accounting, transport
 from xero_integration.xero.accounting import element_errors
+from xero_integration.xero.errors import XeroError
 
 API = "https://api.xero.test/api.xro/2.0"
 
@@ -81,6 +82,26 @@ def test_create_credit_notes_and_payments_use_their_endpoints(connection):
     assert _query(responses.calls[0]) == {"summarizeErrors": "false", "unitdp": "4"}
     assert _query(responses.calls[1]) == {"summarizeErrors": "false"}  # the spec has no unitdp here
     assert SyncLog.objects.get(operation="create_payments").documents == ["POS-1"]
+
+
+@responses.activate
+def test_a_write_without_retry_is_sent_once(connection):
+    responses.put(f"{API}/Invoices", status=503, body="busy")
+
+    with pytest.raises(XeroError):
+        accounting.create_invoices(connection, [{}], idempotency_key="k-1", retry=False)
+
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_write_is_retried_by_default(connection):
+    responses.put(f"{API}/Invoices", status=503, body="busy")
+
+    with pytest.raises(XeroError):
+        accounting.create_invoices(connection, [{}], idempotency_key="k-1")
+
+    assert len(responses.calls) == 3  # 1 + XERO_MAX_RETRIES
 
 
 def test_element_errors_reads_validation_messages():
