@@ -1,8 +1,13 @@
 """Every HTTP call to Xero goes through `send`: headers, timeout, rate limits, retries, a log row.
 
-Nothing outside this package imports `requests` (STYLE.md §2); the identity (OAuth)
-calls in identity.py use requests-oauthlib and share the call log in calllog.py. The rules that keep exports
-exactly-once live here:
+Nothing outside this package imports `requests` (STYLE.md §2). Accounting API calls
+(accounting.py) and identity calls (identity.py: token exchange, refresh, revocation,
+connections) alike go through `send`, so every call has one timeout rule, one retry
+rule, one SyncLog row per attempt and one error classifier (errors.parse_error).
+Layers: errors <- calllog, ratelimit <- transport <- identity <- tokens <- accounting;
+`send` never fetches a token: the caller passes `access_token=`.
+
+The rules that keep exports exactly-once live here:
 - a write (POST/PUT/PATCH) is resent after a timeout, a dropped connection or a 5xx only
   when it carries an Idempotency-Key, because Xero replays the stored answer for the same
   key for about 6 minutes (notes §3); otherwise the caller gets `outcome_unknown=True` and
@@ -204,9 +209,9 @@ def _attempts(attempts: int | None) -> int:
 
 def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
     maybe_stored = False
+    headers = _headers(call)
     for attempt in range(1, attempts + 1):
         try:
-            headers = _headers(call)  # may refresh the token: before taking a rate-limit slot
             slot_id = _acquire_slot(call)  # a limiter wait that ran out is final
         except XeroError as error:
             # An earlier attempt may have been stored: that must not be forgotten here.
@@ -389,23 +394,9 @@ def _headers(call: _Call) -> dict:
     if call.tenant_id:
         headers["xero-tenant-id"] = call.tenant_id  # spec requiredHeader on every Accounting call
     headers.update(call.headers or {})
-    if "Authorization" not in headers and call.auth is None:
-        token = _access_token(call)
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+    if call.access_token and call.auth is None and "Authorization" not in headers:
+        headers["Authorization"] = f"Bearer {call.access_token}"
     return headers
-
-
-def _access_token(call: _Call) -> str | None:
-    if call.access_token:
-        return call.access_token
-    if call.connection is None:
-        return None
-    # Imported here: the token module calls `send` itself for the token endpoint.
-    from .tokens import fresh_access_token
-
-    call.access_token = fresh_access_token(call.connection)
-    return call.access_token
 
 
 def _tenant_id(connection, url: str) -> str | None:

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from django.utils import timezone
 from responses import matchers
 
 from tests.factories import XeroConnectionFactory
@@ -82,6 +83,25 @@ def test_create_credit_notes_and_payments_use_their_endpoints(connection):
     assert _query(responses.calls[0]) == {"summarizeErrors": "false", "unitdp": "4"}
     assert _query(responses.calls[1]) == {"summarizeErrors": "false"}  # the spec has no unitdp here
     assert SyncLog.objects.get(operation="create_payments").documents == ["POS-1"]
+
+
+def test_an_expiring_token_is_refreshed_before_the_call_and_the_new_one_sent(merchant, settings):
+    connection = XeroConnectionFactory(
+        merchant=merchant,
+        tenant_id="tenant-1",
+        access_token_expires_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    with responses.RequestsMock() as rsps:
+        rsps.post(
+            settings.XERO_TOKEN_URL,
+            json={"access_token": "fresh", "refresh_token": "r2", "expires_in": 1800},
+        )
+        accounts = rsps.get(f"{API}/Accounts", json={"Accounts": []})
+        accounting.get_accounts(connection)
+
+    assert accounts.calls[0].request.headers["Authorization"] == "Bearer fresh"
+    operations = SyncLog.objects.order_by("pk").values_list("operation", flat=True)
+    assert list(operations) == ["oauth.refresh", "get_accounts"]
 
 
 @responses.activate

@@ -129,6 +129,17 @@ def test_identity_call_without_connection_has_no_tenant_header_and_uses_basic_au
 
 
 @responses.activate
+def test_send_never_fetches_a_token_itself(connection, clock):
+    # The caller (accounting.py, via tokens.py) passes the token; send only sends it.
+    responses.get(f"{API}/Accounts", json={})
+
+    send(connection=connection, method="GET", url=f"{API}/Accounts", operation="get_accounts")
+
+    assert len(responses.calls) == 1
+    assert "Authorization" not in responses.calls[0].request.headers
+
+
+@responses.activate
 def test_decimal_amounts_are_sent_and_read_as_exact_numbers(connection, clock):
     responses.put(f"{API}/Invoices", body='{"Invoices": [{"Total": 115.10, "AmountDue": 0.1}]}')
 
