@@ -98,7 +98,7 @@ class _Call:
     documents: list | None = None
     access_token: str | None = None
     replay_safe: bool = False
-    timeout: Timeout = 30.0
+    timeout: Timeout = field(default_factory=lambda: settings.XERO_TIMEOUT_SECONDS)
     max_wait: float = MAX_INLINE_WAIT_SECONDS
     ok_statuses: Collection[int] = ()
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -373,7 +373,7 @@ def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError
     if not (maybe_stored and call.outcome_can_be_unknown):
         return error
     if error.kind != TRANSIENT:
-        error.outcome_unknown = True  # e.g. the token died between attempts: still unknown
+        error.outcome_unknown = True  # e.g. a refusal after a lost answer: still unknown
         return error
     details = error.message.rstrip(".")
     return XeroError(
