@@ -1,6 +1,9 @@
 """One function per Xero Accounting API operation (spec: XeroAPI/Xero-OpenAPI xero_accounting.yaml
 v16.1.0, a copy in shared/xero-openapi/). Each returns plain dicts with Decimal amounts.
 
+Each call carries the connection's access token (tokens.fresh_access_token refreshes it
+near expiry); transport.send only sends it.
+
 Writes always send `summarizeErrors=false`: without it one bad element turns the batch into a
 400 although the valid elements ARE created, and their ids are lost (xero-ruby#247, notes §4).
 """
@@ -11,6 +14,7 @@ from django.conf import settings
 
 from . import calllog
 from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
+from .tokens import fresh_access_token
 from .transport import XeroResponse, send
 
 # IDs/InvoiceNumbers in a query string are capped by URL length (Xero-Java PR #331: about 52
@@ -182,6 +186,7 @@ def _get(connection, path, operation, *, params=None, since=None) -> XeroRespons
         operation=operation,
         params=params,
         headers=headers,
+        access_token=fresh_access_token(connection),
     )
 
 
@@ -204,7 +209,10 @@ def _put_batch(
         idempotency_key=idempotency_key,
         outlet=outlet,
         documents=names,
-        retry=retry,
+        access_token=fresh_access_token(connection),
+        # retry=False: one attempt (a resend after an unknown outcome must not outlive
+        # Xero's idempotency window, notes §3); otherwise the settings' default.
+        attempts=None if retry else 1,
     )
     results = _list(response, key)
     refused = [(name, element_errors(r)) for name, r in zip(documents, results)]

@@ -60,9 +60,17 @@ def note_refusals(correlation_id: str, refusals: list[tuple[str, list[str]]], to
     """Mark the call's last row partly refused (or failed, if Xero refused everything)."""
     if not refusals:
         return
-    row = SyncLog.objects.filter(correlation_id=correlation_id).order_by("-attempt").first()
-    if row is None:
-        return
     outcome = SyncLog.Outcome.FAILED if len(refusals) == total else SyncLog.Outcome.PARTIAL
     text = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in refusals)
-    SyncLog.objects.filter(pk=row.pk).update(outcome=outcome, error=text)
+    _update_last_row(correlation_id, outcome=outcome, error=text)
+
+
+def mark_failed(*, correlation_id: str, error: str) -> None:
+    """Mark the call's last row failed: Xero answered, but with nothing we can use."""
+    _update_last_row(correlation_id, outcome=SyncLog.Outcome.FAILED, error=error)
+
+
+def _update_last_row(correlation_id: str, **fields) -> None:
+    row = SyncLog.objects.filter(correlation_id=correlation_id).order_by("-attempt").first()
+    if row is not None:
+        SyncLog.objects.filter(pk=row.pk).update(**fields)

@@ -54,6 +54,7 @@ MSG_NO_DETAILS = "no details given"
 # OAuth errors that reconnecting will not fix: our client id, secret or scopes are wrong
 # (notes §1 "Error codes": invalid_client, unauthorized_client, invalid_scope).
 CLIENT_CONFIG_ERRORS = {"invalid_client", "unauthorized_client", "invalid_scope"}
+INVALID_GRANT = "invalid_grant"
 MAX_DETAIL_CHARS = 500
 
 
@@ -69,6 +70,8 @@ class XeroError(Exception):
         validation_errors: list[str] | None = None,
         retry_after: float | None = None,
         outcome_unknown: bool = False,
+        error_code: str = "",
+        description: str = "",
     ):
         assert kind in KINDS, kind
         super().__init__(message)
@@ -80,9 +83,26 @@ class XeroError(Exception):
         # True when a write may have been stored although we got no answer: look Xero up
         # before resending (notes §3, "Consequence for exactly-once").
         self.outcome_unknown = outcome_unknown
+        # The identity server's own words, for callers that must tell errors apart
+        # beyond the kind: `error` ("invalid_grant") and `error_description` (RFC 6749 §5.2).
+        self.error_code = error_code
+        self.description = description
 
     def __repr__(self):
         return f"XeroError(kind={self.kind!r}, status={self.status!r}, message={self.message!r})"
+
+
+class InvalidGrant(XeroError):
+    """Xero refused a code or refresh token (`invalid_grant`): only a reconnect helps.
+
+    Raised by parse_error, so every caller sees the same classification (notes §1,
+    "Error codes": a refused refresh answers HTTP 400 {"error": "invalid_grant"}).
+    """
+
+    def __init__(self, message: str, *, description: str = "", status: int | None = None):
+        super().__init__(
+            message, kind=AUTH, status=status, error_code=INVALID_GRANT, description=description
+        )
 
 
 def parse_error(status: int, body_text: str, headers) -> XeroError:
@@ -126,13 +146,18 @@ def retry_after_seconds(headers) -> float | None:
 def _oauth_error(status, body) -> XeroError:
     # The identity server's shape: {"error": "invalid_grant", "error_description": "..."}.
     code = str(body.get("error"))
-    description = body.get("error_description")
+    description = str(body.get("error_description") or "")
     details = f"{code}: {description}" if description else code
+    if code == INVALID_GRANT:
+        message = MSG_INVALID_GRANT.format(details=details)
+        return InvalidGrant(message, description=description, status=status)
     if code in CLIENT_CONFIG_ERRORS:
-        return XeroError(MSG_CLIENT_CONFIG.format(details=details), kind=CONFIG, status=status)
-    if code == "invalid_grant" or status in (400, 401, 403):
-        return XeroError(MSG_INVALID_GRANT.format(details=details), kind=AUTH, status=status)
-    return XeroError(_unavailable(status, details), kind=TRANSIENT, status=status)
+        kind, message = CONFIG, MSG_CLIENT_CONFIG.format(details=details)
+    elif status in (400, 401, 403):
+        kind, message = AUTH, MSG_INVALID_GRANT.format(details=details)
+    else:
+        kind, message = TRANSIENT, _unavailable(status, details)
+    return XeroError(message, kind=kind, status=status, error_code=code, description=description)
 
 
 def _rate_limited(headers, details) -> XeroError:

@@ -4,43 +4,38 @@ Follows xero-api-notes §1 and xero-identity.yaml. The token endpoint takes the 
 secret as HTTP Basic auth; refresh tokens rotate, and a lost refresh answer may be
 retried with the same old token for 30 minutes (the grace period).
 
-Every call has a timeout and leaves a SyncLog row, written before the call and completed
-after it. Tokens, codes and the client secret never reach a row or a log line.
+oauthlib builds the authorise URL and the form bodies and checks the token answer; it
+does no IO. The HTTP goes through transport.send like every other Xero call: one
+timeout rule, one SyncLog row per attempt, one error classifier (errors.parse_error,
+where `invalid_grant` becomes InvalidGrant). Tokens, codes and the client secret never
+reach a row or a log line.
 """
 
 import base64
 import json
-import logging
 import os
-import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import requests
+import simplejson
 from django.conf import settings
-from oauthlib.oauth2 import OAuth2Error
-from requests.auth import HTTPBasicAuth
-from requests_oauthlib import OAuth2Session
+from oauthlib.oauth2 import OAuth2Error, WebApplicationClient
 
 from . import calllog
-from .errors import (
-    AUTH,
-    CONFIG,
-    MSG_CONNECTION,
-    MSG_TIMEOUT,
-    PERMANENT,
-    TRANSIENT,
-    XeroError,
-    parse_error,
-)
+from .errors import CONFIG, PERMANENT, InvalidGrant, XeroError
+from .transport import XeroResponse, send
 
-logger = logging.getLogger(__name__)
-
-# requests-oauthlib logs token request bodies and token responses at DEBUG level; keep
-# those loggers at INFO so turning on debug logging never writes a token or a code.
-for _name in ("requests_oauthlib", "oauthlib"):
-    logging.getLogger(_name).setLevel(logging.INFO)
+__all__ = [
+    "InvalidGrant",
+    "TokenSet",
+    "auth_event_id",
+    "authorize_url",
+    "delete_connection",
+    "exchange_code",
+    "list_connections",
+    "refresh",
+    "revoke",
+]
 
 MSG_UNUSABLE_TOKEN_RESPONSE = "Xero's token response could not be used ({details})."
 MSG_NO_REFRESH_TOKEN = (
@@ -48,15 +43,12 @@ MSG_NO_REFRESH_TOKEN = (
 )
 MSG_UNREADABLE_CONNECTIONS = "Xero's list of connections could not be read (not a JSON list)."
 REFRESH_CONNECT_TIMEOUT, REFRESH_READ_TIMEOUT = 3.0, 6.0
+# The longest pause between the two refresh attempts: both must fit the lock budget
+# described in _refresh_timeout, so a longer Retry-After is left to the caller.
+REFRESH_MAX_WAIT_SECONDS = 1.0
+# The token endpoint takes a form body (notes §1, "Token").
+FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-class InvalidGrant(XeroError):
-    """Xero refused a code or refresh token (`invalid_grant`): only a reconnect helps."""
-
-    def __init__(self, message: str, *, description: str = "", status: int | None = None):
-        super().__init__(message, kind=AUTH, status=status)
-        self.description = description
 
 
 @dataclass(frozen=True)
@@ -73,35 +65,39 @@ class TokenSet:
 def authorize_url(*, state: str) -> str:
     """The login.xero.com URL that starts the authorisation-code flow."""
     _allow_loopback_http(settings.XERO_AUTHORIZE_URL)
-    session = OAuth2Session(
-        settings.XERO_CLIENT_ID,
+    return _client().prepare_request_uri(
+        settings.XERO_AUTHORIZE_URL,
         redirect_uri=settings.XERO_REDIRECT_URI,
         scope=list(settings.XERO_SCOPES),
+        state=state,
     )
-    url, _ = session.authorization_url(settings.XERO_AUTHORIZE_URL, state=state)
-    return url
 
 
 def exchange_code(*, code: str, merchant=None) -> TokenSet:
     """Exchange an authorisation code. Not retried: a code may be exchanged only once."""
-    with _sync_log(
-        "oauth.token_exchange", "POST", settings.XERO_TOKEN_URL, merchant=merchant, secrets=[code]
-    ) as call:
-        token_set = _token_set(
-            _token_call(
-                call,
-                lambda session: session.fetch_token(
-                    settings.XERO_TOKEN_URL,
-                    code=code,
-                    auth=_client_auth(),
-                    timeout=call.timeout,
-                ),
-            )
-        )
-        # Xero issues a refresh token only for the offline_access scope (notes §1).
-        if not token_set.refresh_token:
-            raise XeroError(MSG_NO_REFRESH_TOKEN, kind=CONFIG, status=call.status)
-        return token_set
+    # The client id travels in the Basic auth header, not the body (notes §1, "Token").
+    body = _client().prepare_request_body(
+        code=code, redirect_uri=settings.XERO_REDIRECT_URI, include_client_id=False
+    )
+    response = send(
+        merchant=merchant,
+        method="POST",
+        url=settings.XERO_TOKEN_URL,
+        operation="oauth.token_exchange",
+        data=body,
+        headers=FORM_HEADERS,
+        auth=_client_auth(),
+        # A code "may only be exchanged once and expires 5 minutes after issuance"
+        # (notes §1): a resend would only be refused, and it cannot store anything twice,
+        # so a lost answer leaves nothing to look up, only a new authorisation.
+        attempts=1,
+        replay_safe=True,
+    )
+    token_set = _token_set(response)
+    # Xero issues a refresh token only for the offline_access scope (notes §1).
+    if not token_set.refresh_token:
+        raise _unusable(response, MSG_NO_REFRESH_TOKEN, kind=CONFIG)
+    return token_set
 
 
 def refresh(*, refresh_token: str, connection) -> TokenSet:
@@ -112,27 +108,44 @@ def refresh(*, refresh_token: str, connection) -> TokenSet:
     with the SAME token is safe. More would only hammer a failing Xero: the caller's
     next attempt (still inside the grace period) is the further retry.
     """
-    try:
-        return _refresh_once(refresh_token, connection, attempt=1)
-    except XeroError as exc:
-        if exc.kind != TRANSIENT:
-            raise
-    return _refresh_once(refresh_token, connection, attempt=2)
+    # No scope is sent: a refresh asking for other scopes gets invalid_grant (pyxero#296).
+    # The client has no default scope, so oauthlib adds none.
+    body = _client().prepare_refresh_body(refresh_token=refresh_token)
+    response = send(
+        connection=connection,
+        method="POST",
+        url=settings.XERO_TOKEN_URL,
+        operation="oauth.refresh",
+        data=body,
+        headers=FORM_HEADERS,
+        auth=_client_auth(),
+        timeout=_refresh_timeout(),
+        attempts=2,
+        max_wait=REFRESH_MAX_WAIT_SECONDS,
+        replay_safe=True,  # the grace period: the same body may be sent again
+    )
+    return _token_set(response)
 
 
 def revoke(*, refresh_token: str, connection) -> None:
     """Revoke a grant: Xero drops its refresh token and every connection it made."""
-    url = settings.XERO_REVOKE_URL
-    with _sync_log(
-        "oauth.revoke", "POST", url, connection=connection, secrets=[refresh_token]
-    ) as call:
-        _http(
-            call,
-            "POST",
-            url,
-            data={"token": refresh_token, "token_type_hint": "refresh_token"},
-            auth=_client_auth(),
-        )
+    _allow_loopback_http(settings.XERO_REVOKE_URL)
+    url, headers, body = _client().prepare_token_revocation_request(
+        settings.XERO_REVOKE_URL, refresh_token, token_type_hint="refresh_token"
+    )
+    send(
+        connection=connection,
+        method="POST",
+        url=url,
+        operation="oauth.revoke",
+        data=body,
+        headers=headers,
+        auth=_client_auth(),
+        # One attempt: the caller records what Xero did not hear. Revoking twice changes
+        # nothing (RFC 7009 §2.2: an invalid token is not an error), so nothing to look up.
+        attempts=1,
+        replay_safe=True,
+    )
 
 
 def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "") -> list[dict]:
@@ -141,16 +154,18 @@ def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "
     Xero redirects back without saying which tenants were chosen; `authEventId` is what
     ties connections to one authorisation (notes §9, "Tenant selection").
     """
-    params = {"authEventId": auth_event_id} if auth_event_id else {}
-    url = settings.XERO_CONNECTIONS_URL
-    log_url = f"{url}?authEventId={auth_event_id}" if auth_event_id else url
-    with _sync_log(
-        "connections.list", "GET", log_url, merchant=merchant, secrets=[access_token]
-    ) as call:
-        rows = _json(_http(call, "GET", url, params=params, token=access_token))
-        if not isinstance(rows, list):
-            raise XeroError(MSG_UNREADABLE_CONNECTIONS, kind=PERMANENT, status=call.status)
-    rows = [r for r in rows if isinstance(r, dict) and r.get("tenantId")]
+    response = send(
+        merchant=merchant,
+        method="GET",
+        url=settings.XERO_CONNECTIONS_URL,
+        operation="connections.list",
+        params={"authEventId": auth_event_id} if auth_event_id else None,
+        access_token=access_token,
+        attempts=1,  # the merchant's browser waits on this; a failure asks them to retry
+    )
+    if not isinstance(response.json, list):
+        raise _unusable(response, MSG_UNREADABLE_CONNECTIONS, kind=PERMANENT)
+    rows = [r for r in response.json if isinstance(r, dict) and r.get("tenantId")]
     if auth_event_id:
         rows = [r for r in rows if r.get("authEventId") in (None, auth_event_id)]
     return rows
@@ -158,13 +173,18 @@ def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "
 
 def delete_connection(*, access_token: str, connection) -> bool:
     """Disconnect one tenant (by Xero's connection id). False if Xero had no such connection."""
-    url = f"{settings.XERO_CONNECTIONS_URL}/{connection.xero_connection_id}"
-    with _sync_log(
-        "connections.delete", "DELETE", url, connection=connection, secrets=[access_token]
-    ) as call:
-        # 404 means it is already gone (deleted in Xero's own settings, or revoked).
-        response = _http(call, "DELETE", url, token=access_token, ok_statuses=(404,))
-        return response.status_code != 404
+    response = send(
+        connection=connection,
+        method="DELETE",
+        url=f"{settings.XERO_CONNECTIONS_URL}/{connection.xero_connection_id}",
+        operation="connections.delete",
+        access_token=access_token,
+        attempts=1,  # the caller records what Xero did not hear
+        # 404 means it is already gone (deleted in Xero's own settings, or revoked):
+        # xero-identity.yaml deleteConnection.
+        ok_statuses=(404,),
+    )
+    return response.status != 404
 
 
 def auth_event_id(tokens: TokenSet) -> str:
@@ -180,145 +200,30 @@ def auth_event_id(tokens: TokenSet) -> str:
     return ""
 
 
-# ---- calls --------------------------------------------------------------------------------
+# ---- small helpers ------------------------------------------------------------------------
 
 
-def _refresh_once(refresh_token: str, connection, *, attempt: int) -> TokenSet:
-    with _sync_log(
-        "oauth.refresh",
-        "POST",
-        settings.XERO_TOKEN_URL,
-        connection=connection,
-        attempt=attempt,
-        secrets=[refresh_token],
-    ) as call:
-        call.timeout = _refresh_timeout()
-        # No scope is sent: a refresh asking for other scopes gets invalid_grant (pyxero#296).
-        return _token_set(
-            _token_call(
-                call,
-                lambda session: session.refresh_token(
-                    settings.XERO_TOKEN_URL,
-                    refresh_token=refresh_token,
-                    auth=_client_auth(),
-                    timeout=call.timeout,
-                ),
-            )
-        )
+def _client() -> WebApplicationClient:
+    # No default scope: authorize_url names the scopes, and a refresh must send none.
+    return WebApplicationClient(settings.XERO_CLIENT_ID)
 
 
-def _token_call(call, request_token) -> dict:
-    """Run a token-endpoint request through OAuth2Session, classifying every failure."""
-    _allow_loopback_http(settings.XERO_TOKEN_URL)
-    session = OAuth2Session(settings.XERO_CLIENT_ID, redirect_uri=settings.XERO_REDIRECT_URI)
-    # The hook sees the raw answer before oauthlib parses it: that is where the HTTP
-    # status is still known, so errors are classified there, once.
-    session.register_compliance_hook("access_token_response", call.check)
-    session.register_compliance_hook("refresh_token_response", call.check)
-    try:
-        return request_token(session)
-    except requests.RequestException as exc:
-        raise _unreachable(exc, call) from None
-    except (OAuth2Error, Warning) as exc:
-        details = getattr(exc, "error", None) or type(exc).__name__
-        message = MSG_UNUSABLE_TOKEN_RESPONSE.format(details=details)
-        raise XeroError(message, kind=PERMANENT, status=call.status) from None
-
-
-def _http(call, method, url, *, token="", ok_statuses=(), **kwargs) -> requests.Response:
-    _allow_loopback_http(url)
-    session = OAuth2Session(settings.XERO_CLIENT_ID, token=_bearer(token) if token else None)
-    try:
-        response = session.request(
-            method, url, timeout=call.timeout, withhold_token=not token, **kwargs
-        )
-    except requests.RequestException as exc:
-        raise _unreachable(exc, call) from None
-    if response.status_code in ok_statuses:
-        call.status = response.status_code
-        return response
-    return call.check(response)
+def _client_auth() -> tuple[str, str]:
+    # Xero takes the client credentials as HTTP Basic on the token and revocation endpoints.
+    return (settings.XERO_CLIENT_ID, settings.XERO_CLIENT_SECRET)
 
 
 def _refresh_timeout() -> tuple[float, float]:
     # A refresh runs while tokens.py holds the connection's lock (on SQLite, the database
     # write lock, which other writers wait 20 s for). Two attempts of at most 3 s to
-    # connect plus 6 s to answer stay under that; a healthy refresh takes well under 1 s.
+    # connect plus 6 s to answer, and at most REFRESH_MAX_WAIT_SECONDS between them, stay
+    # under that; a healthy refresh takes well under 1 s.
     cap = settings.XERO_TIMEOUT_SECONDS
     return (min(cap, REFRESH_CONNECT_TIMEOUT), min(cap, REFRESH_READ_TIMEOUT))
 
 
-def _unreachable(exc: requests.RequestException, call) -> XeroError:
-    # Only the exception's type is kept: its text may quote the request.
-    if isinstance(exc, requests.Timeout):
-        seconds = call.timeout[-1] if isinstance(call.timeout, tuple) else call.timeout
-        message = MSG_TIMEOUT.format(seconds=seconds)
-    else:
-        message = MSG_CONNECTION.format(details=type(exc).__name__)
-    return XeroError(message, kind=TRANSIENT)
-
-
-class _Call:
-    """One identity call: its timeout, the HTTP status it got, the secrets to keep out of logs."""
-
-    def __init__(self, secrets):
-        self.status = None
-        self.timeout = settings.XERO_TIMEOUT_SECONDS
-        self.secrets = [s for s in secrets if s]
-
-    def check(self, response: requests.Response) -> requests.Response:
-        self.status = response.status_code
-        if response.ok:
-            return response
-        body = _json(response)
-        error = parse_error(response.status_code, response.text, response.headers)
-        if isinstance(body, dict) and body.get("error") == "invalid_grant":
-            description = str(body.get("error_description") or "")
-            raise InvalidGrant(error.message, description=description, status=error.status)
-        raise error
-
-
-@contextmanager
-def _sync_log(operation, method, url, *, merchant=None, connection=None, attempt=1, secrets=()):
-    merchant_id = merchant.pk if merchant is not None else getattr(connection, "merchant_id", None)
-    row, started = calllog.open_row(
-        operation=operation,
-        method=method,
-        url=url,
-        correlation_id=uuid.uuid4().hex,
-        attempt=attempt,
-        merchant_id=merchant_id,
-        connection=connection,
-    )
-    call = _Call(secrets)
-    try:
-        yield call
-    except XeroError as exc:
-        exc.message = calllog.redact(exc.message, call.secrets)
-        exc.args = (exc.message,)
-        calllog.close_row(row, started, status=call.status, error=exc.message)
-        logger.warning("Xero %s failed [%s]: %s", operation, row.correlation_id, exc.message)
-        raise
-    except Exception as exc:
-        # A bug of ours, not Xero's answer: close the row rather than leave it "started".
-        calllog.close_row(row, started, status=call.status, error=type(exc).__name__)
-        raise
-    calllog.close_row(row, started, status=call.status)
-
-
-# ---- small helpers ------------------------------------------------------------------------
-
-
-def _client_auth() -> HTTPBasicAuth:
-    # Xero takes the client credentials as HTTP Basic on the token and revocation endpoints.
-    return HTTPBasicAuth(settings.XERO_CLIENT_ID, settings.XERO_CLIENT_SECRET)
-
-
-def _bearer(access_token: str) -> dict:
-    return {"access_token": access_token, "token_type": "Bearer"}
-
-
-def _token_set(token: dict) -> TokenSet:
+def _token_set(response: XeroResponse) -> TokenSet:
+    token = _token_answer(response)
     scope = token.get("scope") or ""
     return TokenSet(
         access_token=token["access_token"],
@@ -330,11 +235,22 @@ def _token_set(token: dict) -> TokenSet:
     )
 
 
-def _json(response: requests.Response):
+def _token_answer(response: XeroResponse) -> dict:
+    """Xero's token answer as oauthlib checks it (RFC 6749 §5.1: an access token, and so on)."""
+    body = response.json if isinstance(response.json, dict) else {}
     try:
-        return response.json()
-    except ValueError:
-        return None
+        return _client().parse_request_body_response(simplejson.dumps(body))
+    except (OAuth2Error, Warning, ValueError) as exc:
+        details = getattr(exc, "error", None) or type(exc).__name__
+        message = MSG_UNUSABLE_TOKEN_RESPONSE.format(details=details)
+        raise _unusable(response, message, kind=PERMANENT) from None
+
+
+def _unusable(response: XeroResponse, message: str, *, kind: str) -> XeroError:
+    # Xero answered 2xx, so the call's row was closed as a success; the call failed all
+    # the same, and whoever reads the sync log must see why.
+    calllog.mark_failed(correlation_id=response.correlation_id, error=message)
+    return XeroError(message, kind=kind, status=response.status)
 
 
 def _unverified_claims(jwt: str) -> dict:
@@ -349,8 +265,8 @@ def _unverified_claims(jwt: str) -> dict:
 
 
 def _allow_loopback_http(url: str) -> None:
-    # oauthlib refuses plain http (InsecureTransportError) unless this variable is set.
-    # The sandbox Xero listens on http://127.0.0.1, so allow it for loopback URLs only;
-    # real Xero URLs are https and never need it.
+    # oauthlib refuses plain http (InsecureTransportError) when it builds the authorise
+    # URL or a revocation request, unless this variable is set. The sandbox Xero listens
+    # on http://127.0.0.1, so allow it for loopback URLs only; real Xero URLs are https.
     if urlsplit(url).scheme == "http" and urlsplit(url).hostname in LOOPBACK_HOSTS:
         os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")

@@ -1,8 +1,13 @@
 """Every HTTP call to Xero goes through `send`: headers, timeout, rate limits, retries, a log row.
 
-Nothing outside this package imports `requests` (STYLE.md §2); the identity (OAuth)
-calls in identity.py use requests-oauthlib and share the call log in calllog.py. The rules that keep exports
-exactly-once live here:
+Nothing outside this package imports `requests` (STYLE.md §2). Accounting API calls
+(accounting.py) and identity calls (identity.py: token exchange, refresh, revocation,
+connections) alike go through `send`, so every call has one timeout rule, one retry
+rule, one SyncLog row per attempt and one error classifier (errors.parse_error).
+Layers: errors <- calllog, ratelimit <- transport <- identity <- tokens <- accounting;
+`send` never fetches a token: the caller passes `access_token=`.
+
+The rules that keep exports exactly-once live here:
 - a write (POST/PUT/PATCH) is resent after a timeout, a dropped connection or a 5xx only
   when it carries an Idempotency-Key, because Xero replays the stored answer for the same
   key for about 6 minutes (notes §3); otherwise the caller gets `outcome_unknown=True` and
@@ -16,11 +21,12 @@ Call `send` outside any transaction: its SyncLog rows and rate-limit slots must 
 to other processes at once, and must survive the caller's rollback.
 """
 
+import base64
 import logging
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -58,6 +64,9 @@ SECRET_KEYS = {"access_token", "refresh_token", "id_token", "client_secret", "co
 MSG_BAD_URL = "The Xero URL {url} is not valid; check the XERO_*_URL settings."
 MSG_NOT_JSON = "Xero answered HTTP {status} with a body that is not JSON."
 
+# requests' timeout: seconds for the whole answer, or (connect, read) seconds.
+Timeout = float | tuple[float, float]
+
 # Patched by tests to record waits instead of sleeping.
 sleep = time.sleep
 
@@ -89,6 +98,9 @@ class _Call:
     documents: list | None = None
     access_token: str | None = None
     replay_safe: bool = False
+    timeout: Timeout = field(default_factory=lambda: settings.XERO_TIMEOUT_SECONDS)
+    max_wait: float = MAX_INLINE_WAIT_SECONDS
+    ok_statuses: Collection[int] = ()
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     tenant_id: str | None = None
 
@@ -99,6 +111,15 @@ class _Call:
     @property
     def resend_is_safe(self) -> bool:
         return not self.is_write or bool(self.idempotency_key) or self.replay_safe
+
+    @property
+    def outcome_can_be_unknown(self) -> bool:
+        """A lost answer to this call leaves the caller something to look up in Xero.
+
+        A write may have been stored although no answer came; one the caller declared
+        replay-safe cannot store anything twice, so there is nothing to look up.
+        """
+        return self.is_write and not self.replay_safe
 
 
 def send(
@@ -116,17 +137,28 @@ def send(
     outlet=None,
     merchant=None,
     documents: list | None = None,
-    retry: bool = True,
     access_token: str | None = None,
     replay_safe: bool = False,
+    timeout: Timeout | None = None,
+    attempts: int | None = None,
+    max_wait: float | None = None,
+    ok_statuses: Collection[int] = (),
 ) -> XeroResponse:
     """Call Xero once, logically: retries transient failures when resending is safe.
 
-    `connection` adds the bearer token, and for Accounting API URLs the xero-tenant-id
-    header and the tenant's rate limits. Without one (the identity endpoints), pass
-    `auth=` (Basic auth on the token endpoint) or `headers=`, and `merchant=` for the log.
-    `replay_safe=True` is the caller's word that resending a write cannot duplicate
-    anything (a refresh-token POST within Xero's 30-minute grace period, notes §1).
+    `connection` is the call's owner in the log; for Accounting API URLs it also gives
+    the xero-tenant-id header and the tenant's rate limits. `access_token=` is sent as
+    the bearer token (the caller gets it: send never fetches tokens). Identity endpoints
+    take `auth=` (Basic auth with the client credentials) instead, and `merchant=` names
+    the owner when there is no connection yet.
+    `replay_safe=True` is the caller's word that sending the request again cannot store
+    anything twice (a refresh within Xero's 30-minute grace period, notes §1): it may be
+    resent, and a lost answer is not `outcome_unknown`.
+    `timeout=`: seconds, or (connect, read) seconds; default XERO_TIMEOUT_SECONDS.
+    `attempts=`: how many tries at most; default 1 + XERO_MAX_RETRIES. 1 never resends.
+    `max_wait=`: the longest sleep between attempts; a longer Retry-After ends the call
+    with a transient XeroError carrying `retry_after`. Default MAX_INLINE_WAIT_SECONDS.
+    `ok_statuses=`: non-2xx statuses that are an answer, not an error (404 to a DELETE).
     Raises XeroError.
     """
     call = _Call(
@@ -145,10 +177,13 @@ def send(
         documents=documents,
         access_token=access_token,
         replay_safe=replay_safe,
+        timeout=settings.XERO_TIMEOUT_SECONDS if timeout is None else timeout,
+        max_wait=MAX_INLINE_WAIT_SECONDS if max_wait is None else max_wait,
+        ok_statuses=frozenset(ok_statuses),
         tenant_id=_tenant_id(connection, url),
     )
     _check_idempotency_key(idempotency_key)
-    return _send_with_retries(call, attempts=1 + settings.XERO_MAX_RETRIES if retry else 1)
+    return _send_with_retries(call, attempts=_attempts(attempts))
 
 
 def redact(value):
@@ -164,11 +199,19 @@ def _is_secret(key) -> bool:
     return str(key).lower() in SECRET_KEYS
 
 
+def _attempts(attempts: int | None) -> int:
+    if attempts is None:
+        return 1 + settings.XERO_MAX_RETRIES
+    if attempts < 1:
+        raise ValueError("A call makes at least one attempt.")
+    return attempts
+
+
 def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
     maybe_stored = False
+    headers = _headers(call)
     for attempt in range(1, attempts + 1):
         try:
-            headers = _headers(call)  # may refresh the token: before taking a rate-limit slot
             slot_id = _acquire_slot(call)  # a limiter wait that ran out is final
         except XeroError as error:
             # An earlier attempt may have been stored: that must not be forgotten here.
@@ -197,7 +240,8 @@ def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
     try:
         response = _result(call, _http(call, headers))
     except XeroError as error:
-        calllog.close_row(log, started, status=error.status, error=_scrub(call, error.message))
+        _scrub_error(call, error)  # its message may reach a log line or a database row
+        calllog.close_row(log, started, status=error.status, error=error.message)
         logger.warning(
             "xero %s failed: %s, HTTP %s (correlation %s)",
             call.operation,
@@ -231,7 +275,7 @@ def _http(call: _Call, headers: dict) -> requests.Response:
             data=body,
             headers=headers,
             auth=call.auth,
-            timeout=settings.XERO_TIMEOUT_SECONDS,
+            timeout=call.timeout,
             # A redirected PUT would silently become a GET in requests: never follow.
             allow_redirects=False,
         )
@@ -251,7 +295,7 @@ def _result(call: _Call, response: requests.Response) -> XeroResponse:
             call.tenant_id, status=response.status_code, headers=response.headers
         )
     text = response.content.decode("utf-8", errors="replace")
-    if not (200 <= response.status_code < 300 or response.status_code == 304):
+    if not _is_answer(call, response.status_code):
         raise _http_error(call, response.status_code, text, response.headers)
     return XeroResponse(
         status=response.status_code,
@@ -261,14 +305,21 @@ def _result(call: _Call, response: requests.Response) -> XeroResponse:
     )
 
 
+def _is_answer(call: _Call, status: int) -> bool:
+    return 200 <= status < 300 or status == 304 or status in call.ok_statuses
+
+
 def _json(call: _Call, status: int, text: str):
     if not text.strip():
         return None  # 204, and 304 Not Modified for If-Modified-Since
     try:
         return simplejson.loads(text, use_decimal=True)  # amounts stay Decimal, never float
     except ValueError:
+        if status in call.ok_statuses:
+            return None  # an expected refusal (404) may come as a gateway's HTML page
         message = MSG_NOT_JSON.format(status=status)
-        unknown = call.is_write  # a write answered with garbage may still have been stored
+        # A write answered with garbage may still have been stored.
+        unknown = call.outcome_can_be_unknown
         raise XeroError(message, kind=PERMANENT, status=status, outcome_unknown=unknown) from None
 
 
@@ -276,17 +327,22 @@ def _http_error(call: _Call, status: int, text: str, headers) -> XeroError:
     error = parse_error(status, text, headers)
     # A 5xx to a write may come after Xero stored part of it (a 504 from the gateway
     # certainly can); only a 429 is known to have been refused before processing.
-    error.outcome_unknown = call.is_write and status >= 500
+    error.outcome_unknown = call.outcome_can_be_unknown and status >= 500
     return error
 
 
 def _network_error(call: _Call, exc: requests.RequestException) -> XeroError:
     if isinstance(exc, requests.Timeout):
-        message = MSG_TIMEOUT.format(seconds=settings.XERO_TIMEOUT_SECONDS)
+        message = MSG_TIMEOUT.format(seconds=_read_timeout(call.timeout))
     else:
         message = MSG_CONNECTION.format(details=type(exc).__name__)
-    unknown = call.is_write and _request_may_have_been_sent(exc)
+    unknown = call.outcome_can_be_unknown and _request_may_have_been_sent(exc)
     return XeroError(message, kind=TRANSIENT, outcome_unknown=unknown)
+
+
+def _read_timeout(timeout: Timeout) -> float:
+    # The read timeout is the wait for Xero's answer, which is what the message is about.
+    return timeout[-1] if isinstance(timeout, tuple) else timeout
 
 
 def _request_may_have_been_sent(exc: requests.RequestException) -> bool:
@@ -304,8 +360,8 @@ def _retry_wait(call: _Call, error: XeroError, attempt: int, attempts: int) -> f
     if error.outcome_unknown and not call.resend_is_safe:
         return None  # never resend a write blindly: it may already be in Xero
     if error.status == 429 and error.retry_after is not None:
-        return error.retry_after if error.retry_after <= MAX_INLINE_WAIT_SECONDS else None
-    return backoff_seconds(attempt)
+        return error.retry_after if error.retry_after <= call.max_wait else None
+    return min(backoff_seconds(attempt), call.max_wait)
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -314,10 +370,10 @@ def backoff_seconds(attempt: int) -> float:
 
 
 def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError:
-    if not (maybe_stored and call.is_write):
+    if not (maybe_stored and call.outcome_can_be_unknown):
         return error
     if error.kind != TRANSIENT:
-        error.outcome_unknown = True  # e.g. the token died between attempts: still unknown
+        error.outcome_unknown = True  # e.g. a refusal after a lost answer: still unknown
         return error
     details = error.message.rstrip(".")
     return XeroError(
@@ -338,23 +394,9 @@ def _headers(call: _Call) -> dict:
     if call.tenant_id:
         headers["xero-tenant-id"] = call.tenant_id  # spec requiredHeader on every Accounting call
     headers.update(call.headers or {})
-    if "Authorization" not in headers and call.auth is None:
-        token = _access_token(call)
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+    if call.access_token and call.auth is None and "Authorization" not in headers:
+        headers["Authorization"] = f"Bearer {call.access_token}"
     return headers
-
-
-def _access_token(call: _Call) -> str | None:
-    if call.access_token:
-        return call.access_token
-    if call.connection is None:
-        return None
-    # Imported here: the token module calls `send` itself for the token endpoint.
-    from .tokens import fresh_access_token
-
-    call.access_token = fresh_access_token(call.connection)
-    return call.access_token
 
 
 def _tenant_id(connection, url: str) -> str | None:
@@ -423,14 +465,41 @@ def _scrub(call: _Call, text: str) -> str:
     return calllog.redact(text, _secrets(call))
 
 
+def _scrub_error(call: _Call, error: XeroError) -> None:
+    # Xero may echo what it was sent (a refresh token in an error_description): the
+    # caller logs and stores the error, so it must hold no secret either.
+    error.message = _scrub(call, error.message)
+    error.description = _scrub(call, error.description)
+    error.args = (error.message,)
+
+
 def _secrets(call: _Call) -> list[str]:
-    values = [call.access_token]
-    if isinstance(call.auth, tuple):
-        values += list(call.auth)
-    values.append(getattr(call.auth, "password", None))  # requests.auth.HTTPBasicAuth
+    values = [call.access_token, *_basic_auth_secrets(call.auth)]
     for body in (call.data, call.json):
-        if isinstance(body, Mapping):
-            values += [str(v) for k, v in body.items() if _is_secret(k)]
+        values += [str(v) for k, v in _form_pairs(body) if _is_secret(k)]
     auth_header = (call.headers or {}).get("Authorization", "")
     values += auth_header.split()[1:]
     return [v for v in values if v and len(v) >= 4]
+
+
+def _basic_auth_secrets(auth) -> list[str]:
+    """The client id and secret of Basic auth, and the base64 form they travel in."""
+    if isinstance(auth, tuple):
+        user, password = auth
+    elif isinstance(auth, requests.auth.HTTPBasicAuth):
+        user, password = auth.username, auth.password
+    else:
+        return []
+    encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return [user, password, encoded]
+
+
+def _form_pairs(body) -> list[tuple]:
+    """A body's top-level (name, value) pairs: a dict, or an urlencoded form string."""
+    if isinstance(body, Mapping):
+        return list(body.items())
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if isinstance(body, str):
+        return parse_qsl(body, keep_blank_values=True)
+    return []

@@ -6,12 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from django.utils import timezone
 from responses import matchers
 
 from tests.factories import XeroConnectionFactory
 from xero_integration.models import SyncLog
 from xero_integration.xero import accounting, transport
 from xero_integration.xero.accounting import element_errors
+from xero_integration.xero.errors import XeroError
 
 API = "https://api.xero.test/api.xro/2.0"
 
@@ -81,6 +83,45 @@ def test_create_credit_notes_and_payments_use_their_endpoints(connection):
     assert _query(responses.calls[0]) == {"summarizeErrors": "false", "unitdp": "4"}
     assert _query(responses.calls[1]) == {"summarizeErrors": "false"}  # the spec has no unitdp here
     assert SyncLog.objects.get(operation="create_payments").documents == ["POS-1"]
+
+
+def test_an_expiring_token_is_refreshed_before_the_call_and_the_new_one_sent(merchant, settings):
+    connection = XeroConnectionFactory(
+        merchant=merchant,
+        tenant_id="tenant-1",
+        access_token_expires_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    with responses.RequestsMock() as rsps:
+        rsps.post(
+            settings.XERO_TOKEN_URL,
+            json={"access_token": "fresh", "refresh_token": "r2", "expires_in": 1800},
+        )
+        accounts = rsps.get(f"{API}/Accounts", json={"Accounts": []})
+        accounting.get_accounts(connection)
+
+    assert accounts.calls[0].request.headers["Authorization"] == "Bearer fresh"
+    operations = SyncLog.objects.order_by("pk").values_list("operation", flat=True)
+    assert list(operations) == ["oauth.refresh", "get_accounts"]
+
+
+@responses.activate
+def test_a_write_without_retry_is_sent_once(connection):
+    responses.put(f"{API}/Invoices", status=503, body="busy")
+
+    with pytest.raises(XeroError):
+        accounting.create_invoices(connection, [{}], idempotency_key="k-1", retry=False)
+
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_write_is_retried_by_default(connection):
+    responses.put(f"{API}/Invoices", status=503, body="busy")
+
+    with pytest.raises(XeroError):
+        accounting.create_invoices(connection, [{}], idempotency_key="k-1")
+
+    assert len(responses.calls) == 3  # 1 + XERO_MAX_RETRIES
 
 
 def test_element_errors_reads_validation_messages():

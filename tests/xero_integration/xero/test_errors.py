@@ -121,11 +121,29 @@ def test_invalid_grant_is_auth():
     )
 
 
+def test_invalid_grant_is_raised_as_invalid_grant_with_xeros_code_and_description():
+    body = {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+
+    error = parse_error(400, _body(body), {})
+
+    assert isinstance(error, errors.InvalidGrant)
+    assert (error.error_code, error.status) == ("invalid_grant", 400)
+    assert error.description == "Token has been expired or revoked."
+
+
 def test_invalid_client_is_config_because_reconnecting_cannot_fix_it():
     error = parse_error(401, _body({"error": "invalid_client"}), {})
 
     assert error.kind == errors.CONFIG
     assert error.message == errors.MSG_CLIENT_CONFIG.format(details="invalid_client")
+    assert not isinstance(error, errors.InvalidGrant)
+    assert (error.error_code, error.description) == ("invalid_client", "")
+
+
+def test_errors_that_are_not_oauth_errors_have_no_error_code():
+    error = parse_error(400, _body({"Message": "A validation exception occurred"}), {})
+
+    assert (error.error_code, error.description) == ("", "")
 
 
 def test_html_502_is_transient_with_the_pages_words():

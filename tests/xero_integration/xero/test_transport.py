@@ -3,6 +3,7 @@
 Only Xero is mocked (with `responses`); the access token is passed through (`access_token=`).
 """
 
+import base64
 import datetime
 import logging
 import re
@@ -128,6 +129,17 @@ def test_identity_call_without_connection_has_no_tenant_header_and_uses_basic_au
 
 
 @responses.activate
+def test_send_never_fetches_a_token_itself(connection, clock):
+    # The caller (accounting.py, via tokens.py) passes the token; send only sends it.
+    responses.get(f"{API}/Accounts", json={})
+
+    send(connection=connection, method="GET", url=f"{API}/Accounts", operation="get_accounts")
+
+    assert len(responses.calls) == 1
+    assert "Authorization" not in responses.calls[0].request.headers
+
+
+@responses.activate
 def test_decimal_amounts_are_sent_and_read_as_exact_numbers(connection, clock):
     responses.put(f"{API}/Invoices", body='{"Invoices": [{"Total": 115.10, "AmountDue": 0.1}]}')
 
@@ -155,6 +167,26 @@ def test_timeout_is_set_on_every_call(connection, clock, settings):
     _get(connection)
 
     assert responses.calls[0].request.req_kwargs["timeout"] == 12.5
+
+
+@responses.activate
+def test_a_per_call_timeout_is_what_requests_receives(connection, clock):
+    responses.get(f"{API}/Accounts", json={})
+
+    _get(connection, timeout=(3.0, 6.0))
+
+    assert responses.calls[0].request.req_kwargs["timeout"] == (3.0, 6.0)
+
+
+@responses.activate
+def test_timeout_message_names_the_read_timeout_of_the_call(connection, clock):
+    responses.get(f"{API}/Accounts", body=requests.ReadTimeout("read timed out"))
+
+    with pytest.raises(XeroError) as caught:
+        _get(connection, timeout=(3.0, 6.0), attempts=1)
+
+    assert caught.value.message == errors.MSG_TIMEOUT.format(seconds=6.0)
+    assert SyncLog.objects.get().error == "Xero did not answer within 6.0 seconds."
 
 
 @responses.activate
@@ -252,13 +284,82 @@ def test_backoff_waits_are_jittered_within_exponential_bounds(connection, clock,
 
 
 @responses.activate
-def test_retry_false_makes_one_attempt(connection, clock):
+def test_one_attempt_is_never_resent(connection, clock):
     responses.get(f"{API}/Accounts", status=503)
 
     with pytest.raises(XeroError):
-        _get(connection, retry=False)
+        _get(connection, attempts=1)
 
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_attempts_caps_the_tries(connection, clock):
+    responses.get(f"{API}/Accounts", status=503)
+
+    with pytest.raises(XeroError):
+        _get(connection, attempts=2)
+
+    assert len(responses.calls) == 2
+    assert list(SyncLog.objects.order_by("attempt").values_list("attempt", flat=True)) == [1, 2]
+
+
+def test_fewer_than_one_attempt_is_refused(connection):
+    with pytest.raises(ValueError):
+        _get(connection, attempts=0)
+
+
+@responses.activate
+def test_retry_after_beyond_max_wait_ends_the_call_with_the_wait_for_the_caller(connection, clock):
+    responses.get(f"{API}/Accounts", status=429, headers={"Retry-After": "5"})
+
+    with pytest.raises(XeroError) as caught:
+        _get(connection, max_wait=1.0)
+
+    assert (caught.value.kind, caught.value.retry_after) == (errors.TRANSIENT, 5.0)
+    assert len(responses.calls) == 1
+    assert clock.sleeps == []
+
+
+@responses.activate
+def test_backoff_never_sleeps_longer_than_max_wait(connection, clock, monkeypatch):
+    monkeypatch.setattr(transport.random, "uniform", lambda low, high: high)
+    responses.get(f"{API}/Accounts", status=503)
+
+    with pytest.raises(XeroError):
+        _get(connection, max_wait=1.5)
+
+    assert clock.sleeps == [1.0, 1.5, 1.5]
+
+
+@responses.activate
+def test_an_ok_status_is_an_answer_not_an_error(merchant, clock):
+    url = "https://api.xero.test/connections/conn-1"
+    responses.delete(url, status=404, body="<html>Not Found</html>")
+
+    response = send(
+        merchant=merchant,
+        method="DELETE",
+        url=url,
+        operation="connections.delete",
+        access_token=TOKEN,
+        ok_statuses=(404,),
+    )
+
+    assert (response.status, response.json) == (404, None)
+    row = SyncLog.objects.get()
+    assert (row.outcome, row.http_status, row.error) == (SyncLog.Outcome.SUCCESS, 404, "")
+
+
+@responses.activate
+def test_without_ok_statuses_a_404_is_an_error(merchant, clock):
+    url = "https://api.xero.test/connections/conn-1"
+    responses.delete(url, status=404, json={"Title": "Not Found"})
+
+    with pytest.raises(XeroError) as caught:
+        send(merchant=merchant, method="DELETE", url=url, operation="x", access_token=TOKEN)
+
+    assert (caught.value.kind, caught.value.status) == (errors.PERMANENT, 404)
 
 
 @responses.activate
@@ -396,6 +497,28 @@ def test_refresh_style_post_marked_replay_safe_is_retried(merchant, clock):
     assert len(responses.calls) == 2
 
 
+@responses.activate
+def test_unanswered_replay_safe_post_is_not_outcome_unknown(merchant, clock):
+    # Nothing to look up in Xero: sending it again cannot store anything twice.
+    url = "https://identity.xero.test/connect/token"
+    responses.post(url, body=requests.ReadTimeout("read timed out"))
+
+    with pytest.raises(XeroError) as caught:
+        send(
+            merchant=merchant,
+            method="POST",
+            url=url,
+            operation="oauth.refresh",
+            data={"grant_type": "refresh_token"},
+            replay_safe=True,
+            attempts=2,
+        )
+
+    assert caught.value.outcome_unknown is False
+    assert caught.value.message == "Xero did not answer within 30 seconds."
+    assert len(responses.calls) == 2
+
+
 def test_idempotency_key_over_128_characters_is_refused(connection):
     with pytest.raises(ValueError):
         _put(connection, idempotency_key="k" * 129)
@@ -478,7 +601,7 @@ def test_timeout_row_has_no_status_and_says_so(connection, clock):
     responses.get(f"{API}/Accounts", body=requests.ReadTimeout("read timed out"))
 
     with pytest.raises(XeroError):
-        _get(connection, retry=False)
+        _get(connection, attempts=1)
 
     row = SyncLog.objects.get()
     assert row.http_status is None
@@ -527,6 +650,35 @@ def test_secrets_never_reach_sync_log_or_log_output(merchant, connection, clock,
         assert not any(secret in row for row in rows), secret
         assert secret not in caplog.text, secret
     assert "[redacted]" in SyncLog.objects.get(operation="get_accounts").url
+
+
+@responses.activate
+def test_secrets_in_an_urlencoded_form_and_basic_auth_stay_out_of_rows_logs_and_errors(
+    merchant, clock, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    url = "https://identity.xero.test/connect/token"
+    basic = base64.b64encode(f"client-id:{CLIENT_SECRET}".encode()).decode()
+    echoed = f"code auth-code-9 and rt-secret-9 and {basic}"
+    responses.post(url, status=400, json={"error": "invalid_request", "error_description": echoed})
+
+    with pytest.raises(XeroError) as caught:
+        send(
+            merchant=merchant,
+            method="POST",
+            url=url,
+            operation="oauth.token_exchange",
+            data="grant_type=authorization_code&code=auth-code-9&refresh_token=rt-secret-9",
+            auth=("client-id", CLIENT_SECRET),
+        )
+
+    row = str(SyncLog.objects.values().get())
+    for secret in ("auth-code-9", "rt-secret-9", basic, CLIENT_SECRET):
+        assert secret not in row, secret
+        assert secret not in caplog.text, secret
+        assert secret not in caught.value.message, secret
+        assert secret not in caught.value.description, secret
+    assert responses.calls[0].request.headers["Authorization"] == f"Basic {basic}"
 
 
 def test_redact_hides_token_values_in_forms_and_json():
