@@ -5,6 +5,9 @@ composed in xero_integration/admin/merchants.py.
 """
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 
 from .forms import ApiClientForm
@@ -38,7 +41,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     filter_horizontal = ("merchants",)
     actions = ("revoke",)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> tuple[str, ...]:
         if obj is None:
             return ("name", "all_merchants", "merchants")
         return (
@@ -51,18 +54,22 @@ class ApiClientAdmin(admin.ModelAdmin):
             "created_at",
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ApiClient | None = None
+    ) -> tuple[str, ...]:
         # is_active is read-only: a revoked key stays revoked; issue a new one instead.
         return ("key_prefix", "is_active", "last_used_at", "created_at") if obj else ()
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ApiClient, form: ModelForm, change: bool
+    ) -> None:
         key = None if change else issue_api_key(obj)
         super().save_model(request, obj, form, change)
         if key:
             messages.success(request, API_KEY_SHOWN_ONCE.format(name=obj.name, key=key))
 
     @admin.action(description="Revoke selected keys")
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         clients = list(queryset.filter(is_active=True))
         for client in clients:
             revoke_api_client(client=client)

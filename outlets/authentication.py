@@ -1,8 +1,15 @@
 """API key authentication and per-key throttling for the REST API."""
 
-from rest_framework import authentication, exceptions, throttling
+from typing import TYPE_CHECKING
 
+from rest_framework import authentication, exceptions, throttling
+from rest_framework.request import Request
+
+from .models import ApiClient
 from .services import authenticate_api_key
+
+if TYPE_CHECKING:  # rest_framework.views imports this module, through the API settings
+    from rest_framework.views import APIView
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -10,7 +17,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     keyword = "Bearer"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[ApiClient, ApiClient] | None:
         header = authentication.get_authorization_header(request).decode(errors="replace")
         if not header:
             return None
@@ -24,7 +31,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return client, client
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (with WWW-Authenticate) rather than 403.
         return self.keyword
 
@@ -32,7 +39,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
     scope = "api_key"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: "APIView") -> str:
         if request.auth is None:
             return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -1,5 +1,7 @@
 """Admin forms for the merchant and outlet pages: checks a single model cannot make alone."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -17,14 +19,16 @@ class OutletForm(forms.ModelForm):
         model = Outlet
         fields = "__all__"
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # ModelForm.clean returns cleaned_data (the stubs type Form.clean's result as optional).
+        super().clean()
+        cleaned = self.cleaned_data
         connection, merchant_id = cleaned.get("xero_connection"), self._merchant_id()
         if connection and merchant_id and connection.merchant_id != merchant_id:
             self.add_error("xero_connection", OTHER_MERCHANTS_CONNECTION)
         return cleaned
 
-    def _merchant_id(self):
+    def _merchant_id(self) -> int | None:
         # The merchant is a field only on the add page; elsewhere it is fixed on the row.
         merchant = self.cleaned_data.get("merchant")
         return merchant.pk if merchant else self.instance.merchant_id
@@ -35,7 +39,7 @@ class ExportSettingsForm(forms.ModelForm):
         model = ExportSettings
         fields = "__all__"
 
-    def has_changed(self):
+    def has_changed(self) -> bool:
         # Django skips new inline rows left untouched, but every outlet needs its settings
         # row, so a new one is saved even at the defaults.
         return self.instance.pk is None or super().has_changed()
@@ -46,8 +50,9 @@ class ApiClientForm(forms.ModelForm):
         model = ApiClient
         fields = ("name", "all_merchants", "merchants")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # returns cleaned_data, as above
+        cleaned = self.cleaned_data
         if "merchants" in self.errors:
             return cleaned
         # Same rule as outlets.services.create_api_client.

@@ -31,7 +31,7 @@ class Merchant(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.merchant_id})"
 
 
@@ -68,7 +68,7 @@ class Outlet(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.pos_station_id})"
 
 
@@ -133,7 +133,7 @@ class ExportSettings(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Export settings of {self.outlet}"
 
     @property
@@ -174,7 +174,7 @@ class ApiClient(models.Model):
         verbose_name = "API client"
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
 
     # DRF treats the authenticated principal as request.user.

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -152,7 +153,7 @@ def check_prefix_is_unique(settings: ExportSettings) -> None:
             )
 
 
-def update_export_settings(*, outlet: Outlet, **changes) -> ExportSettings:
+def update_export_settings(*, outlet: Outlet, **changes: Any) -> ExportSettings:
     """Change an outlet's export settings; raises ValidationError naming each bad field."""
     settings = outlet.export_settings
     for name, value in changes.items():

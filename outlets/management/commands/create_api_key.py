@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from outlets.management.commands.create_merchant import service_errors_as_command_errors
 from outlets.services import create_api_client
 
 
-def describe_scope(options) -> str:
+def describe_scope(options: dict[str, Any]) -> str:
     if options["all_merchants"]:
         return "all merchants"
     ids = options["merchant_ids"]
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         "and is not stored: only its hash is."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", metavar="NAME")
         scope = parser.add_mutually_exclusive_group(required=True)
         scope.add_argument(
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         )
         scope.add_argument("--all-merchants", action="store_true")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with service_errors_as_command_errors():
             new_key = create_api_client(
                 name=options["name"],

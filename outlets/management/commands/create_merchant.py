@@ -1,7 +1,9 @@
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from outlets.services import MerchantNotFound, create_merchant
 
@@ -17,7 +19,7 @@ def validation_error_line(error: ValidationError) -> str:
 
 
 @contextmanager
-def service_errors_as_command_errors():
+def service_errors_as_command_errors() -> Iterator[None]:
     """Bad input ends the command with one clear line and a non-zero exit, no traceback."""
     try:
         yield
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         "again, defaults included, so repeat the flags you gave the first time."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("merchant_id", metavar="MERCHANT_ID")
         parser.add_argument("--name", required=True)
         parser.add_argument("--currency", default="AUD", help="ISO 4217 code (default AUD).")
@@ -47,7 +49,7 @@ class Command(BaseCommand):
         )
         tax.add_argument("--amounts-exclude-tax", dest="amounts_include_tax", action="store_false")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with service_errors_as_command_errors():
             merchant, created = create_merchant(
                 merchant_id=options["merchant_id"],

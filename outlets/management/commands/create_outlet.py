@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from outlets.management.commands.create_merchant import service_errors_as_command_errors
 from outlets.services import create_outlet
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "or update its name and timezone if it exists."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("merchant_id", metavar="MERCHANT_ID")
         parser.add_argument("pos_station_id", metavar="POS_STATION_ID")
         parser.add_argument("--name", required=True)
@@ -18,7 +20,7 @@ class Command(BaseCommand):
             "--timezone", required=True, help="IANA timezone, such as Australia/Sydney."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with service_errors_as_command_errors():
             outlet, created = create_outlet(
                 merchant_id=options["merchant_id"],

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +15,7 @@ from outlets.demo import (
 class Command(BaseCommand):
     help = "Create a demo merchant, outlet, admin user and API key (development only)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("setup_demo only runs with DEBUG=True.")
         new_key = set_up_demo()
