@@ -5,6 +5,10 @@ all three use mappings.forms.MappingForm, so Xero's rules apply wherever a row i
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from outlets.models import Outlet
 
 from .forms import MappingForm
 from .models import Mapping
@@ -14,10 +18,10 @@ class LevelFilter(admin.SimpleListFilter):
     title = "level"
     parameter_name = "level"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("merchant", "Merchant default"), ("outlet", "Outlet override")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Mapping]) -> QuerySet[Mapping]:
         if self.value():
             return queryset.filter(outlet__isnull=self.value() == "merchant")
         return queryset
@@ -40,5 +44,5 @@ class MappingAdmin(admin.ModelAdmin):
     autocomplete_fields = ("merchant", "outlet")
 
     @admin.display(description="Applies to", ordering="outlet__name")
-    def scope(self, mapping):
+    def scope(self, mapping: Mapping) -> Outlet | str:
         return mapping.outlet or "merchant default"

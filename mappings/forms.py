@@ -5,10 +5,16 @@ A mapping is only right if Xero accepts it; mappings.rules is the one definition
 module reads only the connection and its cached reference data.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
+from django.forms.renderers import BaseRenderer
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from outlets.models import Merchant, Outlet
 from xero_integration.connection.selectors import (
@@ -16,7 +22,7 @@ from xero_integration.connection.selectors import (
     has_reference_data,
     reference_records,
 )
-from xero_integration.models import ReferenceKind, XeroConnection
+from xero_integration.models import ReferenceKind, ReferenceRecord, XeroConnection
 
 from .models import Mapping, MappingType, SpecialKind
 from .rules import (
@@ -33,6 +39,11 @@ from .selectors import tracking_categories
 OUTLET_OF_ANOTHER_MERCHANT = "This outlet belongs to {merchant}, not to the chosen merchant."
 DUPLICATE_MAPPING = "{type} '{pos_value}' is mapped twice here; keep one row."
 
+Options = list[tuple[str, str]]  # (value, label) pairs for a <datalist>
+# A check of mappings.rules: why the record cannot be used under that code, or None.
+RecordCheck = Callable[[ReferenceRecord, str], str | None]
+RelatedModel = TypeVar("RelatedModel", bound=Model)
+
 
 class DatalistTextInput(forms.TextInput):
     """A text input suggesting values from a `<datalist>`; anything may still be typed.
@@ -41,9 +52,15 @@ class DatalistTextInput(forms.TextInput):
     the field is rendered, so an inline row knows its merchant by then.
     """
 
-    options = None
+    options: Callable[[], Options] | None = None
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         options = self.options() if self.options else []
         if not options:
             return super().render(name, value, attrs, renderer)
@@ -55,17 +72,17 @@ class DatalistTextInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, items)
 
 
-def account_options(connection: XeroConnection, check) -> list[tuple[str, str]]:
+def account_options(connection: XeroConnection, check: RecordCheck) -> Options:
     records = reference_records(connection=connection, kind=ReferenceKind.ACCOUNTS)
     return [(r.code, f"{r.code} — {r.name}") for r in records if check(r, r.code) is None]
 
 
-def tax_options(connection: XeroConnection) -> list[tuple[str, str]]:
+def tax_options(connection: XeroConnection) -> Options:
     records = reference_records(connection=connection, kind=ReferenceKind.TAX_RATES)
     return [(r.code, f"{r.code} — {r.name}") for r in records.filter(status=ACTIVE)]
 
 
-def tracking_options(connection: XeroConnection, category: str = "") -> list[tuple[str, str]]:
+def tracking_options(connection: XeroConnection, category: str = "") -> Options:
     records = reference_records(connection=connection, kind=ReferenceKind.TRACKING_CATEGORIES)
     if category:
         records = records.filter(code=category)
@@ -77,12 +94,12 @@ def tracking_options(connection: XeroConnection, category: str = "") -> list[tup
     ]
 
 
-def contact_options(connection: XeroConnection) -> list[tuple[str, str]]:
+def contact_options(connection: XeroConnection) -> Options:
     records = reference_records(connection=connection, kind=ReferenceKind.CONTACTS)
     return [(r.name, f"{r.name} (contact)") for r in records.filter(status=ACTIVE)]
 
 
-def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value: str):
+def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value: str) -> Options:
     """What Xero would accept for this row; a new row (no type yet) is offered everything.
 
     Accounts are filtered with the same checks check_pair applies, so nothing offered
@@ -110,7 +127,7 @@ def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value:
     )
 
 
-def check_active(record, code) -> str | None:
+def check_active(record: ReferenceRecord, code: str) -> str | None:
     return None if record.status == ACTIVE else "inactive"
 
 
@@ -127,15 +144,18 @@ class MappingForm(forms.ModelForm):
         model = Mapping
         fields = ("merchant", "outlet", "type", "pos_value", "xero_value")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields.get("xero_value")
         if field is not None:
-            field.widget = DatalistTextInput(attrs=field.widget.attrs)  # keeps maxlength
-            field.widget.options = self.xero_value_options
+            widget = DatalistTextInput(attrs=field.widget.attrs)  # keeps maxlength
+            widget.options = self.xero_value_options
+            field.widget = widget
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # ModelForm.clean returns cleaned_data (the stubs type Form.clean's result as optional).
+        super().clean()
+        cleaned = self.cleaned_data
         merchant, outlet = self.scope()
         if merchant and outlet and outlet.merchant_id != merchant.pk:
             self.add_error("outlet", OUTLET_OF_ANOTHER_MERCHANT.format(merchant=outlet.merchant))
@@ -158,7 +178,9 @@ class MappingForm(forms.ModelForm):
                 self.add_error("xero_value", reason)
         return cleaned
 
-    def tracking_categories(self, merchant: Merchant, outlet: Outlet | None, category: str):
+    def tracking_categories(
+        self, merchant: Merchant, outlet: Outlet | None, category: str
+    ) -> set[str]:
         # The categories the scope's lines would carry with this row saved.
         existing = tracking_categories(
             merchant_id=merchant.pk, outlet=outlet, excluding_pk=self.instance.pk
@@ -178,21 +200,24 @@ class MappingForm(forms.ModelForm):
         merchant = self.related("merchant", Merchant) or (outlet.merchant if outlet else None)
         return merchant, outlet
 
-    def related(self, name: str, model):
+    def related(self, name: str, model: type[RelatedModel]) -> RelatedModel | None:
         """The row's merchant or outlet, wherever this form has it from."""
         field = self.fields.get(name)
         if isinstance(field, InlineForeignKeyField):  # a row of that merchant's/outlet's page
-            return field.parent_instance
+            parent = field.parent_instance  # of `model`, whose page this is
+            return parent if isinstance(parent, model) else None
         if name in getattr(self, "cleaned_data", {}):
             return self.cleaned_data[name]
         if getattr(self.instance, f"{name}_id"):
             return getattr(self.instance, name)
         if name in self.fields and not self.is_bound:
             pk = self.initial.get(name)  # the add page takes ?merchant=<pk>
-            return model.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+            if not str(pk or "").isdigit():
+                return None
+            return model._default_manager.filter(pk=pk).first()  # `objects` of either model
         return None
 
-    def xero_value_options(self) -> list[tuple[str, str]]:
+    def xero_value_options(self) -> Options:
         connection = self.connection(*self.scope())
         if connection is None:
             return []
@@ -215,7 +240,7 @@ class MappingRowsFormSet(BaseInlineFormSet):
     a database error instead of a message.
     """
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         keys = [self._key(form) for form in self.forms if self._is_kept(form)]
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
@@ -224,18 +249,19 @@ class MappingRowsFormSet(BaseInlineFormSet):
                 [DUPLICATE_MAPPING.format(type=t, pos_value=v) for t, v in duplicates]
             )
 
-    def _is_kept(self, form) -> bool:
+    def _is_kept(self, form: forms.BaseForm) -> bool:
         data = getattr(form, "cleaned_data", {})
-        deleted = self.can_delete and self._should_delete_form(form)
+        # _should_delete_form is Django's own (BaseFormSet), missing from the stubs.
+        deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
         return bool(data.get("type") and data.get("pos_value")) and not deleted
 
     @staticmethod
-    def _key(form) -> tuple[str, str]:
+    def _key(form: forms.BaseForm) -> tuple[str, str]:
         return form.cleaned_data["type"], form.cleaned_data["pos_value"]
 
 
 class OutletOverridesFormSet(MappingRowsFormSet):
-    def save_new(self, form, commit=True):
+    def save_new(self, form: MappingForm, commit: bool = True) -> Mapping:
         # An override belongs to its outlet's merchant; the form does not ask for it.
         form.instance.merchant_id = self.instance.merchant_id
         return super().save_new(form, commit=commit)

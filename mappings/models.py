@@ -73,6 +73,6 @@ class Mapping(models.Model):
         ]
         indexes = [models.Index(fields=["merchant", "type"])]
 
-    def __str__(self):
-        scope = self.outlet.pos_station_id if self.outlet_id else "merchant"
+    def __str__(self) -> str:
+        scope = self.outlet.pos_station_id if self.outlet is not None else "merchant"
         return f"{self.type} [{scope}] {self.pos_value} → {self.xero_value}"

@@ -6,6 +6,7 @@ same rules wherever it is set or shown.
 """
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from xero_integration.connection.selectors import reference_index, reference_records
 from xero_integration.models import ReferenceKind, ReferenceRecord, XeroConnection
@@ -41,6 +42,14 @@ MAX_TRACKING_CATEGORIES = 2
 
 # The account kinds that go on invoice lines; rounding may use Xero's rounding account.
 LINE_ACCOUNT_KINDS = {k.value for k in SpecialKind} - {SpecialKind.CONTACT.value}
+
+
+class InvalidMapping(TypedDict):
+    """An effective mapping Xero would refuse, as readiness reports it."""
+
+    type: str
+    key: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -90,8 +99,8 @@ def check_account(record: ReferenceRecord | None, code: str) -> str | None:
 def check_account_for_lines(
     record: ReferenceRecord | None, code: str, *, kind: str = ""
 ) -> str | None:
-    if reason := check_account(record, code):
-        return reason
+    if record is None or record.status != ACTIVE:
+        return check_account(record, code)
     if record.data.get("Type") == "BANK":
         return BANK_ACCOUNT_ON_LINE.format(code=code, name=record.name)
     system = record.data.get("SystemAccount")
@@ -101,8 +110,8 @@ def check_account_for_lines(
 
 
 def check_payment_account(record: ReferenceRecord | None, code: str) -> str | None:
-    if reason := check_account(record, code):
-        return reason
+    if record is None or record.status != ACTIVE:
+        return check_account(record, code)
     if record.data.get("Type") != "BANK" and not record.data.get("EnablePaymentsToAccount"):
         return NOT_A_PAYMENT_ACCOUNT.format(code=code, name=record.name)
     return None
@@ -154,7 +163,9 @@ class ReferenceCache:
         return self._indexes[kind].get(code)
 
 
-def check_pair(cache: ReferenceCache, mapping_type: str, pos_value: str, xero_value: str):
+def check_pair(
+    cache: ReferenceCache, mapping_type: str, pos_value: str, xero_value: str
+) -> str | None:
     """The reason this mapping cannot be used in Xero, or None when it can."""
     if mapping_type == MappingType.REVENUE:
         return check_account_for_lines(cache.get(ReferenceKind.ACCOUNTS, xero_value), xero_value)
@@ -179,10 +190,12 @@ def missing_mappings(mappings: EffectiveMappings) -> list[MissingMapping]:
     return [required for required in REQUIRED if not is_mapped(required)]
 
 
-def invalid_mappings(mappings: EffectiveMappings, connection: XeroConnection) -> list[dict]:
+def invalid_mappings(
+    mappings: EffectiveMappings, connection: XeroConnection
+) -> list[InvalidMapping]:
     """Effective mappings that point at something Xero no longer accepts (e.g. archived)."""
     cache = ReferenceCache(connection)
-    invalid = []
+    invalid: list[InvalidMapping] = []
     for mapping_type in MappingType.values:
         for pos_value, xero_value in mappings.of_type(mapping_type).items():
             reason = check_pair(cache, mapping_type, pos_value, xero_value)

@@ -1,8 +1,9 @@
 """Reads of mappings: what applies at an outlet after overrides."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from outlets.models import Outlet
 
@@ -27,7 +28,9 @@ class EffectiveMappings:
         return self.revenue.get(category) or self.revenue.get(WILDCARD_CATEGORY)
 
 
-def mappings_at_scope(*, merchant_id: int, outlet: Outlet | None, mapping_type: str):
+def mappings_at_scope(
+    *, merchant_id: int, outlet: Outlet | None, mapping_type: str
+) -> QuerySet[Mapping]:
     """The rows set exactly at one scope (merchant level when outlet is None)."""
     return Mapping.objects.filter(merchant_id=merchant_id, outlet=outlet, type=mapping_type)
 
@@ -46,7 +49,7 @@ def tracking_categories(
     return set(rows.values_list("pos_value", flat=True))
 
 
-def merged(rows) -> EffectiveMappings:
+def merged(rows: Iterable[Mapping]) -> EffectiveMappings:
     by_type: dict[str, dict[str, str]] = {t: {} for t in MappingType.values}
     # Merchant rows first so outlet rows overwrite them.
     for row in sorted(rows, key=lambda r: r.outlet_id is not None):

@@ -1,5 +1,7 @@
 """Writes of mappings: shape checks, Xero's checks (mappings.rules), then an all-or-nothing write."""
 
+from typing import Any, TypedDict
+
 from django.db import transaction
 
 from config.errors import Conflict, Invalid
@@ -29,7 +31,15 @@ class MappingsRejected(Invalid):
     code = "invalid_mappings"
 
 
-def expected_keys(mapping_type: str, item: dict) -> set[str]:
+class ItemError(TypedDict):
+    """Why one item of a request was refused; `index` and `item` are None for the whole list."""
+
+    index: int | None
+    item: Any
+    reason: str
+
+
+def expected_keys(mapping_type: str, item: dict[str, Any]) -> set[str]:
     shape = ITEM_SHAPES[mapping_type]
     if mapping_type != MappingType.SPECIAL:
         return {shape.pos_key, shape.xero_keys[0]}
@@ -37,7 +47,7 @@ def expected_keys(mapping_type: str, item: dict) -> set[str]:
     return {shape.pos_key, xero_key}
 
 
-def parse_item(mapping_type: str, item) -> tuple[tuple[str, str] | None, str | None]:
+def parse_item(mapping_type: str, item: Any) -> tuple[tuple[str, str] | None, str | None]:
     """The (pos value, xero value) of one item, or the reason it is malformed."""
     if not isinstance(item, dict):
         return None, NOT_AN_OBJECT
@@ -55,21 +65,27 @@ def parse_item(mapping_type: str, item) -> tuple[tuple[str, str] | None, str | N
     return (item[pos_key].strip(), item[xero_key].strip()), None
 
 
-def parse_items(mapping_type: str, items: list) -> tuple[list[tuple[str, str]], list[dict]]:
-    pairs, errors, seen = [], [], set()
+def parse_items(
+    mapping_type: str, items: list[Any]
+) -> tuple[list[tuple[str, str]], list[ItemError]]:
+    pairs: list[tuple[str, str]] = []
+    errors: list[ItemError] = []
+    seen: set[str] = set()
     for index, item in enumerate(items):
         pair, reason = parse_item(mapping_type, item)
         if pair and pair[0] in seen:
             reason = DUPLICATE_KEY.format(value=pair[0])
         if reason:
             errors.append({"index": index, "item": item, "reason": reason})
-            continue
-        seen.add(pair[0])
-        pairs.append(pair)
+        elif pair is not None:  # parse_item gives a pair or a reason, never neither
+            seen.add(pair[0])
+            pairs.append(pair)
     return pairs, errors
 
 
-def tracking_categories_after(merchant: Merchant, outlet: Outlet | None, pairs) -> set[str]:
+def tracking_categories_after(
+    merchant: Merchant, outlet: Outlet | None, pairs: list[tuple[str, str]]
+) -> set[str]:
     """The categories an outlet's lines would carry once `pairs` replace the scope's rows."""
     categories = {pos for pos, _ in pairs}
     if outlet is not None:
@@ -77,7 +93,9 @@ def tracking_categories_after(merchant: Merchant, outlet: Outlet | None, pairs) 
     return categories
 
 
-def set_mappings(*, merchant: Merchant, outlet: Outlet | None, mapping_type: str, items: list):
+def set_mappings(
+    *, merchant: Merchant, outlet: Outlet | None, mapping_type: str, items: list[Any]
+) -> list[Mapping]:
     """Replace one type of mapping at one scope, or raise MappingsRejected naming each bad item."""
     pairs, errors = parse_items(mapping_type, items)
     if not errors:
@@ -94,7 +112,13 @@ def set_mappings(*, merchant: Merchant, outlet: Outlet | None, mapping_type: str
     )
 
 
-def check_against_xero(merchant, outlet, mapping_type, pairs, items) -> list[dict]:
+def check_against_xero(
+    merchant: Merchant,
+    outlet: Outlet | None,
+    mapping_type: str,
+    pairs: list[tuple[str, str]],
+    items: list[Any],
+) -> list[ItemError]:
     # Only called once every item parsed, so pairs and items line up by index.
     connection = connection_for(merchant=merchant, outlet=outlet)
     if connection is None:
@@ -102,7 +126,7 @@ def check_against_xero(merchant, outlet, mapping_type, pairs, items) -> list[dic
     if not has_reference_data(connection):
         raise Conflict(NO_REFERENCE_DATA)
     cache = ReferenceCache(connection)
-    errors = []
+    errors: list[ItemError] = []
     for index, (pos_value, xero_value) in enumerate(pairs):
         reason = check_pair(cache, mapping_type, pos_value, xero_value)
         if reason:

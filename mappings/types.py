@@ -11,7 +11,7 @@ class ItemShape:
     xero_keys: tuple[str, ...]
 
 
-ITEM_SHAPES = {
+ITEM_SHAPES: dict[str, ItemShape] = {
     MappingType.REVENUE: ItemShape("category", ("account_code",)),
     MappingType.PAYMENTS: ItemShape("method", ("account_code",)),
     MappingType.TAX: ItemShape("tax_code", ("tax_type",)),
@@ -21,7 +21,7 @@ ITEM_SHAPES = {
 }
 
 
-def item_from_mapping(mapping_type: str, pos_value: str, xero_value: str) -> dict:
+def item_from_mapping(mapping_type: str, pos_value: str, xero_value: str) -> dict[str, str]:
     shape = ITEM_SHAPES[mapping_type]
     xero_key = "contact_name" if pos_value == "contact" else shape.xero_keys[0]
     return {shape.pos_key: pos_value, xero_key: xero_value}
