@@ -9,9 +9,14 @@ Writes always send `summarizeErrors=false`: without it one bad element turns the
 """
 
 import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django.conf import settings
 
+from outlets.models import Outlet
+
+from ..models import XeroConnection
 from . import calllog
 from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
 from .tokens import fresh_access_token
@@ -23,18 +28,22 @@ LOOKUP_CHUNK = 50
 MSG_ELEMENT_FLAGGED = "Xero marked this element as failed without a message."
 
 
-def get_accounts(connection, *, modified_since: datetime.datetime | None = None) -> list[dict]:
+def get_accounts(
+    connection: XeroConnection, *, modified_since: datetime.datetime | None = None
+) -> list[dict]:
     """GET /Accounts (spec getAccounts). No paging; If-Modified-Since supported."""
     response = _get(connection, "/Accounts", "get_accounts", since=modified_since)
     return _list(response, "Accounts")
 
 
-def get_tax_rates(connection) -> list[dict]:
+def get_tax_rates(connection: XeroConnection) -> list[dict]:
     """GET /TaxRates (spec getTaxRates). No paging and no If-Modified-Since."""
     return _list(_get(connection, "/TaxRates", "get_tax_rates"), "TaxRates")
 
 
-def get_tracking_categories(connection, *, include_archived: bool = True) -> list[dict]:
+def get_tracking_categories(
+    connection: XeroConnection, *, include_archived: bool = True
+) -> list[dict]:
     """GET /TrackingCategories?includeArchived=… (spec getTrackingCategories), options included."""
     params = {"includeArchived": _bool(include_archived)}
     response = _get(connection, "/TrackingCategories", "get_tracking_categories", params=params)
@@ -42,7 +51,7 @@ def get_tracking_categories(connection, *, include_archived: bool = True) -> lis
 
 
 def get_contacts_page(
-    connection,
+    connection: XeroConnection,
     *,
     page: int,
     modified_since: datetime.datetime | None = None,
@@ -58,14 +67,19 @@ def get_contacts_page(
     return _list(response, "Contacts")
 
 
-def get_organisation(connection) -> dict:
+def get_organisation(connection: XeroConnection) -> dict:
     """GET /Organisation (spec getOrganisations): the connected organisation, one element."""
     organisations = _list(_get(connection, "/Organisation", "get_organisation"), "Organisations")
     return organisations[0] if organisations else {}
 
 
 def create_invoices(
-    connection, invoices: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
+    connection: XeroConnection,
+    invoices: list[dict],
+    *,
+    idempotency_key: str,
+    outlet: Outlet | None = None,
+    retry: bool = True,
 ) -> list[dict]:
     """PUT /Invoices?summarizeErrors=false&unitdp=4 (spec createInvoices).
 
@@ -88,7 +102,12 @@ def create_invoices(
 
 
 def create_credit_notes(
-    connection, credit_notes: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
+    connection: XeroConnection,
+    credit_notes: list[dict],
+    *,
+    idempotency_key: str,
+    outlet: Outlet | None = None,
+    retry: bool = True,
 ) -> list[dict]:
     """PUT /CreditNotes?summarizeErrors=false&unitdp=4 (spec createCreditNotes)."""
     params = {"summarizeErrors": "false", "unitdp": 4}
@@ -106,7 +125,12 @@ def create_credit_notes(
 
 
 def create_payments(
-    connection, payments: list[dict], *, idempotency_key: str, outlet=None, retry: bool = True
+    connection: XeroConnection,
+    payments: list[dict],
+    *,
+    idempotency_key: str,
+    outlet: Outlet | None = None,
+    retry: bool = True,
 ) -> list[dict]:
     """PUT /Payments?summarizeErrors=false (spec createPayments; POST /Payments takes only one).
 
@@ -126,24 +150,24 @@ def create_payments(
     )
 
 
-def find_invoices_by_number(connection, numbers: list[str]) -> list[dict]:
+def find_invoices_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
     """GET /Invoices?InvoiceNumbers=A,B (spec getInvoices), 50 numbers per call.
 
     Used to look Xero up before resending a write whose outcome is unknown.
     """
-    found = []
+    found: list[dict] = []
     for chunk in _chunks(numbers):
         params = {"InvoiceNumbers": ",".join(chunk)}
         found += _list(_get(connection, "/Invoices", "find_invoices", params=params), "Invoices")
     return found
 
 
-def find_credit_notes_by_number(connection, numbers: list[str]) -> list[dict]:
+def find_credit_notes_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
     """GET /CreditNotes?where=CreditNoteNumber=="A" OR CreditNoteNumber=="B" (spec getCreditNotes).
 
     The spec has no CreditNoteNumbers filter, so a `where` clause does it, 50 numbers per call.
     """
-    found = []
+    found: list[dict] = []
     for chunk in _chunks(numbers):
         params = {"where": " OR ".join(f"CreditNoteNumber=={_quoted(n)}" for n in chunk)}
         response = _get(connection, "/CreditNotes", "find_credit_notes", params=params)
@@ -177,7 +201,14 @@ def api_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _get(connection, path, operation, *, params=None, since=None) -> XeroResponse:
+def _get(
+    connection: XeroConnection,
+    path: str,
+    operation: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    since: datetime.datetime | None = None,
+) -> XeroResponse:
     headers = {"If-Modified-Since": _http_time(since)} if since else None
     return send(
         connection=connection,
@@ -191,8 +222,17 @@ def _get(connection, path, operation, *, params=None, since=None) -> XeroRespons
 
 
 def _put_batch(
-    connection, key, items, *, operation, params, idempotency_key, outlet, documents, retry=True
-):
+    connection: XeroConnection,
+    key: str,
+    items: list[dict],
+    *,
+    operation: str,
+    params: Mapping[str, Any],
+    idempotency_key: str,
+    outlet: Outlet | None,
+    documents: list[str],
+    retry: bool = True,
+) -> list[dict]:
     """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order.
 
     Xero answers 200 even when it refused some elements, so the refusals are written on
@@ -243,7 +283,7 @@ def _quoted(text: str) -> str:
     return f'"{text}"'
 
 
-def _chunks(items: list[str]):
+def _chunks(items: list[str]) -> Iterator[list[str]]:
     unique = list(dict.fromkeys(i for i in items if i))
     for start in range(0, len(unique), LOOKUP_CHUNK):
         yield unique[start : start + LOOKUP_CHUNK]

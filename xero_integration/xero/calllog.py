@@ -5,10 +5,14 @@ the same fields and strip secrets the same way (STYLE.md §4).
 """
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 
-from ..models import SyncLog
+from outlets.models import Outlet
+
+from ..models import SyncLog, XeroConnection
 
 REDACTED = "[redacted]"
 MAX_URL_CHARS = 500
@@ -16,15 +20,15 @@ MAX_URL_CHARS = 500
 
 def open_row(
     *,
-    operation,
-    method,
-    url,
-    correlation_id,
-    attempt=1,
-    merchant_id=None,
-    outlet=None,
-    connection=None,
-    documents=(),
+    operation: str,
+    method: str,
+    url: str,
+    correlation_id: str,
+    attempt: int = 1,
+    merchant_id: int | None = None,
+    outlet: Outlet | None = None,
+    connection: XeroConnection | None = None,
+    documents: Iterable[str] = (),
 ) -> tuple[SyncLog, float]:
     row = SyncLog.objects.create(
         operation=operation,
@@ -48,7 +52,7 @@ def close_row(row: SyncLog, started: float, *, status: int | None, error: str = 
     row.save(update_fields=["outcome", "http_status", "duration_ms", "error"])
 
 
-def redact(text: str, secrets) -> str:
+def redact(text: str, secrets: Iterable[str]) -> str:
     """Text bound for a log row or a log line, without the call's secrets or ours."""
     for secret in [*secrets, settings.XERO_CLIENT_SECRET]:
         if secret:
@@ -70,7 +74,7 @@ def mark_failed(*, correlation_id: str, error: str) -> None:
     _update_last_row(correlation_id, outcome=SyncLog.Outcome.FAILED, error=error)
 
 
-def _update_last_row(correlation_id: str, **fields) -> None:
+def _update_last_row(correlation_id: str, **fields: Any) -> None:
     row = SyncLog.objects.filter(correlation_id=correlation_id).order_by("-attempt").first()
     if row is not None:
         SyncLog.objects.filter(pk=row.pk).update(**fields)

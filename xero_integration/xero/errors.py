@@ -10,6 +10,8 @@ Callers branch on `XeroError.kind`, never on HTTP status codes (STYLE.md §3):
 import datetime
 import email.utils
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import simplejson
 from django.utils import timezone
@@ -88,7 +90,7 @@ class XeroError(Exception):
         self.error_code = error_code
         self.description = description
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"XeroError(kind={self.kind!r}, status={self.status!r}, message={self.message!r})"
 
 
@@ -105,7 +107,7 @@ class InvalidGrant(XeroError):
         )
 
 
-def parse_error(status: int, body_text: str, headers) -> XeroError:
+def parse_error(status: int, body_text: str, headers: Mapping[str, str] | None) -> XeroError:
     """Classify a non-2xx answer from Xero and keep Xero's own words in the message."""
     body = _json_or_none(body_text)
     if isinstance(body, dict) and "error" in body:
@@ -132,7 +134,7 @@ def validation_messages(body: dict) -> list[str]:
     return messages
 
 
-def retry_after_seconds(headers) -> float | None:
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     """Retry-After as seconds: Xero sends a number, but HTTP also allows a date."""
     value = (headers or {}).get("Retry-After")
     if not value:
@@ -143,7 +145,7 @@ def retry_after_seconds(headers) -> float | None:
         return _seconds_until_http_date(value)
 
 
-def _oauth_error(status, body) -> XeroError:
+def _oauth_error(status: int, body: dict[str, Any]) -> XeroError:
     # The identity server's shape: {"error": "invalid_grant", "error_description": "..."}.
     code = str(body.get("error"))
     description = str(body.get("error_description") or "")
@@ -160,7 +162,7 @@ def _oauth_error(status, body) -> XeroError:
     return XeroError(message, kind=kind, status=status, error_code=code, description=description)
 
 
-def _rate_limited(headers, details) -> XeroError:
+def _rate_limited(headers: Mapping[str, str] | None, details: str) -> XeroError:
     # X-Rate-Limit-Problem names the limit ("minute", "day"; undocumented list, notes §2);
     # only the minute and day limits come with Retry-After.
     problem = (headers or {}).get("X-Rate-Limit-Problem") or "call"
@@ -172,11 +174,11 @@ def _rate_limited(headers, details) -> XeroError:
     return XeroError(message, kind=TRANSIENT, status=429, retry_after=seconds)
 
 
-def _unavailable(status, details) -> str:
+def _unavailable(status: int, details: str) -> str:
     return MSG_UNAVAILABLE.format(status=status, details=_sentence(details))
 
 
-def _details(body, body_text, validation) -> str:
+def _details(body: Any, body_text: str, validation: list[str]) -> str:
     if validation:
         return " ".join(_sentence(m) for m in validation)
     if isinstance(body, dict):
@@ -186,20 +188,20 @@ def _details(body, body_text, validation) -> str:
     return _clip(_plain_text(body_text)) or MSG_NO_DETAILS
 
 
-def _messages(errors) -> list[str]:
+def _messages(errors: Any) -> list[str]:
     if not isinstance(errors, list):
         return []
     return [str(e["Message"]) for e in errors if isinstance(e, dict) and e.get("Message")]
 
 
-def _json_or_none(text):
+def _json_or_none(text: str) -> Any:
     try:
         return simplejson.loads(text, use_decimal=True) if text else None
     except ValueError:
         return None
 
 
-def _plain_text(text) -> str:
+def _plain_text(text: str) -> str:
     # Gateways answer 502/503 with HTML pages: keep the words, drop the markup.
     without_tags = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", text or "", flags=re.S | re.I)
     return " ".join(without_tags.split())
@@ -214,11 +216,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def _whole(seconds: float):
+def _whole(seconds: float) -> float:
     return int(seconds) if float(seconds).is_integer() else round(seconds, 1)
 
 
-def _seconds_until_http_date(value):
+def _seconds_until_http_date(value: str) -> float | None:
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -21,6 +21,9 @@ import simplejson
 from django.conf import settings
 from oauthlib.oauth2 import OAuth2Error, WebApplicationClient
 
+from outlets.models import Merchant
+
+from ..models import XeroConnection
 from . import calllog
 from .errors import CONFIG, PERMANENT, InvalidGrant, XeroError
 from .transport import XeroResponse, send
@@ -73,7 +76,7 @@ def authorize_url(*, state: str) -> str:
     )
 
 
-def exchange_code(*, code: str, merchant=None) -> TokenSet:
+def exchange_code(*, code: str, merchant: Merchant | None = None) -> TokenSet:
     """Exchange an authorisation code. Not retried: a code may be exchanged only once."""
     # The client id travels in the Basic auth header, not the body (notes §1, "Token").
     body = _client().prepare_request_body(
@@ -100,7 +103,7 @@ def exchange_code(*, code: str, merchant=None) -> TokenSet:
     return token_set
 
 
-def refresh(*, refresh_token: str, connection) -> TokenSet:
+def refresh(*, refresh_token: str, connection: XeroConnection) -> TokenSet:
     """Refresh a grant's tokens, retrying once if the answer may have been lost.
 
     A refresh that timed out or got a 5xx may have rotated the token at Xero anyway; the
@@ -127,7 +130,7 @@ def refresh(*, refresh_token: str, connection) -> TokenSet:
     return _token_set(response)
 
 
-def revoke(*, refresh_token: str, connection) -> None:
+def revoke(*, refresh_token: str, connection: XeroConnection) -> None:
     """Revoke a grant: Xero drops its refresh token and every connection it made."""
     _allow_loopback_http(settings.XERO_REVOKE_URL)
     url, headers, body = _client().prepare_token_revocation_request(
@@ -148,7 +151,9 @@ def revoke(*, refresh_token: str, connection) -> None:
     )
 
 
-def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "") -> list[dict]:
+def list_connections(
+    *, access_token: str, merchant: Merchant | None = None, auth_event_id: str = ""
+) -> list[dict]:
     """The tenants this grant may reach, limited to one authorisation if its id is known.
 
     Xero redirects back without saying which tenants were chosen; `authEventId` is what
@@ -171,7 +176,7 @@ def list_connections(*, access_token: str, merchant=None, auth_event_id: str = "
     return rows
 
 
-def delete_connection(*, access_token: str, connection) -> bool:
+def delete_connection(*, access_token: str, connection: XeroConnection) -> bool:
     """Disconnect one tenant (by Xero's connection id). False if Xero had no such connection."""
     response = send(
         connection=connection,

@@ -15,10 +15,11 @@ import logging
 import math
 import random
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import XeroCallSlot, XeroTenantLimit
@@ -85,7 +86,7 @@ def release(slot_id: int) -> None:
         purge_old_slots()
 
 
-def note_response(tenant_id: str, *, status: int, headers) -> None:
+def note_response(tenant_id: str, *, status: int, headers: Mapping[str, str] | None) -> None:
     """Record what Xero said about the limits, so every process waits when it must."""
     minute_left = _int_header(headers, "X-MinLimit-Remaining")
     day_left = _int_header(headers, "X-DayLimit-Remaining")
@@ -144,14 +145,19 @@ def _seconds_to_wait(limit: XeroTenantLimit, moment: datetime.datetime) -> float
     )
 
 
-def _in_flight(slots, moment) -> int:
+def _in_flight(slots: QuerySet[XeroCallSlot], moment: datetime.datetime) -> int:
     # A slot unfinished long after any call could have timed out belongs to a crashed
     # worker; counting it forever would shrink the tenant's concurrency for good.
     stale = moment - datetime.timedelta(seconds=2 * settings.XERO_TIMEOUT_SECONDS)
     return slots.filter(finished_at__isnull=True, started_at__gt=stale).count()
 
 
-def _window_wait(slots, moment, window: datetime.timedelta, limit: int) -> float:
+def _window_wait(
+    slots: QuerySet[XeroCallSlot],
+    moment: datetime.datetime,
+    window: datetime.timedelta,
+    limit: int,
+) -> float:
     """Seconds until fewer than `limit` slots were started within `window` before now."""
     recent = slots.filter(started_at__gt=moment - window)
     count = recent.count()
@@ -162,7 +168,12 @@ def _window_wait(slots, moment, window: datetime.timedelta, limit: int) -> float
     return max((leaving + window - moment).total_seconds(), 0.001)
 
 
-def _block_for(status, headers, minute_left, day_left):
+def _block_for(
+    status: int,
+    headers: Mapping[str, str] | None,
+    minute_left: int | None,
+    day_left: int | None,
+) -> tuple[datetime.timedelta | None, str]:
     """How long every process must wait after this answer, and why (None: no need)."""
     retry_after = retry_after_seconds(headers)
     if status == 429:
@@ -179,14 +190,17 @@ def _block_for(status, headers, minute_left, day_left):
     return None, ""
 
 
-def _int_header(headers, name):
+def _int_header(headers: Mapping[str, str] | None, name: str) -> int | None:
+    value = (headers or {}).get(name)
+    if value is None:
+        return None
     try:
-        return int((headers or {}).get(name))
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return None
 
 
-def _wait_exceeded(tenant_id, wait) -> XeroError:
+def _wait_exceeded(tenant_id: str, wait: float) -> XeroError:
     seconds = max(1, math.ceil(wait))
     message = MSG_RATE_LIMIT_WAIT_EXCEEDED.format(tenant_id=tenant_id, seconds=seconds)
     return XeroError(message, kind=TRANSIENT, retry_after=wait)

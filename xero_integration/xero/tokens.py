@@ -54,7 +54,7 @@ def fresh_access_token(connection: XeroConnection) -> str:
 
 def refresh_tokens(*, connection_id: int) -> XeroConnection:
     """Refresh the connection's grant once, however many workers ask at the same time."""
-    failure = None
+    failure: XeroError | None = None
     with transaction.atomic():
         rows = _lock_grant(connection_id)
         connection = rows[0]

@@ -36,6 +36,9 @@ import simplejson
 from django.conf import settings
 from urllib3.exceptions import NewConnectionError
 
+from outlets.models import Merchant, Outlet
+
+from ..models import SyncLog, XeroConnection
 from . import calllog, ratelimit
 from .calllog import REDACTED
 from .errors import (
@@ -66,6 +69,8 @@ MSG_NOT_JSON = "Xero answered HTTP {status} with a body that is not JSON."
 
 # requests' timeout: seconds for the whole answer, or (connect, read) seconds.
 Timeout = float | tuple[float, float]
+# Basic auth for the identity endpoints: (client id, secret), or requests' own object.
+Auth = tuple[str, str] | requests.auth.HTTPBasicAuth | None
 
 # Patched by tests to record waits instead of sleeping.
 sleep = time.sleep
@@ -83,18 +88,18 @@ class XeroResponse:
 class _Call:
     """One logical call; every attempt shares its correlation id and idempotency key."""
 
-    connection: Any
+    connection: XeroConnection | None
     method: str
     url: str
     operation: str
     json: Any = None
-    params: Mapping | None = None
-    data: Any = None
-    headers: Mapping | None = None
-    auth: Any = None
+    params: Mapping[str, Any] | None = None
+    data: Any = None  # a form: a dict, or an urlencoded string
+    headers: Mapping[str, str] | None = None
+    auth: Auth = None
     idempotency_key: str | None = None
-    outlet: Any = None
-    merchant: Any = None
+    outlet: Outlet | None = None
+    merchant: Merchant | None = None
     documents: list | None = None
     access_token: str | None = None
     replay_safe: bool = False
@@ -124,18 +129,18 @@ class _Call:
 
 def send(
     *,
-    connection=None,
+    connection: XeroConnection | None = None,
     method: str,
     url: str,
     operation: str,
-    json=None,
-    params=None,
-    data=None,
-    headers=None,
-    auth=None,
+    json: Any = None,
+    params: Mapping[str, Any] | None = None,
+    data: Any = None,
+    headers: Mapping[str, str] | None = None,
+    auth: Auth = None,
     idempotency_key: str | None = None,
-    outlet=None,
-    merchant=None,
+    outlet: Outlet | None = None,
+    merchant: Merchant | None = None,
     documents: list | None = None,
     access_token: str | None = None,
     replay_safe: bool = False,
@@ -186,7 +191,7 @@ def send(
     return _send_with_retries(call, attempts=_attempts(attempts))
 
 
-def redact(value):
+def redact(value: Any) -> Any:
     """A copy of a form or JSON value with token and secret values replaced, for logging."""
     if isinstance(value, Mapping):
         return {k: REDACTED if _is_secret(k) else redact(v) for k, v in value.items()}
@@ -195,7 +200,7 @@ def redact(value):
     return value
 
 
-def _is_secret(key) -> bool:
+def _is_secret(key: object) -> bool:
     return str(key).lower() in SECRET_KEYS
 
 
@@ -235,7 +240,7 @@ def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
+def _attempt(call: _Call, attempt: int, headers: dict[str, str]) -> XeroResponse:
     log, started = _start_log(call, attempt)
     try:
         response = _result(call, _http(call, headers))
@@ -261,7 +266,7 @@ def _attempt(call: _Call, attempt: int, headers: dict) -> XeroResponse:
     return response
 
 
-def _http(call: _Call, headers: dict) -> requests.Response:
+def _http(call: _Call, headers: dict[str, str]) -> requests.Response:
     body = call.data
     if call.json is not None:
         # use_decimal: Decimal amounts go out as JSON numbers with their exact digits, never
@@ -309,7 +314,7 @@ def _is_answer(call: _Call, status: int) -> bool:
     return 200 <= status < 300 or status == 304 or status in call.ok_statuses
 
 
-def _json(call: _Call, status: int, text: str):
+def _json(call: _Call, status: int, text: str) -> Any:
     if not text.strip():
         return None  # 204, and 304 Not Modified for If-Modified-Since
     try:
@@ -323,7 +328,9 @@ def _json(call: _Call, status: int, text: str):
         raise XeroError(message, kind=PERMANENT, status=status, outcome_unknown=unknown) from None
 
 
-def _http_error(call: _Call, status: int, text: str, headers) -> XeroError:
+def _http_error(
+    call: _Call, status: int, text: str, headers: Mapping[str, str] | None
+) -> XeroError:
     error = parse_error(status, text, headers)
     # A 5xx to a write may come after Xero stored part of it (a 504 from the gateway
     # certainly can); only a 429 is known to have been refused before processing.
@@ -385,7 +392,7 @@ def _final_error(call: _Call, error: XeroError, maybe_stored: bool) -> XeroError
     )
 
 
-def _headers(call: _Call) -> dict:
+def _headers(call: _Call) -> dict[str, str]:
     headers = {"Accept": "application/json", "X-Correlation-Id": call.correlation_id}
     if call.json is not None:
         headers["Content-Type"] = "application/json"
@@ -399,7 +406,7 @@ def _headers(call: _Call) -> dict:
     return headers
 
 
-def _tenant_id(connection, url: str) -> str | None:
+def _tenant_id(connection: XeroConnection | None, url: str) -> str | None:
     """The tenant of an Accounting API call; identity calls (/connections, token) have none."""
     if connection is None or not url.startswith(settings.XERO_API_URL.rstrip("/") + "/"):
         return None
@@ -425,7 +432,7 @@ def _release_slot(slot_id: int | None) -> None:
 # ---- the log row: written before the attempt, completed after it (STYLE.md §4) -------------
 
 
-def _start_log(call: _Call, attempt: int):
+def _start_log(call: _Call, attempt: int) -> tuple[SyncLog, float]:
     return calllog.open_row(
         operation=call.operation,
         method=call.method,
@@ -439,19 +446,21 @@ def _start_log(call: _Call, attempt: int):
     )
 
 
-def _merchant_id(call: _Call):
+def _merchant_id(call: _Call) -> int | None:
     if call.merchant is not None:
         return call.merchant.pk
     owner = call.connection or call.outlet
     return owner.merchant_id if owner is not None else None
 
 
-def _loggable_url(url: str, params) -> str:
+def _loggable_url(url: str, params: Mapping[str, Any] | None) -> str:
     """The URL with its query, secret values (an OAuth `code`, a token) replaced."""
     prepared = requests.PreparedRequest()
     try:
         prepared.prepare_url(url, params)
     except (requests.RequestException, ValueError):
+        return url
+    if prepared.url is None:  # prepare_url always sets it; its type allows None
         return url
     parts = urlsplit(prepared.url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
@@ -482,7 +491,7 @@ def _secrets(call: _Call) -> list[str]:
     return [v for v in values if v and len(v) >= 4]
 
 
-def _basic_auth_secrets(auth) -> list[str]:
+def _basic_auth_secrets(auth: Auth) -> list[str]:
     """The client id and secret of Basic auth, and the base64 form they travel in."""
     if isinstance(auth, tuple):
         user, password = auth
@@ -494,7 +503,7 @@ def _basic_auth_secrets(auth) -> list[str]:
     return [user, password, encoded]
 
 
-def _form_pairs(body) -> list[tuple]:
+def _form_pairs(body: Any) -> list[tuple[Any, Any]]:
     """A body's top-level (name, value) pairs: a dict, or an urlencoded form string."""
     if isinstance(body, Mapping):
         return list(body.items())
