@@ -496,11 +496,17 @@ def _basic_auth_secrets(auth: Auth) -> list[str]:
     if isinstance(auth, tuple):
         user, password = auth
     elif isinstance(auth, requests.auth.HTTPBasicAuth):
-        user, password = auth.username, auth.password
+        user, password = _text(auth.username), _text(auth.password)
     else:
         return []
     encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
     return [user, password, encoded]
+
+
+def _text(credential: str | bytes) -> str:
+    # HTTPBasicAuth also takes bytes, which requests sends as they are (latin-1 for str);
+    # as bytes they would be redacted as "b'…'" or break str.replace in calllog.redact.
+    return credential.decode("latin-1") if isinstance(credential, bytes) else credential
 
 
 def _form_pairs(body: Any) -> list[tuple[Any, Any]]:

@@ -681,6 +681,33 @@ def test_secrets_in_an_urlencoded_form_and_basic_auth_stay_out_of_rows_logs_and_
     assert responses.calls[0].request.headers["Authorization"] == f"Basic {basic}"
 
 
+@responses.activate
+def test_basic_auth_given_as_bytes_is_redacted_like_text(merchant, clock, caplog):
+    # requests takes bytes credentials as they are; they must be scrubbed all the same.
+    caplog.set_level(logging.DEBUG)
+    url = "https://identity.xero.test/connect/token"
+    basic = base64.b64encode(f"client-id:{CLIENT_SECRET}".encode()).decode()
+    echoed = f"client {CLIENT_SECRET} in {basic}"
+    responses.post(url, status=400, json={"error": "invalid_request", "error_description": echoed})
+
+    with pytest.raises(XeroError) as caught:
+        send(
+            merchant=merchant,
+            method="POST",
+            url=url,
+            operation="oauth.token_exchange",
+            data="grant_type=authorization_code&code=auth-code-9",
+            auth=requests.auth.HTTPBasicAuth(b"client-id", CLIENT_SECRET.encode()),
+        )
+
+    row = str(SyncLog.objects.values().get())
+    for secret in (basic, CLIENT_SECRET):
+        assert secret not in row, secret
+        assert secret not in caplog.text, secret
+        assert secret not in caught.value.description, secret
+    assert responses.calls[0].request.headers["Authorization"] == f"Basic {basic}"
+
+
 def test_redact_hides_token_values_in_forms_and_json():
     form = {
         "grant_type": "refresh_token",
