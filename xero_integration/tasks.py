@@ -23,7 +23,7 @@ TASKS = "xero_integration.tasks."
 # ---- queueing ------------------------------------------------------------------------------
 
 
-def enqueue(func: str, *args, task_name: str) -> str | None:
+def enqueue(func: str, *args: object, task_name: str) -> str | None:
     """Queue a task once the caller's transaction commits; at once outside a transaction.
 
     A worker must never run a task about rows it cannot see yet, or that are rolled

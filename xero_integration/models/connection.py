@@ -71,7 +71,7 @@ class XeroConnection(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.tenant_name or self.tenant_id} ({self.get_status_display()})"
 
 

@@ -90,7 +90,7 @@ class ExportDocument(models.Model):
         ]
         indexes = [models.Index(fields=["connection", "status", "not_before"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} ({self.get_status_display()})"
 
 
@@ -106,5 +106,5 @@ class ExportBatch(models.Model):
     idempotency_key = models.CharField(max_length=128, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.operation} batch {self.pk}"

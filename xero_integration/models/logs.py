@@ -44,5 +44,5 @@ class SyncLog(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["merchant", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.operation} {self.http_status or ''} {self.get_outcome_display()}"

@@ -25,7 +25,7 @@ class XeroTenantLimit(models.Model):
     )
     remaining_read_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Xero limits of {self.tenant_id}"
 
 
@@ -46,5 +46,5 @@ class XeroCallSlot(models.Model):
             models.Index(fields=["tenant_id", "started_at"], name="xero_slot_tenant_started"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.tenant_id} call at {self.started_at:%Y-%m-%d %H:%M:%S}"

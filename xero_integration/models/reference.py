@@ -38,7 +38,7 @@ class ReferenceRecord(models.Model):
         ]
         indexes = [models.Index(fields=["connection", "kind", "name"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
 
 

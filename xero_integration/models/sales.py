@@ -51,5 +51,5 @@ class Sale(models.Model):
             models.Index(fields=["outlet", "document", "business_date"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_type_display()} {self.sale_id} ({self.total} {self.currency})"

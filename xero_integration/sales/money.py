@@ -5,6 +5,7 @@ it rounds half away from zero ("2.165 rounds to 2.17": Xero staff,
 community.xero.com/developer/discussion/66891).
 """
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -25,5 +26,5 @@ def line_amount(quantity: Decimal, unit_price: Decimal, discount: Decimal = ZERO
     return to_amount(quantity * unit_price) - discount
 
 
-def total(values) -> Decimal:
+def total(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)

@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ UNKNOWN_REFUNDED_SALE = "Refund of unknown sale '{sale_id}'."
 class SaleResult:
     id: str | None
     status: str
-    errors: dict = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def content_hash(sale: SaleData) -> str:
@@ -52,7 +53,7 @@ def content_hash(sale: SaleData) -> str:
 class Batch:
     """The state of one ingest request: what is stored already and what it adds."""
 
-    def __init__(self, merchant: Merchant, raw_sales: list):
+    def __init__(self, merchant: Merchant, raw_sales: list[Any]):
         self.merchant = merchant
         self.outlets = {
             o.pos_station_id: o for o in merchant.outlets.select_related("export_settings")
@@ -75,7 +76,7 @@ class Batch:
         return self.new.get(sale_id) or self.stored.get(sale_id)
 
 
-def outlet_of(batch: Batch, station) -> Outlet:
+def outlet_of(batch: Batch, station: str) -> Outlet:
     outlet = batch.outlets.get(station)
     if outlet is None:
         raise SaleErrors(
@@ -112,7 +113,7 @@ def sale_row(batch: Batch, outlet: Outlet, sale: SaleData, digest: str) -> Sale:
     )
 
 
-def ingest_one(batch: Batch, raw, now) -> SaleResult:
+def ingest_one(batch: Batch, raw: Any, now: datetime.datetime) -> SaleResult:
     sale_id = raw.get("id") if isinstance(raw, dict) else None
     try:
         sale = parse_sale(
@@ -134,7 +135,7 @@ def ingest_one(batch: Batch, raw, now) -> SaleResult:
         return SaleResult(sale_id if isinstance(sale_id, str) else None, REJECTED, exc.errors)
 
 
-def ingest_sales(*, merchant: Merchant, raw_sales: list) -> list[SaleResult]:
+def ingest_sales(*, merchant: Merchant, raw_sales: list[Any]) -> list[SaleResult]:
     """Validate each sale on its own and store the accepted ones in one transaction.
 
     Two requests carrying the same new sale at once: the loser's transaction hits the
@@ -150,7 +151,7 @@ def ingest_sales(*, merchant: Merchant, raw_sales: list) -> list[SaleResult]:
 
 
 @transaction.atomic
-def store(merchant: Merchant, raw_sales: list) -> list[SaleResult]:
+def store(merchant: Merchant, raw_sales: list[Any]) -> list[SaleResult]:
     batch = Batch(merchant, raw_sales)
     now = timezone.now()
     results = [ingest_one(batch, raw, now) for raw in raw_sales]

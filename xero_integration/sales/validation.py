@@ -7,7 +7,9 @@ been rounded through a float on the way.
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import pycountry
 
@@ -56,6 +58,8 @@ NEGATIVE_TOTAL = "The total is {total}: a sale cannot be negative; send it as a 
 REFUND_OF_ON_SALE = "Only a refund can name the sale it refunds."
 NO_PAYMENTS = "A sale with a total of {total} needs payments."
 
+Item = TypeVar("Item")
+
 
 class SaleErrors(Invalid):
     """Every problem of one sale, by field; answered in that sale's result, not the request's."""
@@ -68,13 +72,21 @@ class SaleErrors(Invalid):
 class Collector:
     """Gathers field errors so every problem in a sale is reported at once."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
 
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
-    def text(self, data: dict, field: str, *, max_length: int = 100, required=True, path=""):
+    def text(
+        self,
+        data: dict[str, Any],
+        field: str,
+        *,
+        max_length: int = 100,
+        required: bool = True,
+        path: str = "",
+    ) -> str | None:
         value = data.get(field)
         if value is None and not required:
             return None
@@ -85,7 +97,15 @@ class Collector:
             return None
         return value.strip()
 
-    def decimal(self, data: dict, field: str, *, places: int = 2, default=None, path=""):
+    def decimal(
+        self,
+        data: dict[str, Any],
+        field: str,
+        *,
+        places: int = 2,
+        default: str | None = None,
+        path: str = "",
+    ) -> Decimal | None:
         value = data.get(field, default)
         name = path + field
         if value is None:
@@ -99,15 +119,23 @@ class Collector:
             self.add(name, BAD_DECIMAL.format(value=value))
             return None
         number = Decimal(value.strip())
-        if -number.as_tuple().exponent > places:
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)  # not NaN or Infinity: the pattern admits neither
+        if -exponent > places:
             self.add(name, TOO_MANY_PLACES.format(places=places))
             return None
         return number
 
 
 def check_sign(
-    c: Collector, name: str, value, *, positive=False, non_negative=False, non_zero=False
-):
+    c: Collector,
+    name: str,
+    value: Decimal | None,
+    *,
+    positive: bool = False,
+    non_negative: bool = False,
+    non_zero: bool = False,
+) -> None:
     if value is None:
         return
     if positive and value <= 0:
@@ -118,7 +146,7 @@ def check_sign(
         c.add(name, NOT_ZERO)
 
 
-def parse_occurred_at(c: Collector, value, now: datetime.datetime):
+def parse_occurred_at(c: Collector, value: Any, now: datetime.datetime) -> datetime.datetime | None:
     try:
         moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -133,14 +161,14 @@ def parse_occurred_at(c: Collector, value, now: datetime.datetime):
     return moment
 
 
-def parse_currency(c: Collector, value):
+def parse_currency(c: Collector, value: Any) -> str | None:
     if not isinstance(value, str) or pycountry.currencies.get(alpha_3=value) is None:
         c.add("currency", REQUIRED if value is None else BAD_CURRENCY.format(value=value))
         return None
     return value
 
 
-def parse_line(c: Collector, raw, index: int):
+def parse_line(c: Collector, raw: Any, index: int) -> SaleLine | None:
     path = f"lines[{index}]."
     if not isinstance(raw, dict):
         c.add(f"lines[{index}]", NOT_AN_OBJECT)
@@ -154,15 +182,21 @@ def parse_line(c: Collector, raw, index: int):
     tax_amount = c.decimal(raw, "tax_amount", default="0.00", path=path)
     check_sign(c, path + "quantity", quantity, non_zero=True)
     check_sign(c, path + "discount", discount, non_negative=True)
-    values = (category, quantity, unit_price, discount, tax_code, tax_amount)
-    if any(v is None for v in values):
+    if (
+        category is None
+        or quantity is None
+        or unit_price is None
+        or discount is None
+        or tax_code is None
+        or tax_amount is None
+    ):
         return None
     return SaleLine(
         category, description or category, quantity, unit_price, discount, tax_code, tax_amount
     )
 
 
-def parse_payment(c: Collector, raw, index: int):
+def parse_payment(c: Collector, raw: Any, index: int) -> SalePayment | None:
     path = f"payments[{index}]."
     if not isinstance(raw, dict):
         c.add(f"payments[{index}]", NOT_AN_OBJECT)
@@ -173,7 +207,14 @@ def parse_payment(c: Collector, raw, index: int):
     return SalePayment(method, amount) if method and amount is not None and amount > 0 else None
 
 
-def parse_list(c: Collector, raw, field: str, parse_item, *, allow_empty=False):
+def parse_list(
+    c: Collector,
+    raw: Any,
+    field: str,
+    parse_item: Callable[[Collector, Any, int], Item | None],
+    *,
+    allow_empty: bool = False,
+) -> tuple[Item, ...] | None:
     if not isinstance(raw, list):
         c.add(field, REQUIRED if raw is None else NOT_A_LIST)
         return None
@@ -184,10 +225,11 @@ def parse_list(c: Collector, raw, field: str, parse_item, *, allow_empty=False):
         c.add(field, TOO_MANY_LINES)
         return None
     items = [parse_item(c, item, index) for index, item in enumerate(raw)]
-    return None if any(item is None for item in items) else tuple(items)
+    parsed = tuple(item for item in items if item is not None)
+    return parsed if len(parsed) == len(items) else None
 
 
-def parse_flag(c: Collector, raw: dict, default: bool) -> bool:
+def parse_flag(c: Collector, raw: dict[str, Any], default: bool) -> bool:
     value = raw.get("amounts_include_tax", default)
     if not isinstance(value, bool):
         c.add("amounts_include_tax", NOT_BOOLEAN)
@@ -217,7 +259,7 @@ def check_totals(c: Collector, sale: SaleData) -> None:
         )
 
 
-def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime) -> SaleData:
+def parse_sale(raw: Any, *, default_amounts_include_tax: bool, now: datetime.datetime) -> SaleData:
     """A validated SaleData, or SaleErrors with every problem by field."""
     if not isinstance(raw, dict):
         raise SaleErrors({"sale": [NOT_AN_OBJECT]})
@@ -234,14 +276,21 @@ def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime
     include_tax = parse_flag(c, raw, default_amounts_include_tax)
     lines = parse_list(c, raw.get("lines"), "lines", parse_line)
     payments = parse_list(c, raw.get("payments", []), "payments", parse_payment, allow_empty=True)
-    extras = {f: c.decimal(raw, f, default="0.00") for f in ("tips", "surcharge", "rounding")}
-    check_sign(c, "tips", extras["tips"], non_negative=True)
-    check_sign(c, "surcharge", extras["surcharge"], non_negative=True)
+    tips, surcharge, rounding = (
+        c.decimal(raw, f, default="0.00") for f in ("tips", "surcharge", "rounding")
+    )
+    check_sign(c, "tips", tips, non_negative=True)
+    check_sign(c, "surcharge", surcharge, non_negative=True)
     refund_of = c.text(raw, "refund_of", required=False)
     if refund_of and sale_type == "sale":
         c.add("refund_of", REFUND_OF_ON_SALE)
     if c.errors:
         raise SaleErrors(c.errors)
+    # A value left None above had its error recorded; with no errors, every one is set.
+    assert sale_id is not None and sale_type is not None
+    assert occurred_at is not None and currency is not None
+    assert lines is not None and payments is not None
+    assert tips is not None and surcharge is not None and rounding is not None
     sale = SaleData(
         sale_id=sale_id,
         type=sale_type,
@@ -251,7 +300,9 @@ def parse_sale(raw, *, default_amounts_include_tax: bool, now: datetime.datetime
         lines=lines,
         payments=payments,
         refund_of=refund_of,
-        **extras,
+        tips=tips,
+        surcharge=surcharge,
+        rounding=rounding,
     )
     check_totals(c, sale)
     if c.errors:
