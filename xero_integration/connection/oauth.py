@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from config.errors import Conflict, Invalid
@@ -176,7 +176,7 @@ def store_connections(
     return rows
 
 
-def _default_to_keep(merchant: Merchant, tenant_ids: set[str]):
+def _default_to_keep(merchant: Merchant, tenant_ids: set[str]) -> XeroConnection | None:
     """The merchant's default if it stays (active, or being reconnected now), else None.
 
     A default that needs reconnecting and is not part of this authorisation gives up
@@ -243,7 +243,7 @@ def bind_outlet_connection(*, outlet: Outlet, connection: XeroConnection | None)
     return outlet
 
 
-def unbound_connections(*, merchant: Merchant):
+def unbound_connections(*, merchant: Merchant) -> QuerySet[XeroConnection]:
     """Authorised organisations that are neither the default nor used by an outlet."""
     return live_connections(merchant=merchant).filter(
         status=ConnectionStatus.ACTIVE, is_merchant_default=False, outlets__isnull=True
@@ -257,7 +257,8 @@ def connection_to_disconnect(*, merchant: Merchant, outlet: Outlet | None = None
     """The outlet's own connection, or the merchant's default; NotConnected if none is live."""
     live = live_connections(merchant=merchant)
     if outlet is not None:
-        connection = live.filter(pk=outlet.xero_connection_id).first()
+        own = outlet.xero_connection_id  # None: the outlet uses the merchant's connection
+        connection = live.filter(pk=own).first() if own is not None else None
         message = MSG_OUTLET_NOT_CONNECTED.format(outlet=outlet.pos_station_id)
     else:
         connection = live.filter(is_merchant_default=True).first()

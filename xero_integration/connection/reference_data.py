@@ -9,10 +9,11 @@ import datetime
 import itertools
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
-from ..models import ReferenceKind, ReferenceRecord, ReferenceSnapshot
+from ..models import ReferenceKind, ReferenceRecord, ReferenceSnapshot, XeroConnection
 from ..xero import accounting
 
 ORGANISATION = "organisation"
@@ -23,7 +24,7 @@ UPDATED_FIELDS = ["code", "name", "status", "data", "refreshed_at"]
 _NET_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 
 
-def refresh_reference_data(*, connection) -> dict[str, int]:
+def refresh_reference_data(*, connection: XeroConnection) -> dict[str, int]:
     """Fetch every kind of reference data from Xero into the cache; returns counts per kind."""
     return {
         ReferenceKind.ACCOUNTS.value: refresh_accounts(connection=connection),
@@ -34,7 +35,7 @@ def refresh_reference_data(*, connection) -> dict[str, int]:
     }
 
 
-def refresh_accounts(*, connection) -> int:
+def refresh_accounts(*, connection: XeroConnection) -> int:
     """Accounts changed since the last refresh (all of them the first time)."""
     started = timezone.now()
     since = _modified_since(connection, ReferenceKind.ACCOUNTS)
@@ -44,7 +45,7 @@ def refresh_accounts(*, connection) -> int:
     return len(accounts)
 
 
-def refresh_tax_rates(*, connection) -> int:
+def refresh_tax_rates(*, connection: XeroConnection) -> int:
     """All tax rates: GET /TaxRates has no If-Modified-Since."""
     started = timezone.now()
     rates = accounting.get_tax_rates(connection)
@@ -53,7 +54,7 @@ def refresh_tax_rates(*, connection) -> int:
     return len(rates)
 
 
-def refresh_tracking_categories(*, connection) -> int:
+def refresh_tracking_categories(*, connection: XeroConnection) -> int:
     """All tracking categories with their options, archived ones included."""
     started = timezone.now()
     categories = accounting.get_tracking_categories(connection, include_archived=True)
@@ -63,7 +64,7 @@ def refresh_tracking_categories(*, connection) -> int:
     return len(categories)
 
 
-def refresh_contacts(*, connection, page_size: int = 100) -> int:
+def refresh_contacts(*, connection: XeroConnection, page_size: int = 100) -> int:
     """Contacts changed since the last refresh, page by page until a page comes back short."""
     started = timezone.now()
     since = _modified_since(connection, ReferenceKind.CONTACTS)
@@ -81,7 +82,7 @@ def refresh_contacts(*, connection, page_size: int = 100) -> int:
     return total
 
 
-def refresh_organisation(*, connection) -> int:
+def refresh_organisation(*, connection: XeroConnection) -> int:
     """The organisation's settings (base currency, timezone, lock dates) as a snapshot.
 
     `data` is Xero's element plus `period_lock_date` and `end_of_year_lock_date` as
@@ -96,7 +97,7 @@ def refresh_organisation(*, connection) -> int:
     return 1 if organisation else 0
 
 
-def xero_date(value) -> str | None:
+def xero_date(value: object) -> str | None:
     """YYYY-MM-DD from Xero's "/Date(1419937200000+1300)/" or an ISO date; None if absent.
 
     Xero writes .NET JSON dates: milliseconds since the epoch, with the offset of the local
@@ -118,29 +119,32 @@ def _offset(text: str | None) -> datetime.timedelta:
     return sign * datetime.timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
 
 
-def _account(element: dict) -> dict:
+def _account(element: dict) -> dict[str, Any]:
     code, name, status = element.get("Code"), element.get("Name"), element.get("Status")
     return _record(element["AccountID"], code, name, status, element)
 
 
-def _tax_rate(element: dict) -> dict:
+def _tax_rate(element: dict) -> dict[str, Any]:
     # A tax rate has no id of its own: its TaxType is the code lines refer to.
     tax_type = element["TaxType"]
     return _record(tax_type, tax_type, element.get("Name"), element.get("Status"), element)
 
 
-def _tracking_category(element: dict) -> dict:
+def _tracking_category(element: dict) -> dict[str, Any]:
     name = element.get("Name")
     return _record(element["TrackingCategoryID"], name, name, element.get("Status"), element)
 
 
-def _contact(element: dict) -> dict:
+def _contact(element: dict) -> dict[str, Any]:
     code, name = element.get("ContactNumber"), element.get("Name")
     status = element.get("ContactStatus")
     return _record(element["ContactID"], code, name, status, element)
 
 
-def _record(xero_id, code, name, status, element) -> dict:
+def _record(
+    xero_id: object, code: str | None, name: str | None, status: str | None, element: dict
+) -> dict[str, Any]:
+    """The fields of one ReferenceRecord row, cut to the lengths of its columns."""
     return {
         "xero_id": str(xero_id),
         "code": (code or "")[:100],
@@ -150,7 +154,12 @@ def _record(xero_id, code, name, status, element) -> dict:
     }
 
 
-def _upsert(connection, kind: str, records: list[dict], refreshed_at) -> None:
+def _upsert(
+    connection: XeroConnection,
+    kind: str,
+    records: list[dict[str, Any]],
+    refreshed_at: datetime.datetime,
+) -> None:
     rows = [
         ReferenceRecord(connection=connection, kind=kind, refreshed_at=refreshed_at, **record)
         for record in records
@@ -165,19 +174,25 @@ def _upsert(connection, kind: str, records: list[dict], refreshed_at) -> None:
     )
 
 
-def _modified_since(connection, kind: str) -> datetime.datetime | None:
+def _modified_since(connection: XeroConnection, kind: str) -> datetime.datetime | None:
     snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind=kind).first()
     return snapshot.refreshed_at - MODIFIED_SINCE_OVERLAP if snapshot else None
 
 
-def _mark_refreshed(connection, kind: str, refreshed_at, *, data: dict | None = None) -> None:
-    defaults = {"refreshed_at": refreshed_at}
+def _mark_refreshed(
+    connection: XeroConnection,
+    kind: str,
+    refreshed_at: datetime.datetime,
+    *,
+    data: dict | None = None,
+) -> None:
+    defaults: dict[str, Any] = {"refreshed_at": refreshed_at}
     if data is not None:
         defaults["data"] = data
     ReferenceSnapshot.objects.update_or_create(connection=connection, kind=kind, defaults=defaults)
 
 
-def _json_safe(value):
+def _json_safe(value: Any) -> Any:
     """Xero's element with Decimal amounts as strings, so JSONField stores them exactly."""
     if isinstance(value, Decimal):
         return str(value)

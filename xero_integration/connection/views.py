@@ -1,6 +1,9 @@
 """The browser side of connecting to Xero: the admin's connect button and Xero's callback."""
 
+from typing import Any
+
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -12,13 +15,13 @@ from . import oauth
 
 @staff_member_required
 @require_GET
-def admin_connect(request, merchant_pk: int):
+def admin_connect(request: HttpRequest, merchant_pk: int) -> HttpResponse:
     merchant = get_object_or_404(Merchant, pk=merchant_pk)
     return redirect(oauth.start_authorisation(merchant=merchant))
 
 
 @require_GET
-def callback(request):
+def callback(request: HttpRequest) -> HttpResponse:
     """Public: Xero sends the person's browser here; the single-use state is the credential."""
     params = request.GET
     try:
@@ -29,7 +32,7 @@ def callback(request):
             error_description=params.get("error_description", ""),
         )
     except oauth.AuthorisationFailed as exc:
-        context = {"title": "Xero connection failed", "message": exc.detail}
+        context: dict[str, Any] = {"title": "Xero connection failed", "message": exc.detail}
         return render(request, "xero_integration/oauth_error.html", context, status=400)
     admin_url = _merchant_admin_url(result.merchant)
     if result.return_url or admin_url:
@@ -38,7 +41,7 @@ def callback(request):
     return render(request, "xero_integration/oauth_done.html", context)
 
 
-def _merchant_admin_url(merchant) -> str:
+def _merchant_admin_url(merchant: Merchant) -> str:
     # The merchant admin is registered by xero_integration/admin/merchants.py; without it, show a page.
     try:
         return reverse("admin:outlets_merchant_change", args=[merchant.pk])

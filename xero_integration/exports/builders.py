@@ -108,8 +108,16 @@ def split_discount_tax(line: SaleLine) -> tuple[Decimal, Decimal]:
     return gross_tax, line.tax_amount - gross_tax
 
 
-def xero_line(description, quantity, unit_amount, account, tax, tax_amount, ctx) -> dict:
-    line = {
+def xero_line(
+    description: str,
+    quantity: Decimal,
+    unit_amount: Decimal,
+    account: str,
+    tax: str | None,
+    tax_amount: Decimal,
+    ctx: ExportContext,
+) -> dict:
+    line: dict[str, object] = {
         "Description": description[:4000] or "POS sale",
         "Quantity": quantity,
         "UnitAmount": to_unit_price(unit_amount),
@@ -200,8 +208,17 @@ def check_balanced(
 # Documents ----------------------------------------------------------------------
 
 
-def document_body(kind, number, date, currency, amounts_include_tax, lines, ctx, reference) -> dict:
-    body = {
+def document_body(
+    kind: str,
+    number: str,
+    date: datetime.date,
+    currency: str,
+    amounts_include_tax: bool,
+    lines: list[dict],
+    ctx: ExportContext,
+    reference: str,
+) -> dict:
+    body: dict[str, object] = {
         "Type": "ACCREC" if kind == INVOICE else "ACCRECCREDIT",
         "Contact": ctx.contact,
         "Date": date.isoformat(),
@@ -219,7 +236,9 @@ def document_body(kind, number, date, currency, amounts_include_tax, lines, ctx,
     return body
 
 
-def payments_for(kind, number, date, sales: list[SaleData], ctx: ExportContext) -> list[dict]:
+def payments_for(
+    kind: str, number: str, date: datetime.date, sales: list[SaleData], ctx: ExportContext
+) -> list[dict]:
     """One Xero payment per payment method, settling the document exactly."""
     by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for sale in sales:
@@ -301,7 +320,7 @@ def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
     return lines + extra_lines(sales, ctx)
 
 
-def sales_first(item) -> tuple:
+def sales_first(item: tuple[tuple[str, str, str], list[Decimal]]) -> tuple[bool, str, str]:
     # Plain sorting would put "Discounts" before "Sales"; a reader expects revenue first.
     (label, account, tax), _ = item
     return (label != "Sales", account, tax or "")

@@ -1,12 +1,14 @@
 """What a document needs to know about its outlet, read from the database once."""
 
+from typing import Any
+
 import simplejson
 
 from mappings.models import SpecialKind
 from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping
 
-from ..models import ExportDocument, ReferenceKind, ReferenceRecord
+from ..models import ExportDocument, ReferenceKind, ReferenceRecord, XeroConnection
 from ..sales.types import sale_from_json
 from .builders import (
     BuiltDocument,
@@ -19,7 +21,7 @@ from .builders import (
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
 
 
-def contact_for(connection, name: str) -> dict:
+def contact_for(connection: XeroConnection, name: str) -> dict:
     """Xero's ContactID when the cache knows the name; else the name, which Xero resolves."""
     record = ReferenceRecord.objects.filter(
         connection=connection, kind=ReferenceKind.CONTACTS, name__iexact=name, status="ACTIVE"
@@ -52,9 +54,9 @@ def build_document(document: ExportDocument) -> BuiltDocument:
     )
 
 
-def dumps(value) -> str:
+def dumps(value: Any) -> str:
     return simplejson.dumps(value, use_decimal=True)
 
 
-def loads(text: str):
+def loads(text: str) -> Any:
     return simplejson.loads(text, use_decimal=True)

@@ -1,9 +1,10 @@
 """What people ask of the exporter: sync now, replay, resolve."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
@@ -22,7 +23,7 @@ class SyncRequest:
     waiting: list[dict] = field(default_factory=list)
 
 
-def replay_documents(documents) -> int:
+def replay_documents(documents: Iterable[ExportDocument]) -> int:
     """Send failed documents (or their failed payments) again; returns how many.
 
     A document Xero rejected was never stored there, so its JSON is rebuilt from its
@@ -50,7 +51,7 @@ def replay_documents(documents) -> int:
     return replayed
 
 
-def mark_resolved(documents) -> int:
+def mark_resolved(documents: QuerySet[ExportDocument]) -> int:
     """A person fixed it in Xero by hand: stop trying, keep the record.
 
     A document Xero has (sent) stays sent; only its failed payments are resolved.
@@ -72,7 +73,7 @@ def request_sync(*, merchant: Merchant, outlet: Outlet | None, retry_failed: boo
     for each in outlets_in_scope(merchant, outlet):
         connection = connection_for(merchant=merchant, outlet=each)
         ready = readiness(merchant=merchant, outlet=each, connection=connection)
-        if not ready.can_export:
+        if not ready.can_export or connection is None:  # without a connection it never can
             result.waiting.append({"pos_station_id": each.pos_station_id, "reasons": ready.reasons})
             continue
         if retry_failed:

@@ -8,12 +8,15 @@ request whose answer was lost, so it is looked up by number before anything else
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
 from django.db.models import Q
 from django.utils import timezone
+
+from outlets.models import Outlet
 
 from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, XeroConnection
 from ..xero import accounting
@@ -46,7 +49,7 @@ class DocumentApi:
     id_key: str
 
 
-APIS = {
+APIS: dict[str, DocumentApi] = {
     DocumentKind.INVOICE: DocumentApi(
         accounting.create_invoices, accounting.find_invoices_by_number, "InvoiceNumber", "InvoiceID"
     ),
@@ -59,7 +62,7 @@ APIS = {
 }
 
 
-def mark_sent(document: ExportDocument, xero_id: str) -> None:
+def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     document.status = ExportStatus.SENT
     document.xero_id = xero_id or ""
     document.sent_at = timezone.now()
@@ -69,7 +72,9 @@ def mark_sent(document: ExportDocument, xero_id: str) -> None:
     document.save()
 
 
-def in_xero(connection: XeroConnection, kind: str, documents) -> dict[str, dict]:
+def in_xero(
+    connection: XeroConnection, kind: str, documents: Iterable[ExportDocument]
+) -> dict[str | None, dict]:
     """Xero's documents with these numbers, by number (raises XeroError)."""
     api = APIS[kind]
     found = api.find(connection, [document.number for document in documents])
@@ -96,8 +101,9 @@ def with_body(lane: Lane, document: ExportDocument) -> ExportDocument | None:
     return document
 
 
-def fill_batch(lane: Lane, documents) -> list[ExportDocument]:
-    chosen, size = [], 0
+def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
+    chosen: list[ExportDocument] = []
+    size = 0
     for document in filter(None, (with_body(lane, d) for d in documents)):
         if chosen and size + len(document.body) > BATCH_BYTES:
             break
@@ -109,7 +115,7 @@ def fill_batch(lane: Lane, documents) -> list[ExportDocument]:
 # ---- sending and reading the answer ------------------------------------------------------
 
 
-def common_outlet(documents: list[ExportDocument]):
+def common_outlet(documents: list[ExportDocument]) -> Outlet | None:
     return documents[0].outlet if len({d.outlet_id for d in documents}) == 1 else None
 
 

@@ -84,7 +84,7 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
     return due
 
 
-def has_due_sales(connection: XeroConnection, now) -> bool:
+def has_due_sales(connection: XeroConnection, now: datetime.datetime) -> bool:
     unplanned = Sale.objects.filter(document__isnull=True).values("outlet_id")
     for outlet in outlets_served_by(connection).filter(pk__in=unplanned):
         if is_due(outlet, now):

@@ -68,7 +68,7 @@ def release_connection(connection_id: int, token: str) -> None:
     )
 
 
-def plan_due_outlets(run: ExportRun, connection, now) -> None:
+def plan_due_outlets(run: ExportRun, connection: XeroConnection, now: datetime.datetime) -> None:
     for outlet in outlets_served_by(connection):
         if not is_due(outlet, now):
             continue
@@ -85,7 +85,7 @@ def plan_due_outlets(run: ExportRun, connection, now) -> None:
         schedule_next(outlet, now)
 
 
-def export_connection(*, connection_id: int, now=None) -> ExportRun:
+def export_connection(*, connection_id: int, now: datetime.datetime | None = None) -> ExportRun:
     """Export what is due (and what someone asked for) to one Xero organisation."""
     run = ExportRun(connection_id)
     token = claim_connection(connection_id)

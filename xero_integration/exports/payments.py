@@ -7,6 +7,7 @@ refuses a payment above what is still due, so a payment resent after a lost answ
 refused rather than paid twice.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Q
@@ -55,9 +56,10 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
 # ---- filling, sending, reading -------------------------------------------------------------
 
 
-def fill_batch(lane: Lane, documents) -> list[ExportDocument]:
+def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
     """Whole documents' payments, up to BATCH_SIZE payments in all."""
-    chosen, count = [], 0
+    chosen: list[ExportDocument] = []
+    count = 0
     for document in documents:
         size = len(outstanding_payments(document))
         if chosen and count + size > BATCH_SIZE:
@@ -105,6 +107,7 @@ def read_answer(
 def paid_in_xero(document: ExportDocument, element: dict) -> Decimal:
     if "AmountPaid" in element:
         return Decimal(str(element["AmountPaid"]))
+    assert document.total is not None  # set when the body was built, before it was sent
     return document.total - Decimal(str(element.get("RemainingCredit", document.total)))
 
 

@@ -6,10 +6,11 @@ documents, and every sale without a document is picked up by the next run.
 """
 
 import datetime
+from collections.abc import Iterable
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
@@ -27,7 +28,7 @@ def open_business_date(outlet: Outlet, now: datetime.datetime) -> datetime.date:
     return business_date(now, timezone=outlet.timezone, start_hour=settings.business_day_start_hour)
 
 
-def sales_to_plan(outlet: Outlet, now: datetime.datetime):
+def sales_to_plan(outlet: Outlet, now: datetime.datetime) -> QuerySet[Sale]:
     """The outlet's sales without a document that are ready to export.
 
     Summaries wait until their business day is over; daily exports take only days
@@ -48,7 +49,7 @@ def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
     return Sale.objects.filter(pk__in=sale_ids, document__isnull=True).update(document=document)
 
 
-def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales) -> int:
+def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
     prefix = outlet.export_settings.effective_prefix
     planned = 0
     for sale in sales:
@@ -65,7 +66,9 @@ def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales) -> int:
     return planned
 
 
-def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
+def summary_document(
+    outlet: Outlet, connection: XeroConnection, day: datetime.date, currency: str, kind: str
+) -> ExportDocument:
     """The day's document still open for sales, or a new (supplementary) one.
 
     A document that was ever sent, or tried, is closed: a sale arriving after that goes
@@ -98,11 +101,11 @@ def summary_document(outlet, connection, day, currency, kind) -> ExportDocument:
     )
 
 
-def summary_key(sale: Sale) -> tuple:
+def summary_key(sale: Sale) -> tuple[datetime.date, str, str]:
     return sale.business_date, sale.currency, kind_of(sale.type)
 
 
-def plan_summaries(outlet: Outlet, connection: XeroConnection, sales) -> int:
+def plan_summaries(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
     planned = 0
     for (day, currency, kind), group in groupby(sales, key=summary_key):
         document = summary_document(outlet, connection, day, currency, kind)

@@ -5,10 +5,11 @@ work goes out by itself once they are fixed.
 """
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from mappings.rules import invalid_mappings, missing_mappings
+from mappings.rules import InvalidMapping, invalid_mappings, missing_mappings
 from mappings.selectors import effective_mappings, merchant_default_mappings
 from outlets.models import Merchant, Outlet
 
@@ -31,8 +32,8 @@ EXPORTS_DISABLED = "Exports are disabled for this outlet."
 @dataclass(frozen=True)
 class Readiness:
     reasons: list[str]
-    missing_mappings: list[dict]
-    invalid_mappings: list[dict]
+    missing_mappings: list[dict[str, Any]]
+    invalid_mappings: list[InvalidMapping]
 
     @property
     def can_export(self) -> bool:
@@ -46,7 +47,9 @@ def outlet_reasons(outlet: Outlet | None) -> list[str]:
     return reasons + ([] if outlet.export_settings.enabled else [EXPORTS_DISABLED])
 
 
-def outlets_sharing_the_organisation(outlet: Outlet, connection: XeroConnection):
+def outlets_sharing_the_organisation(
+    outlet: Outlet, connection: XeroConnection
+) -> QuerySet[Outlet]:
     """Other outlets, of any merchant, whose documents go to the same Xero tenant."""
     live = XeroConnection.objects.filter(tenant_id=connection.tenant_id).exclude(
         status=ConnectionStatus.DISCONNECTED
@@ -96,7 +99,7 @@ def readiness(
     )
     missing = [asdict(m) for m in missing_mappings(mappings)]
     fetched = connection is not None and has_reference_data(connection)
-    invalid = invalid_mappings(mappings, connection) if fetched else []
+    invalid = invalid_mappings(mappings, connection) if connection is not None and fetched else []
     if connection is not None and not fetched:
         reasons.append(NO_REFERENCE_DATA)
     if missing:

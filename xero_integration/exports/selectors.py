@@ -1,6 +1,9 @@
 """Reads about exports: the status endpoint's answer (connection, readiness, last syncs,
 counts) and the counts a sync request answers with."""
 
+import datetime
+from typing import Any
+
 from django.db.models import Q
 
 from outlets.models import Merchant, Outlet
@@ -10,7 +13,7 @@ from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
 from .readiness import readiness
 
 
-def connection_body(connection: XeroConnection | None) -> dict | None:
+def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
     if connection is None:
         return None
     return {
@@ -24,7 +27,9 @@ def connection_body(connection: XeroConnection | None) -> dict | None:
     }
 
 
-def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcomes: list[str]):
+def last_sync_at(
+    merchant: Merchant, outlet: Outlet | None, outcomes: list[str]
+) -> datetime.datetime | None:
     logs = SyncLog.objects.filter(merchant=merchant, outcome__in=outcomes)
     if outlet is not None:
         # Calls about the merchant as a whole (token refreshes) count for every outlet.
@@ -32,7 +37,7 @@ def last_sync_at(merchant: Merchant, outlet: Outlet | None, outcomes: list[str])
     return logs.order_by("-created_at").values_list("created_at", flat=True).first()
 
 
-def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict:
+def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any]:
     connection = connection_for(merchant=merchant, outlet=outlet)
     ready = readiness(merchant=merchant, outlet=outlet, connection=connection)
     return {
@@ -51,7 +56,7 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict:
     }
 
 
-def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict:
+def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict[str, int]:
     """Sales not yet in Xero and documents that need a person, in one query each."""
     sales = Sale.objects.filter(merchant=merchant)
     documents = ExportDocument.objects.filter(outlet__merchant=merchant)
