@@ -4,6 +4,8 @@ Every error body has `error` (a stable code) and `detail` (a sentence a person c
 act on); validation errors add `fields`, naming each bad field.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -12,8 +14,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from config.errors import DomainError
 
 
-def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
-    body = {"error": code, "detail": detail}
+def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "detail": detail}
     if fields:
         body["fields"] = fields
     return body
@@ -40,7 +42,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def _fields(detail) -> dict:
+def _fields(detail: Any) -> dict:
     if isinstance(detail, dict):
         return detail
     return {"non_field_errors": detail}

@@ -5,6 +5,7 @@ parameters, bodies and error answers; the shapes common to several endpoints liv
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +25,7 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "outlets.authentication.ApiKeyAuthentication"
     name = SECURITY_SCHEME
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
         return {
             "type": "http",
             "scheme": "bearer",
@@ -85,7 +86,8 @@ class ErrorSerializer(serializers.Serializer):
         help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated."
     )
     detail = serializers.CharField(help_text="A sentence a person can act on.")
-    fields = serializers.DictField(
+    # A field, not Serializer.fields: DRF's metaclass takes declared fields out of the class.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         required=False,
         help_text="Bad input only: each bad field with its messages.",
@@ -101,7 +103,9 @@ class PageEnvelope(serializers.Serializer):
     )
 
 
-def page_of(component_name: str, item: serializers.Serializer, **extra: serializers.Field):
+def page_of(
+    component_name: str, item: serializers.BaseSerializer, **extra: serializers.Field
+) -> serializers.Serializer:
     """A page of `item`s (pass it with many=True), plus any `extra` top-level fields."""
     # Subclassing keeps count/next/previous first (declared fields sort by creation).
     return type(component_name, (PageEnvelope,), {"results": item, **extra})()
@@ -120,7 +124,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def errors(*codes: int) -> dict:
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """Error responses for extend_schema: 401 and 429 always, plus the given codes."""
     return {
         code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])

@@ -5,13 +5,15 @@ are decimal STRINGS (a JSON number is refused: it may have passed through a floa
 so they are DecimalFields, which COERCE_DECIMAL_TO_STRING documents as strings.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from xero_integration.sales.validation import MAX_LINES, SALE_ID_PATTERN
 
 
-def amount(help_text: str, **kwargs) -> serializers.DecimalField:
+def amount(help_text: str, **kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, help_text=help_text, **kwargs)
 
 
@@ -84,7 +86,8 @@ class SaleSchema(serializers.Serializer):
 class SaleResultSchema(serializers.Serializer):
     id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["accepted", "duplicate", "conflict", "rejected"])
-    errors = serializers.DictField(
+    # A field, not Serializer.errors: DRF's metaclass takes declared fields out of the class.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text='Field-level reasons, e.g. {"lines[0].unit_price": ["…"]}.',
     )

@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +15,7 @@ from outlets.selectors import merchant_for_client
 
 from ..connection import oauth
 from .schema import errors
-from .scope import ScopeInput, resolve_scope
+from .scope import ScopeInput, api_client, resolve_scope
 
 
 class ConnectView(APIView):
@@ -45,11 +46,11 @@ class ConnectView(APIView):
             **errors(400, 404),
         },
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = self.Input(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        merchant = merchant_for_client(client=request.auth, merchant_id=data["merchant_id"])
+        merchant = merchant_for_client(client=api_client(request), merchant_id=data["merchant_id"])
         url = oauth.start_authorisation(merchant=merchant, return_url=data["return_url"])
         return Response({"authorize_url": url})
 
@@ -76,7 +77,7 @@ class DisconnectView(APIView):
         request=ScopeInput,
         responses={200: Output, **errors(400, 404, 409)},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         merchant, outlet = resolve_scope(request, request.data)
         connection = oauth.connection_to_disconnect(merchant=merchant, outlet=outlet)
         return Response(self.Output(oauth.disconnect(connection=connection)).data)

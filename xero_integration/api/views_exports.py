@@ -1,11 +1,15 @@
+from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outlets.models import Outlet
 from outlets.services import update_export_settings
 from xero_integration.exports.control import request_sync
 from xero_integration.models import SyncLog
@@ -44,7 +48,7 @@ class SyncView(APIView):
         request=Input,
         responses={202: SyncSchema, **errors(400, 404)},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.data)
@@ -108,7 +112,7 @@ class LogsView(APIView):
         ],
         responses={200: page_of("SyncLogPage", OutputSchema(many=True)), **errors(400, 404)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.query_params)
@@ -146,7 +150,7 @@ class ExportSettingsView(APIView):
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         responses={200: Output, **errors(400, 404)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         outlet = self.outlet(request, request.query_params)
         return Response(self.Output(outlet.export_settings).data)
 
@@ -163,14 +167,14 @@ class ExportSettingsView(APIView):
         request=Input,
         responses={200: Output, **errors(400, 404)},
     )
-    def put(self, request):
+    def put(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         outlet = self.outlet(request, {**request.query_params.dict(), **request.data})
         settings = update_export_settings(outlet=outlet, **data.validated_data)
         return Response(self.Output(settings).data)
 
-    def outlet(self, request, params):
+    def outlet(self, request: Request, params: Mapping[str, Any]) -> Outlet:
         merchant, outlet = resolve_scope(request, params)
         if outlet is None:
             raise serializers.ValidationError({"pos_station_id": ["This field is required."]})

@@ -1,9 +1,13 @@
+from collections.abc import Iterable
+from typing import Any
+
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
 )
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +15,7 @@ from mappings.models import MappingType
 from mappings.selectors import effective_mappings, mappings_at_scope
 from mappings.services import set_mappings
 from mappings.types import item_from_mapping
+from outlets.models import Merchant, Outlet
 
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_mappings import MAPPING_TYPE, MappingItemField, MappingsSchema
@@ -24,7 +29,7 @@ def check_type(mapping_type: str) -> None:
         raise NotFound(UNKNOWN_TYPE.format(type=mapping_type, types=", ".join(MappingType.values)))
 
 
-def items_of(mapping_type: str, pairs) -> list[dict]:
+def items_of(mapping_type: str, pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [item_from_mapping(mapping_type, pos, xero) for pos, xero in pairs]
 
 
@@ -45,7 +50,7 @@ class MappingsView(APIView):
         parameters=[MAPPING_TYPE, MERCHANT_ID, POS_STATION_ID],
         responses={200: MappingsSchema, **errors(400, 404)},
     )
-    def get(self, request, mapping_type):
+    def get(self, request: Request, mapping_type: str) -> Response:
         check_type(mapping_type)
         merchant, outlet = resolve_scope(request, request.query_params)
         return Response(self.body(mapping_type, merchant, outlet))
@@ -62,7 +67,7 @@ class MappingsView(APIView):
         request=PutSchema,
         responses={200: MappingsSchema, **errors(400, 404)},
     )
-    def put(self, request, mapping_type):
+    def put(self, request: Request, mapping_type: str) -> Response:
         check_type(mapping_type)
         data = self.PutInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -75,9 +80,9 @@ class MappingsView(APIView):
         )
         return Response(self.body(mapping_type, merchant, outlet))
 
-    def body(self, mapping_type, merchant, outlet) -> dict:
+    def body(self, mapping_type: str, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any]:
         rows = mappings_at_scope(merchant_id=merchant.pk, outlet=outlet, mapping_type=mapping_type)
-        body = {
+        body: dict[str, Any] = {
             "type": mapping_type,
             "merchant_id": merchant.merchant_id,
             "pos_station_id": outlet.pos_station_id if outlet else None,

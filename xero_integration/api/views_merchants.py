@@ -5,12 +5,14 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client, outlets_of
 
 from .schema import errors
+from .scope import api_client
 
 
 class MerchantView(APIView):
@@ -45,8 +47,8 @@ class MerchantView(APIView):
             **errors(404),
         },
     )
-    def get(self, request, merchant_id):
-        merchant = merchant_for_client(client=request.auth, merchant_id=merchant_id)
+    def get(self, request: Request, merchant_id: str) -> Response:
+        merchant = merchant_for_client(client=api_client(request), merchant_id=merchant_id)
         body = self.Output(merchant).data
         body["outlets"] = self.OutletOutput(outlets_of(merchant), many=True).data
         return Response(body)

@@ -7,16 +7,18 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import Conflict
+from outlets.models import Merchant, Outlet
 from xero_integration.connection.selectors import (
     connection_for,
     last_refreshed_at,
     reference_records,
 )
-from xero_integration.models import ReferenceKind
+from xero_integration.models import ReferenceKind, XeroConnection
 from xero_integration.tasks import queue_reference_refresh
 
 from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
@@ -26,7 +28,7 @@ UNKNOWN_KIND = "Unknown reference data '{kind}'; use one of {kinds}."
 NOT_CONNECTED = "Merchant '{merchant_id}' has no Xero connection."
 
 
-def connection_or_conflict(merchant, outlet):
+def connection_or_conflict(merchant: Merchant, outlet: Outlet | None) -> XeroConnection:
     connection = connection_for(merchant=merchant, outlet=outlet)
     if connection is None:
         raise Conflict(NOT_CONNECTED.format(merchant_id=merchant.merchant_id))
@@ -48,7 +50,9 @@ class ReferenceDataView(APIView):
         code = serializers.CharField()
         name = serializers.CharField()
         status = serializers.CharField()
-        data = serializers.JSONField()
+        # DRF's metaclass takes declared fields out of the class, so this field does not
+        # replace Serializer.data, whatever the stubs make of the name.
+        data = serializers.JSONField()  # type: ignore[assignment]
 
     @extend_schema(
         tags=["reference data"],
@@ -80,7 +84,7 @@ class ReferenceDataView(APIView):
             **errors(400, 404, 409),
         },
     )
-    def get(self, request, kind):
+    def get(self, request: Request, kind: str) -> Response:
         if kind not in ReferenceKind.values:
             kinds = ", ".join(ReferenceKind.values)
             raise NotFound(UNKNOWN_KIND.format(kind=kind, kinds=kinds))
@@ -114,7 +118,7 @@ class ReferenceRefreshView(APIView):
             **errors(400, 404, 409),
         },
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         connection = connection_or_conflict(*resolve_scope(request, request.data))
         task_id = queue_reference_refresh(connection=connection)
         return Response(

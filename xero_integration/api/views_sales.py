@@ -2,6 +2,7 @@ from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +11,7 @@ from xero_integration.sales.services import ingest_sales
 
 from .schema import errors
 from .schema_sales import SALES_EXAMPLE, SaleSchema, SalesResultSchema
+from .scope import api_client
 
 MAX_SALES = 500
 
@@ -46,11 +48,11 @@ class SalesView(APIView):
         responses={200: SalesResultSchema, **errors(400, 404)},
         examples=[OpenApiExample("A sale", value=SALES_EXAMPLE, request_only=True)],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         merchant = merchant_for_client(
-            client=request.auth, merchant_id=data.validated_data["merchant_id"]
+            client=api_client(request), merchant_id=data.validated_data["merchant_id"]
         )
         results = ingest_sales(merchant=merchant, raw_sales=data.validated_data["sales"])
         counts = {

@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +20,6 @@ class StatusView(APIView):
         parameters=[MERCHANT_ID, POS_STATION_ID],
         responses={200: StatusSchema, **errors(400, 404)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         merchant, outlet = resolve_scope(request, request.query_params)
         return Response(export_status(merchant=merchant, outlet=outlet))
