@@ -1,7 +1,11 @@
 """Xero connections: health at a glance, and what staff may do to one."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 from django.utils import formats, timezone
 
@@ -18,7 +22,7 @@ REFRESH_QUEUED = "Queued a refresh of the reference data of {count} active conne
 XERO_NOT_TOLD = "{tenant}: disconnected here, but Xero was not told: {problems}"
 
 
-def token_validity(expires_at) -> str | None:
+def token_validity(expires_at: datetime.datetime | None) -> str | None:
     if expires_at is None:
         return None
     when = formats.date_format(timezone.localtime(expires_at), "DATETIME_FORMAT")
@@ -61,19 +65,21 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ("refresh_reference_data", "disconnect", "make_default")
 
-    def has_manage_permission(self, request):
+    def has_manage_permission(self, request: HttpRequest) -> bool:
         return may_change(request, XeroConnection)
 
     @admin.display(description="Access token", ordering="access_token_expires_at")
-    def access_token_validity(self, connection):
+    def access_token_validity(self, connection: XeroConnection) -> str | None:
         return token_validity(connection.access_token_expires_at)
 
     @admin.display(description="Refresh token", ordering="refresh_token_expires_at")
-    def refresh_token_validity(self, connection):
+    def refresh_token_validity(self, connection: XeroConnection) -> str | None:
         return token_validity(connection.refresh_token_expires_at)
 
     @admin.action(description="Refresh reference data from Xero now", permissions=["manage"])
-    def refresh_reference_data(self, request, queryset):
+    def refresh_reference_data(
+        self, request: HttpRequest, queryset: QuerySet[XeroConnection]
+    ) -> None:
         active = list(queryset.filter(status=ConnectionStatus.ACTIVE))
         for connection in active:
             tasks.queue_reference_refresh(connection=connection)
@@ -83,7 +89,7 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
         )
 
     @admin.action(description="Disconnect from Xero", permissions=["manage"])
-    def disconnect(self, request, queryset):
+    def disconnect(self, request: HttpRequest, queryset: QuerySet[XeroConnection]) -> None:
         live = list(
             queryset.exclude(status=ConnectionStatus.DISCONNECTED).select_related("merchant")
         )
@@ -106,7 +112,7 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
                 )
 
     @admin.action(description="Make the merchant's default", permissions=["manage"])
-    def make_default(self, request, queryset):
+    def make_default(self, request: HttpRequest, queryset: QuerySet[XeroConnection]) -> None:
         if queryset.count() != 1:
             self.message_user(request, PICK_ONE, messages.ERROR)
             return

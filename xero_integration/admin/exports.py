@@ -1,10 +1,15 @@
 """Exports and sales, for support: what failed, what Xero said, what was sent, what is in it."""
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+
+from outlets.models import Merchant
 
 from ..exports.control import mark_resolved, replay_documents
 from ..models import ExportDocument, ExportStatus, Sale
@@ -27,11 +32,13 @@ class ExportStatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         others = [(value, label) for value, label in ExportStatus.choices if value != FAILED]
         return [(FAILED, "Failed (document or payments)"), *others]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ExportDocument]
+    ) -> QuerySet[ExportDocument]:
         if self.value() == FAILED:
             return queryset.filter(needs_attention())
         if self.value():
@@ -49,13 +56,13 @@ class SaleInline(admin.TabularInline):
     show_change_link = True
     verbose_name_plural = "sales in this document"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -116,23 +123,23 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         ),
         ("As sent to Xero", {"fields": ("body_json", "payments_json")}),
     )
-    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
+    readonly_fields = tuple(flatten_fieldsets(fieldsets))
     inlines = (SaleInline,)
     actions = ("replay", "resolve")
 
-    def has_manage_permission(self, request):
+    def has_manage_permission(self, request: HttpRequest) -> bool:
         return may_change(request, ExportDocument)
 
     @admin.display(description="Merchant", ordering="outlet__merchant__name")
-    def merchant(self, document):
+    def merchant(self, document: ExportDocument) -> Merchant:
         return document.outlet.merchant
 
     @admin.display(description="Last error")
-    def short_error(self, document):
+    def short_error(self, document: ExportDocument) -> str:
         return Truncator(document.last_error).chars(80)
 
     @admin.display(description="Xero's message")
-    def xero_message(self, document):
+    def xero_message(self, document: ExportDocument) -> str:
         if not document.last_error:
             return "—"
         return format_html(
@@ -140,17 +147,17 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         )
 
     @admin.display(description="Document")
-    def body_json(self, document):
+    def body_json(self, document: ExportDocument) -> str:
         return pretty_json_text(
             document.body, empty="(not built yet: built from its sales when sent)"
         )
 
     @admin.display(description="Payments")
-    def payments_json(self, document):
+    def payments_json(self, document: ExportDocument) -> str:
         return pretty_json_text(document.payments, empty="(none)")
 
     @admin.action(description="Replay selected", permissions=["manage"])
-    def replay(self, request, queryset):
+    def replay(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
         documents = list(queryset)
         before = {d.pk: (d.status, d.payments_status) for d in documents}
         replayed = replay_documents(documents)
@@ -166,7 +173,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         self.message_user(request, message, messages.SUCCESS if replayed else messages.WARNING)
 
     @admin.action(description="Mark resolved outside Xero", permissions=["manage"])
-    def resolve(self, request, queryset):
+    def resolve(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
         selected = queryset.count()
         resolved = mark_resolved(queryset)
         message = RESOLVED.format(resolved=exports_count(resolved), skipped=selected - resolved)
@@ -177,10 +184,10 @@ class DocumentFilter(admin.SimpleListFilter):
     title = "document"
     parameter_name = "in_document"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("no", "Not yet in a document"), ("yes", "In a document")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Sale]) -> QuerySet[Sale]:
         if self.value():
             return queryset.filter(document__isnull=self.value() == "no")
         return queryset
@@ -221,7 +228,7 @@ class SaleAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     @admin.display(description="Xero document", ordering="document__number")
-    def document_link(self, sale):
+    def document_link(self, sale: Sale) -> str:
         if sale.document is None:
             return "not yet in a document"
         url = reverse("admin:xero_integration_exportdocument_change", args=[sale.document_id])
@@ -229,5 +236,5 @@ class SaleAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description="Sale as received (normalised)")
-    def payload_json(self, sale):
+    def payload_json(self, sale: Sale) -> SafeString:
         return pretty_json(sale.payload)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.text import Truncator
 
+from outlets.models import Merchant
+
 from ..models import ReferenceRecord, SyncLog
 from .common import ReadOnlyAdmin
 
@@ -28,11 +30,11 @@ class SyncLogAdmin(ReadOnlyAdmin):
     search_fields = ("correlation_id", "error", "documents")
 
     @admin.display(description="Documents")
-    def document_numbers(self, log):
+    def document_numbers(self, log: SyncLog) -> str:
         return Truncator(", ".join(str(d) for d in log.documents or [])).chars(60)
 
     @admin.display(description="Error")
-    def short_error(self, log):
+    def short_error(self, log: SyncLog) -> str:
         return Truncator(log.error).chars(80)
 
 
@@ -44,5 +46,5 @@ class ReferenceRecordAdmin(ReadOnlyAdmin):
     search_fields = ("code", "name")
 
     @admin.display(description="Merchant", ordering="connection__merchant__name")
-    def merchant(self, record):
+    def merchant(self, record: ReferenceRecord) -> Merchant:
         return record.connection.merchant

@@ -4,11 +4,19 @@ Composed here, above the apps whose models it shows (outlets, mappings, xero_int
 so that none of those imports another's admin.
 """
 
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django import forms
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from mappings.forms import MappingForm, MappingRowsFormSet, OutletOverridesFormSet
 from mappings.models import Mapping
@@ -20,26 +28,48 @@ from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnect
 NOT_CONNECTED = "not_connected"
 
 
-def limit_connections_to_merchant(form_class, merchant_id) -> None:
+class MerchantRow(TypedDict):
+    """What MerchantAdmin.get_queryset adds to each merchant for its columns."""
+
+    outlet_count: int
+    xero_status: str | None
+    failed_count: int
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a dev tool; annotations naming it stay strings
+    from django_stubs_ext import WithAnnotations
+
+    AnnotatedMerchant = WithAnnotations[Merchant, MerchantRow]
+
+
+def limit_connections_to_merchant(
+    form_class: type[forms.ModelForm], merchant_id: int | None
+) -> None:
     """Offer only the merchant's own Xero organisations (OutletForm rejects others too)."""
     field = form_class.base_fields.get("xero_connection")  # absent for view-only staff
-    if field is not None:
-        field.queryset = XeroConnection.objects.filter(merchant_id=merchant_id)
+    if isinstance(field, forms.ModelChoiceField):
+        connections = XeroConnection.objects
+        # A merchant still being added (no id) has none.
+        field.queryset = (
+            connections.filter(merchant_id=merchant_id)
+            if merchant_id is not None
+            else connections.none()
+        )
 
 
-def ensure_export_settings(outlets) -> None:
+def ensure_export_settings(outlets: Iterable[Outlet]) -> None:
     # Outlets added as rows of the merchant page get the defaults, as
     # outlets.services.create_outlet gives them.
     for outlet in outlets:
         ExportSettings.objects.get_or_create(outlet=outlet)
 
 
-def export_settings_of(outlet) -> ExportSettings | None:
+def export_settings_of(outlet: Outlet) -> ExportSettings | None:
     # getattr's default covers an outlet without a settings row (made outside the services).
     return getattr(outlet, "export_settings", None)
 
 
-def merchant_xero_status():
+def merchant_xero_status() -> Subquery:
     """Status of the connection a merchant exports to: its default live one, else any live one."""
     live = XeroConnection.objects.filter(merchant=OuterRef("pk")).exclude(
         status=ConnectionStatus.DISCONNECTED
@@ -47,23 +77,23 @@ def merchant_xero_status():
     return Subquery(live.order_by("-is_merchant_default", "pk").values("status")[:1])
 
 
-def failed_exports(**filters):
+def failed_exports(**filters: Any) -> QuerySet[ExportDocument]:
     """Exports waiting for a person: the document or its payments failed (as mark_resolved)."""
     failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
     return ExportDocument.objects.filter(failed, **filters)
 
 
-def count_subquery(queryset, group_by: str):
+def count_subquery(queryset: QuerySet[Any], group_by: str) -> Coalesce:
     """COUNT(*) of a correlated queryset, as one subquery (no join, no per-row query)."""
     counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def latest(queryset, field: str):
+def latest(queryset: QuerySet[Any], field: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
-def failed_exports_link(count: int, **filters):
+def failed_exports_link(count: int, **filters: object) -> int | SafeString:
     """The count, linking to those exports in the export list."""
     if not count:
         return 0
@@ -76,16 +106,20 @@ class XeroStatusFilter(admin.SimpleListFilter):
     title = "Xero connection"
     parameter_name = "xero"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [
             (ConnectionStatus.ACTIVE, ConnectionStatus.ACTIVE.label),
             (ConnectionStatus.NEEDS_RECONNECT, ConnectionStatus.NEEDS_RECONNECT.label),
             (NOT_CONNECTED, "Not connected"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: "QuerySet[AnnotatedMerchant]"
+    ) -> "QuerySet[AnnotatedMerchant]":
         if self.value() == NOT_CONNECTED:
-            return queryset.filter(xero_status__isnull=True)
+            # The django-stubs plugin checks __isnull on an annotation against the
+            # annotation's own type (str | None) instead of bool.
+            return queryset.filter(xero_status__isnull=True)  # type: ignore[misc]
         if self.value():
             return queryset.filter(xero_status=self.value())
         return queryset
@@ -114,7 +148,7 @@ class OutletInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
         documents = ExportDocument.objects.filter(outlet=OuterRef("pk"))
         return (
             super()
@@ -126,22 +160,24 @@ class OutletInline(admin.TabularInline):
             )
         )
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: Merchant | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
         limit_connections_to_merchant(formset.form, obj.pk if obj else None)
         return formset
 
     # getattr: a row being added has no annotations.
     @admin.display(description="Last sent to Xero")
-    def last_sent_at(self, outlet):
+    def last_sent_at(self, outlet: Outlet) -> datetime.datetime | None:
         return getattr(outlet, "last_sent", None)
 
     @admin.display(description="Last failed export")
-    def last_failure_at(self, outlet):
+    def last_failure_at(self, outlet: Outlet) -> datetime.datetime | None:
         return getattr(outlet, "last_failure", None)
 
     @admin.display(description="Failed exports")
-    def failed_export_count(self, outlet):
+    def failed_export_count(self, outlet: Outlet) -> int | SafeString:
         return failed_exports_link(getattr(outlet, "failed_count", 0), outlet__id__exact=outlet.pk)
 
 
@@ -153,7 +189,7 @@ class MappingInline(admin.TabularInline):
     fields = ("type", "pos_value", "xero_value")
     extra = 0
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mapping]:
         return super().get_queryset(request).order_by("type", "pos_value")
 
 
@@ -165,7 +201,7 @@ class MerchantMappingInline(MappingInline):
     verbose_name = "merchant default mapping"
     verbose_name_plural = "mappings (merchant defaults; outlet overrides are on each outlet)"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mapping]:
         return super().get_queryset(request).filter(outlet__isnull=True)
 
 
@@ -184,7 +220,7 @@ class MerchantAdmin(admin.ModelAdmin):
     search_fields = ("name", "merchant_id")
     inlines = (OutletInline, MerchantMappingInline)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Merchant]:
         failed = failed_exports(outlet__merchant=OuterRef("pk"))
         return (
             super()
@@ -196,25 +232,29 @@ class MerchantAdmin(admin.ModelAdmin):
             )
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Merchant | None = None
+    ) -> tuple[str, ...]:
         # The POS knows the merchant by this id: changing it would orphan its API calls.
         return ("merchant_id", "created_at") if obj else ("created_at",)
 
     @admin.display(description="Outlets", ordering="outlet_count")
-    def outlet_count(self, merchant):
+    def outlet_count(self, merchant: "AnnotatedMerchant") -> int:
         return merchant.outlet_count
 
     @admin.display(description="Xero", ordering="xero_status")
-    def xero_status(self, merchant):
+    def xero_status(self, merchant: "AnnotatedMerchant") -> str:
         if merchant.xero_status is None:
             return "Not connected"
         return ConnectionStatus(merchant.xero_status).label
 
     @admin.display(description="Failed exports", ordering="failed_count")
-    def failed_export_count(self, merchant):
+    def failed_export_count(self, merchant: "AnnotatedMerchant") -> int | SafeString:
         return failed_exports_link(merchant.failed_count, outlet__merchant__id__exact=merchant.pk)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Outlet:
             ensure_export_settings(formset.new_objects)
@@ -255,23 +295,27 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ("name", "pos_station_id", "merchant__name", "merchant__merchant_id")
     inlines = (ExportSettingsInline, OutletOverrideInline)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Outlet | None = None
+    ) -> tuple[str, ...]:
         # Sales and mappings hang off (merchant, station id): moving an outlet would
         # mislabel them, so both are fixed once the outlet exists.
         return ("merchant", "pos_station_id", "created_at") if obj else ("created_at",)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Outlet | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
             limit_connections_to_merchant(form, obj.merchant_id)
         return form
 
     @admin.display(description="Export frequency", ordering="export_settings__frequency")
-    def export_frequency(self, outlet):
+    def export_frequency(self, outlet: Outlet) -> str | None:
         settings = export_settings_of(outlet)
         return settings.get_frequency_display() if settings else None
 
     @admin.display(description="Grouping", ordering="export_settings__grouping")
-    def export_grouping(self, outlet):
+    def export_grouping(self, outlet: Outlet) -> str | None:
         settings = export_settings_of(outlet)
         return settings.get_grouping_display() if settings else None
