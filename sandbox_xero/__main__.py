@@ -18,7 +18,7 @@ LIMIT_FLAGS = (
 )
 
 
-def parse_args(argv):
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m sandbox_xero", description="Sandbox Xero (identity + Accounting API)."
     )
@@ -35,7 +35,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     config = {name: getattr(args, name) for name in LIMIT_FLAGS}

@@ -2,10 +2,17 @@
 already authorised and admitted by the rate limiter."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from . import documents, payments, query, reference, wire
 from .reply import Reply, bad_request, not_found, validation_exception
+from .state import SandboxState
+from .wire import JsonObject
+
+if TYPE_CHECKING:  # server imports this module
+    from .server import Request
 
 MSG_BAD_JSON = "The request body is not valid JSON."
 MSG_NO_ELEMENTS = "The request must contain at least one {}."
@@ -15,7 +22,7 @@ class BodyError(ValueError):
     pass
 
 
-def handle(state, tenant, request):
+def handle(state: SandboxState, tenant: JsonObject, request: "Request") -> Reply:
     parts = [p for p in request.path.split("/") if p]
     method = request.method
     try:
@@ -40,7 +47,7 @@ SETTINGS_READS = {
 }
 
 
-def _get(state, tenant, request, parts):
+def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: list[str]) -> Reply:
     name = parts[0] if parts else ""
     if len(parts) == 1 and name in SETTINGS_READS:
         return SETTINGS_READS[name](tenant, request)
@@ -56,7 +63,7 @@ def _get(state, tenant, request, parts):
     return not_found()
 
 
-def _list_documents(tenant, kind, request):
+def _list_documents(tenant: JsonObject, kind: documents.Kind, request: "Request") -> Reply:
     q = request.query
     rows = query.modified_since(tenant[kind.store], request.headers.get("If-Modified-Since"))
     filters = (
@@ -75,7 +82,7 @@ def _list_documents(tenant, kind, request):
     return _envelope(kind.path, [reference.public(r) for r in rows], pagination)
 
 
-def _one_document(tenant, kind, key):
+def _one_document(tenant: JsonObject, kind: documents.Kind, key: str) -> Reply:
     """Xero accepts either the document's ID or its number in the URL."""
     doc = next(
         (d for d in tenant[kind.store] if key in (d[kind.id_field], d.get(kind.number_field))), None
@@ -85,7 +92,7 @@ def _one_document(tenant, kind, key):
     return _envelope(kind.path, [reference.public(doc)])
 
 
-def _payments(tenant, request, payment_id):
+def _payments(tenant: JsonObject, request: "Request", payment_id: str | None) -> Reply:
     rows = tenant["payments"]
     if payment_id:
         rows = [p for p in rows if p["PaymentID"] == payment_id]
@@ -100,9 +107,9 @@ def _payments(tenant, request, payment_id):
     return _envelope("Payments", [reference.public(r) for r in rows], pagination)
 
 
-def _envelope(key, rows, pagination=None):
+def _envelope(key: str, rows: list[JsonObject], pagination: dict[str, int] | None = None) -> Reply:
     """Xero's response wrapper: Id, Status, ProviderName, DateTimeUTC, then the collection."""
-    body = {
+    body: JsonObject = {
         "Id": str(uuid.uuid4()),
         "Status": "OK",
         "ProviderName": "Sandbox Xero",
@@ -117,7 +124,7 @@ def _envelope(key, rows, pagination=None):
 # ---- writes ----------------------------------------------------------------------------------
 
 
-def _write(state, tenant, request, name):
+def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: str) -> Reply:
     lock_date = date.fromisoformat(state.config["period_lock_date"])
     if name in ("Invoices", "CreditNotes"):
         kind = documents.INVOICES if name == "Invoices" else documents.CREDIT_NOTES
@@ -127,18 +134,25 @@ def _write(state, tenant, request, name):
         )
         return _save_all(request, name, lambda e: documents.save(ctx, e))
     if name == "Payments":
-        ctx = payments.Context(tenant, lock_date)
+        payments_ctx = payments.Context(tenant, lock_date)
         # POST /Payments (createPayment) takes one Payment and has no summarizeErrors.
         summarize = request.method == "POST" or _summarize(request)
-        return _save_all(request, name, lambda e: payments.save(ctx, e), summarize=summarize)
+        return _save_all(
+            request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
+        )
     return not_found()
 
 
-def _summarize(request):
+def _summarize(request: "Request") -> bool:
     return request.query.get("summarizeErrors", "true").lower() != "false"
 
 
-def _save_all(request, key, save_one, summarize=None):
+def _save_all(
+    request: "Request",
+    key: str,
+    save_one: Callable[[Any], tuple[bool, JsonObject]],
+    summarize: bool | None = None,
+) -> Reply:
     elements = _elements(request, key)
     results = [save_one(element) for element in elements]
     summarize = _summarize(request) if summarize is None else summarize
@@ -148,7 +162,7 @@ def _save_all(request, key, save_one, summarize=None):
     return _envelope(key, [out for _, out in results])
 
 
-def _elements(request, key):
+def _elements(request: "Request", key: str) -> list[Any]:
     try:
         body = wire.loads(request.body or b"")
     except ValueError as error:

@@ -1,15 +1,21 @@
 """/_sandbox/*: control and inspection for tests. No auth: the sandbox binds to 127.0.0.1."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from . import oauth, reference, wire
 from .faults import FaultError
 from .reply import Reply, bad_request, not_found
 from .state import DEFAULT_CONFIG
+from .wire import JsonObject
+
+if TYPE_CHECKING:  # server imports this module
+    from .server import Request, SandboxServer
 
 
-def handle(server, request):
+def handle(server: "SandboxServer", request: "Request") -> Reply:
     name = request.path[len("/_sandbox/") :].strip("/")
     route = ROUTES.get((request.method, name))
     if route is None:
@@ -23,7 +29,7 @@ def handle(server, request):
     return route(server, request, body)
 
 
-def add_fault(server, request, body):
+def add_fault(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     try:
         fault = server.faults.add(body)
     except (FaultError, TypeError, ValueError) as error:
@@ -31,31 +37,31 @@ def add_fault(server, request, body):
     return Reply(status=201, body=_plain(fault))
 
 
-def list_faults(server, request, body):
+def list_faults(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     return Reply(body=_plain(server.faults.snapshot()))
 
 
-def clear_faults(server, request, body):
+def clear_faults(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     server.faults.clear()
     return Reply(body={"cleared": True})
 
 
-def revoke(server, request, body):
+def revoke(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     oauth.revoke_all(server.state, body.get("tenant_id"))
     return Reply(body={"revoked": True})
 
 
-def expire_access_tokens(server, request, body):
+def expire_access_tokens(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     oauth.expire_access_tokens(server.state)
     return Reply(body={"expired": True})
 
 
-def reset(server, request, body):
+def reset(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     server.reset()
     return Reply(body={"reset": True})
 
 
-def set_config(server, request, body):
+def set_config(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     unknown = sorted(set(body) - set(DEFAULT_CONFIG))
     if unknown:
         return bad_request(f"Unknown config keys: {', '.join(unknown)}")
@@ -70,7 +76,7 @@ def set_config(server, request, body):
     return Reply(body=config)
 
 
-def _config_problem(key, value):
+def _config_problem(key: str, value: Any) -> str | None:
     default = DEFAULT_CONFIG[key]
     if key == "period_lock_date":
         try:
@@ -86,7 +92,7 @@ def _config_problem(key, value):
     return None
 
 
-def get_state(server, request, body):
+def get_state(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     with server.state.lock:
         data = server.state.data
         tenants = [_tenant_summary(tid, data["tenants"][tid]) for tid in data["tenant_order"]]
@@ -107,7 +113,7 @@ def get_state(server, request, body):
     )
 
 
-def _tenant_summary(tenant_id, tenant):
+def _tenant_summary(tenant_id: str, tenant: JsonObject) -> JsonObject:
     invoices, credits, pays = tenant["invoices"], tenant["credit_notes"], tenant["payments"]
     return {
         "tenant_id": tenant_id,
@@ -126,12 +132,12 @@ def _tenant_summary(tenant_id, tenant):
     }
 
 
-def _sum(rows, field):
+def _sum(rows: list[JsonObject], field: str) -> Decimal:
     live = (r for r in rows if r.get("Status") not in ("DELETED", "VOIDED"))
     return sum((r[field] for r in live), wire.money(0))
 
 
-def _limit_stats(per_tenant):
+def _limit_stats(per_tenant: dict[str, dict[str, Any]]) -> JsonObject:
     """Totals across tenants, plus each tenant's own counters."""
     values = per_tenant.values()
     return {
@@ -143,12 +149,12 @@ def _limit_stats(per_tenant):
     }
 
 
-def get_documents(server, request, body):
+def get_documents(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     with server.state.lock:
         order = server.state.data["tenant_order"]
         tenant_id = request.query.get("tenant_id") or (order[0] if len(order) == 1 else None)
         tenant = server.state.tenant(tenant_id) if tenant_id else None
-        if tenant is None:
+        if not tenant_id or tenant is None:
             return bad_request("Give ?tenant_id= of a known tenant.")
         return Reply(
             body={
@@ -161,11 +167,11 @@ def get_documents(server, request, body):
         )
 
 
-def get_requests(server, request, body):
+def get_requests(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     return Reply(body={"requests": _plain(list(server.call_log.calls))})
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Floats (times, delays) are rendered as Decimal so the float-refusing encoder accepts them."""
     if isinstance(value, float):
         return Decimal(repr(value))
@@ -176,7 +182,9 @@ def _plain(value):
     return value
 
 
-ROUTES = {
+Route = Callable[["SandboxServer", "Request", JsonObject], Reply]
+
+ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "faults"): add_fault,
     ("GET", "faults"): list_faults,
     ("DELETE", "faults"): clear_faults,

@@ -7,8 +7,11 @@ what real Xero does without summarizeErrors=false (xero-ruby#247; xero-api-notes
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from . import lines, reference, validation, wire
+from .wire import JsonObject
 
 MSG_TYPE = "'{}' is not a valid Type for this document; expected one of {}."
 MSG_STATUS = "Documents can only be created with Status DRAFT, SUBMITTED or AUTHORISED."
@@ -36,10 +39,10 @@ class Kind:
     store: str  # key of the tenant's list
     id_field: str
     number_field: str
-    types: tuple
+    types: tuple[str, ...]
     numbered_type: str  # the type whose numbers Xero keeps unique
     prefix: str
-    schema: dict
+    schema: validation.Rule
     unique_message: str
 
 
@@ -69,14 +72,14 @@ CREDIT_NOTES = Kind(
 
 @dataclass
 class Context:
-    tenant: dict
+    tenant: JsonObject
     kind: Kind
     unitdp: int
     lock_date: date
     may_update: bool  # POST updates an existing document; PUT only creates
 
 
-def save(ctx, element):
+def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
     """Return (ok, response element)."""
     errors = validation.check(ctx.kind.schema, element)
     if errors:
@@ -87,11 +90,12 @@ def save(ctx, element):
     doc, errors = _build(ctx, element, existing)
     if errors:
         return False, failed(element, errors)
+    assert doc is not None  # _build gives a document or errors
     _store(ctx, doc, existing)
     return True, {**reference.public(doc), "HasErrors": False, "StatusAttributeString": "OK"}
 
 
-def failed(element, messages):
+def failed(element: Any, messages: list[str]) -> JsonObject:
     body = element if isinstance(element, dict) else {}
     return {
         **body,
@@ -101,7 +105,7 @@ def failed(element, messages):
     }
 
 
-def _existing(ctx, element):
+def _existing(ctx: Context, element: JsonObject) -> tuple[JsonObject | None, list[str]]:
     kind, rows = ctx.kind, ctx.tenant[ctx.kind.store]
     doc_id = element.get(kind.id_field)
     if doc_id:
@@ -118,7 +122,7 @@ def _existing(ctx, element):
     return None, []
 
 
-def _live_by_number(ctx, number):
+def _live_by_number(ctx: Context, number: str) -> JsonObject | None:
     kind = ctx.kind
     return next(
         (
@@ -132,9 +136,11 @@ def _live_by_number(ctx, number):
     )
 
 
-def _build(ctx, element, existing):
-    """Return (document, None) or (None, every message that applies)."""
-    errors = []
+def _build(
+    ctx: Context, element: JsonObject, existing: JsonObject | None
+) -> tuple[JsonObject | None, list[str]]:
+    """Return (document, []) or (None, every message that applies)."""
+    errors: list[str] = []
     header = _header(ctx, element, existing, errors)
     contact = _contact(ctx.tenant, element.get("Contact"), errors)
     raw_lines = element.get("LineItems") or []
@@ -153,10 +159,12 @@ def _build(ctx, element, existing):
     # The brief's (and xeroizer PR #23's) reading: a sent Total that disagrees is an error.
     if element.get("Total") is not None and wire.money(element["Total"]) != sums["Total"]:
         return None, [MSG_TOTAL]
-    return _document(ctx, header, contact, built, sums, existing), None
+    return _document(ctx, header, contact, built, sums, existing), []
 
 
-def _header(ctx, element, existing, errors):
+def _header(
+    ctx: Context, element: JsonObject, existing: JsonObject | None, errors: list[str]
+) -> JsonObject:
     doc_type = element.get("Type") or (existing or {}).get("Type")
     if doc_type not in ctx.kind.types:
         errors.append(MSG_TYPE.format(doc_type, ", ".join(ctx.kind.types)))
@@ -179,7 +187,14 @@ def _header(ctx, element, existing, errors):
     }
 
 
-def _document(ctx, header, contact, built, sums, existing):
+def _document(
+    ctx: Context,
+    header: JsonObject,
+    contact: JsonObject | None,
+    built: list[JsonObject],
+    sums: dict[str, Decimal],
+    existing: JsonObject | None,
+) -> JsonObject:
     kind = ctx.kind
     dates = {"Date": header["Date"].isoformat(), "DueDate": header["DueDate"].isoformat()}
     doc = {
@@ -202,7 +217,7 @@ def _document(ctx, header, contact, built, sums, existing):
     return doc
 
 
-def _contact(tenant, ref, errors):
+def _contact(tenant: JsonObject, ref: Any, errors: list[str]) -> JsonObject | None:
     if not isinstance(ref, dict) or not any(
         ref.get(k) for k in ("ContactID", "ContactNumber", "Name")
     ):
@@ -222,7 +237,7 @@ def _contact(tenant, ref, errors):
     return {"ContactID": found["ContactID"], "Name": found["Name"]}
 
 
-def _date(element, field, default, errors):
+def _date(element: JsonObject, field: str, default: date | None, errors: list[str]) -> date | None:
     raw = element.get(field)
     if raw is None:
         return default
@@ -232,7 +247,13 @@ def _date(element, field, default, errors):
     return day
 
 
-def _number(ctx, element, doc_type, existing, errors):
+def _number(
+    ctx: Context,
+    element: JsonObject,
+    doc_type: str | None,
+    existing: JsonObject | None,
+    errors: list[str],
+) -> str:
     """Numbers of the numbered type are unique per organisation; missing ones are generated."""
     kind = ctx.kind
     number = element.get(kind.number_field)
@@ -246,7 +267,7 @@ def _number(ctx, element, doc_type, existing, errors):
     return number
 
 
-def _next_number(ctx):
+def _next_number(ctx: Context) -> str:
     sequences = ctx.tenant["sequences"]
     while True:
         sequences[ctx.kind.store] += 1
@@ -255,7 +276,7 @@ def _next_number(ctx):
             return number
 
 
-def _store(ctx, doc, existing):
+def _store(ctx: Context, doc: JsonObject, existing: JsonObject | None) -> None:
     if "_create" in doc["Contact"]:
         created = reference.create_contact(ctx.tenant, doc["Contact"]["_create"])
         doc["Contact"] = {"ContactID": created["ContactID"], "Name": created["Name"]}

@@ -2,6 +2,8 @@
 
 import threading
 
+from .wire import JsonObject
+
 KINDS = {"rate_limit", "server_error", "slow", "drop_after_store", "timeout"}
 # Kinds that let the request be processed (and stored) before misbehaving.
 AFTER_STORE = {"drop_after_store", "timeout"}
@@ -11,7 +13,7 @@ class FaultError(ValueError):
     pass
 
 
-def parse_fault(spec):
+def parse_fault(spec: JsonObject) -> JsonObject:
     """Validate a POST /_sandbox/faults body into a fault record."""
     kind = spec.get("kind")
     if kind not in KINDS:
@@ -34,23 +36,23 @@ def parse_fault(spec):
 
 
 class FaultQueue:
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.faults = []
-        self.served = []
+        self.faults: list[JsonObject] = []
+        self.served: list[dict[str, str]] = []
 
-    def add(self, spec):
+    def add(self, spec: JsonObject) -> JsonObject:
         fault = parse_fault(spec)
         with self.lock:
             self.faults.append(fault)
         return fault
 
-    def clear(self):
+    def clear(self) -> None:
         with self.lock:
             self.faults = []
             self.served = []
 
-    def take(self, method, path, tenant_id):
+    def take(self, method: str, path: str, tenant_id: str) -> JsonObject | None:
         """Consume one use of the first fault matching this call, or return None."""
         with self.lock:
             for fault in self.faults:
@@ -62,12 +64,12 @@ class FaultQueue:
                     return dict(fault)
         return None
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, list]:
         with self.lock:
             return {"queued": [dict(f) for f in self.faults], "served": list(self.served)}
 
 
-def _matches(fault, method, path, tenant_id):
+def _matches(fault: JsonObject, method: str, path: str, tenant_id: str) -> bool:
     if fault["path_contains"] and fault["path_contains"] not in path:
         return False
     if fault["method"] and fault["method"] != method:

@@ -6,17 +6,22 @@ use quota, xero-api-notes §3), then the handler.
 
 import collections
 import time
+from typing import TYPE_CHECKING
 
 from . import accounting, idempotency, oauth
+from .idempotency import CachedReply
 from .limits import Limited
 from .reply import Reply, bad_request, problem, server_error
+
+if TYPE_CHECKING:  # server imports this module
+    from .server import Request, SandboxServer
 
 MSG_KEY_TOO_LONG = "Idempotency-Key must be between 1 and 128 characters."
 MSG_KEY_REUSED = "Idempotency Key: {} is used with a different request."
 WRITE_METHODS = ("PUT", "POST")
 
 
-def api_call(server, request):
+def api_call(server: "SandboxServer", request: "Request") -> Reply:
     tenant_id = request.headers.get("xero-tenant-id") or ""
     with server.state.lock:
         _, error = oauth.authenticate(server.state, request.headers)
@@ -36,7 +41,7 @@ def api_call(server, request):
     return reply
 
 
-def _too_many(limit_problem, retry_after, remaining):
+def _too_many(limit_problem: str, retry_after: int | None, remaining: dict[str, int]) -> Reply:
     reply = problem(429, "Too Many Requests", f"Rate limit exceeded: {limit_problem}")
     reply.headers.update(remaining)
     reply.headers["X-Rate-Limit-Problem"] = limit_problem
@@ -45,9 +50,9 @@ def _too_many(limit_problem, retry_after, remaining):
     return reply
 
 
-def _admitted(server, request, tenant_id):
-    fault = server.faults.take(request.method, request.path, tenant_id)
-    kind = fault["kind"] if fault else None
+def _admitted(server: "SandboxServer", request: "Request", tenant_id: str) -> Reply:
+    fault = server.faults.take(request.method, request.path, tenant_id) or {}
+    kind = fault.get("kind")  # None: no fault queued for this call
     if kind == "rate_limit":
         return _too_many("minute", fault["retry_after"], {})
     if kind == "server_error":
@@ -62,7 +67,7 @@ def _admitted(server, request, tenant_id):
     return reply
 
 
-def _process(server, request, tenant_id):
+def _process(server: "SandboxServer", request: "Request", tenant_id: str) -> Reply:
     key = request.headers.get("Idempotency-Key") if request.method in WRITE_METHODS else None
     if key is not None and not 0 < len(key) <= idempotency.MAX_KEY_LENGTH:
         return bad_request(MSG_KEY_TOO_LONG)
@@ -73,11 +78,13 @@ def _process(server, request, tenant_id):
                 request.method, request.raw_path, tenant_id, request.body
             )
             outcome, cached = server.idempotency.lookup(key, fingerprint)
-            if outcome == "replay":
+            if outcome == "replay" and cached is not None:
                 return _thaw(cached)
             if outcome == "conflict":
                 return bad_request(MSG_KEY_REUSED.format(key), error_type="IdempotencyException")
-        reply = accounting.handle(state, state.tenant(tenant_id), request)
+        tenant = state.tenant(tenant_id)
+        assert tenant is not None  # api_call admitted only a tenant with a live connection
+        reply = accounting.handle(state, tenant, request)
         if key is not None:
             server.idempotency.store(key, fingerprint, _freeze(reply))
         if request.method in WRITE_METHODS:
@@ -85,12 +92,12 @@ def _process(server, request, tenant_id):
     return reply
 
 
-def _freeze(reply):
+def _freeze(reply: Reply) -> CachedReply:
     """Cache the exact bytes so a replay is byte-for-byte the first answer."""
     return (reply.status, dict(reply.headers), reply.payload(), reply.content_type)
 
 
-def _thaw(frozen):
+def _thaw(frozen: CachedReply) -> Reply:
     status, headers, payload, content_type = frozen
     return Reply(status=status, headers=dict(headers), raw=payload, content_type=content_type)
 
@@ -98,10 +105,10 @@ def _thaw(frozen):
 class CallLog:
     """The last few hundred API calls, for tests and for people reading /_sandbox/requests."""
 
-    def __init__(self, size=500):
-        self.calls = collections.deque(maxlen=size)
+    def __init__(self, size: int = 500):
+        self.calls: collections.deque[dict[str, object]] = collections.deque(maxlen=size)
 
-    def add(self, request, reply):
+    def add(self, request: "Request", reply: Reply) -> None:
         self.calls.append(
             {
                 "at": time.time(),
@@ -114,5 +121,5 @@ class CallLog:
             }
         )
 
-    def clear(self):
+    def clear(self) -> None:
         self.calls.clear()

@@ -10,19 +10,20 @@ import math
 import threading
 import time
 from collections import deque
+from typing import Any
 
 
 class TenantCounters:
-    def __init__(self):
+    def __init__(self) -> None:
         self.in_progress = 0
         self.max_concurrent = 0
-        self.minute_calls = deque()
-        self.day_calls = deque()
+        self.minute_calls: deque[float] = deque()
+        self.day_calls: deque[float] = deque()
         self.max_per_minute = 0
         self.calls = 0
-        self.rejections = []
+        self.rejections: list[dict[str, Any]] = []
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "calls": self.calls,
             "in_progress": self.in_progress,
@@ -34,27 +35,27 @@ class TenantCounters:
 
 
 class Limited(Exception):
-    def __init__(self, problem, retry_after=None):
+    def __init__(self, problem: str, retry_after: int | None = None):
         super().__init__(problem)
         self.problem = problem
         self.retry_after = retry_after
 
 
 class RateLimiter:
-    def __init__(self, config):
+    def __init__(self, config: dict[str, Any]):
         # `config` is the live sandbox config dict, so /_sandbox/config changes apply at once.
         self.config = config
         self.lock = threading.Lock()
-        self.tenants = {}
-        self.app_calls = deque()
+        self.tenants: dict[str, TenantCounters] = {}
+        self.app_calls: deque[float] = deque()
 
-    def reset(self, config):
+    def reset(self, config: dict[str, Any]) -> None:
         with self.lock:
             self.config = config
             self.tenants = {}
             self.app_calls = deque()
 
-    def acquire(self, tenant_id, path):
+    def acquire(self, tenant_id: str, path: str) -> dict[str, int]:
         """Admit one call or raise Limited; an admitted call must be released."""
         now = time.monotonic()
         with self.lock:
@@ -69,11 +70,11 @@ class RateLimiter:
             self._admit(counters, now)
             return self._remaining(counters)
 
-    def release(self, tenant_id):
+    def release(self, tenant_id: str) -> None:
         with self.lock:
             self.tenants[tenant_id].in_progress -= 1
 
-    def _check(self, counters, now):
+    def _check(self, counters: TenantCounters, now: float) -> None:
         cfg = self.config
         _expire(counters.minute_calls, now - cfg["minute_window_seconds"])
         _expire(counters.day_calls, now - cfg["day_window_seconds"])
@@ -87,7 +88,7 @@ class RateLimiter:
         if len(self.app_calls) >= cfg["app_minute_limit"]:
             raise Limited("appminute", _wait(self.app_calls, cfg["minute_window_seconds"], now))
 
-    def _admit(self, counters, now):
+    def _admit(self, counters: TenantCounters, now: float) -> None:
         counters.in_progress += 1
         counters.calls += 1
         counters.max_concurrent = max(counters.max_concurrent, counters.in_progress)
@@ -96,7 +97,7 @@ class RateLimiter:
         self.app_calls.append(now)
         counters.max_per_minute = max(counters.max_per_minute, len(counters.minute_calls))
 
-    def _remaining(self, counters):
+    def _remaining(self, counters: TenantCounters) -> dict[str, int]:
         cfg = self.config
         return {
             "X-DayLimit-Remaining": cfg["day_limit"] - len(counters.day_calls),
@@ -104,27 +105,27 @@ class RateLimiter:
             "X-AppMinLimit-Remaining": cfg["app_minute_limit"] - len(self.app_calls),
         }
 
-    def remaining(self, tenant_id):
+    def remaining(self, tenant_id: str) -> dict[str, int]:
         with self.lock:
             return self._remaining(self.tenants.setdefault(tenant_id, TenantCounters()))
 
-    def app_remaining(self):
+    def app_remaining(self) -> dict[str, int]:
         with self.lock:
             _expire(self.app_calls, time.monotonic() - self.config["minute_window_seconds"])
             return {
                 "X-AppMinLimit-Remaining": self.config["app_minute_limit"] - len(self.app_calls)
             }
 
-    def stats(self):
+    def stats(self) -> dict[str, dict[str, Any]]:
         with self.lock:
             return {tenant_id: c.as_dict() for tenant_id, c in self.tenants.items()}
 
 
-def _expire(calls, cutoff):
+def _expire(calls: deque[float], cutoff: float) -> None:
     while calls and calls[0] <= cutoff:
         calls.popleft()
 
 
-def _wait(calls, window, now):
+def _wait(calls: deque[float], window: float, now: float) -> int:
     """Whole seconds until the oldest call in the window drops out (at least 1)."""
     return max(1, math.ceil(calls[0] + window - now))

@@ -7,8 +7,10 @@ every summary amount are 2 dp. Rounding is half-up (Xero staff: 2.165 -> 2.17).
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from . import reference, wire
+from .wire import JsonObject
 
 MSG_DESCRIPTION = "The description field is mandatory for each line item."
 MSG_ACCOUNT_REQUIRED = (
@@ -30,18 +32,24 @@ QUANTITY_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
 
 
-def build_lines(tenant, raw_lines, *, amount_types, unitdp, approved):
+def build_lines(
+    tenant: JsonObject, raw_lines: list[Any], *, amount_types: str, unitdp: int, approved: bool
+) -> tuple[list[JsonObject], list[str]]:
     """Return (lines, errors); lines are only meaningful when errors is empty."""
-    lines, errors = [], []
+    lines: list[JsonObject] = []
+    errors: list[str] = []
     for raw in raw_lines:
         line, line_errors = build_line(tenant, raw, amount_types, unitdp, approved)
-        lines.append(line)
+        if line is not None:  # None with errors, when the lines are not used
+            lines.append(line)
         errors += line_errors
     return lines, errors
 
 
-def build_line(tenant, raw, amount_types, unitdp, approved):
-    errors = []
+def build_line(
+    tenant: JsonObject, raw: JsonObject, amount_types: str, unitdp: int, approved: bool
+) -> tuple[JsonObject | None, list[str]]:
+    errors: list[str] = []
     if not (raw.get("Description") or "").strip():
         errors.append(MSG_DESCRIPTION)
     account = _account(tenant, raw, approved, errors)
@@ -50,12 +58,13 @@ def build_line(tenant, raw, amount_types, unitdp, approved):
     quantity, unit, line_amount = _amounts(raw, unitdp, errors)
     if errors:
         return None, errors
+    assert line_amount is not None  # _amounts gives None only with an error
     tax = (
         wire.money(raw["TaxAmount"])
         if raw.get("TaxAmount") is not None
         else line_tax(line_amount, rate, amount_types)
     )
-    line = {
+    line: JsonObject = {
         "LineItemID": str(uuid.uuid4()),
         "Description": raw["Description"],
         "Quantity": quantity,
@@ -73,7 +82,7 @@ def build_line(tenant, raw, amount_types, unitdp, approved):
     return line, []
 
 
-def line_tax(line_amount, rate, amount_types):
+def line_tax(line_amount: Decimal, rate: Decimal, amount_types: str) -> Decimal:
     """Tax on one line, rounded to cents; Inclusive lines hold the tax inside the amount."""
     if amount_types == "NoTax" or not rate:
         return wire.money(0)
@@ -82,7 +91,7 @@ def line_tax(line_amount, rate, amount_types):
     return wire.money(line_amount * rate)
 
 
-def totals(lines, amount_types):
+def totals(lines: list[JsonObject], amount_types: str) -> dict[str, Decimal]:
     """SubTotal is always net of tax; Total is what the customer owes."""
     line_sum = sum((line["LineAmount"] for line in lines), Decimal("0.00"))
     tax = sum((line["TaxAmount"] for line in lines), Decimal("0.00"))
@@ -91,7 +100,9 @@ def totals(lines, amount_types):
     return {"SubTotal": line_sum, "TotalTax": tax, "Total": line_sum + tax}
 
 
-def _account(tenant, raw, approved, errors):
+def _account(
+    tenant: JsonObject, raw: JsonObject, approved: bool, errors: list[str]
+) -> JsonObject | None:
     code, account_id = raw.get("AccountCode"), raw.get("AccountID")
     if not code and not account_id:
         if approved:
@@ -104,7 +115,13 @@ def _account(tenant, raw, approved, errors):
     return account
 
 
-def _tax(tenant, raw, account, amount_types, errors):
+def _tax(
+    tenant: JsonObject,
+    raw: JsonObject,
+    account: JsonObject | None,
+    amount_types: str,
+    errors: list[str],
+) -> tuple[str | None, Decimal]:
     """Returns (TaxType, rate as a fraction). Without TaxType, the account's default applies."""
     tax_type = raw.get("TaxType") or (account or {}).get("TaxType")
     if not tax_type:
@@ -116,11 +133,11 @@ def _tax(tenant, raw, account, amount_types, errors):
     return tax_type, rate["EffectiveRate"] / HUNDRED
 
 
-def _tracking(tenant, refs, errors):
+def _tracking(tenant: JsonObject, refs: list[Any], errors: list[str]) -> list[JsonObject]:
     if len(refs) > 2:
         errors.append(MSG_TRACKING_MAX)
         return []
-    resolved = []
+    resolved: list[JsonObject] = []
     for ref in refs:
         by_name = ref.get("Name") and ref.get("Option")
         by_id = ref.get("TrackingCategoryID") and ref.get("TrackingOptionID")
@@ -128,7 +145,12 @@ def _tracking(tenant, refs, errors):
             errors.append(MSG_TRACKING_REF)
             continue
         category, option = reference.find_tracking_option(tenant, ref)
-        if option is None or category["Status"] != "ACTIVE" or option["Status"] != "ACTIVE":
+        if (
+            category is None
+            or option is None
+            or category["Status"] != "ACTIVE"
+            or option["Status"] != "ACTIVE"
+        ):
             errors.append(
                 MSG_TRACKING_INVALID.format(
                     ref.get("Name") or ref.get("TrackingCategoryID"),
@@ -147,15 +169,17 @@ def _tracking(tenant, refs, errors):
     return resolved
 
 
-def _amounts(raw, unitdp, errors):
+def _amounts(
+    raw: JsonObject, unitdp: int, errors: list[str]
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
     """(Quantity, UnitAmount, LineAmount); a missing UnitAmount is derived from LineAmount."""
     quantity = Decimal(raw["Quantity"] if raw.get("Quantity") is not None else 1)
     quantity = quantity.quantize(QUANTITY_PLACES)
     given_unit, given_line = raw.get("UnitAmount"), raw.get("LineAmount")
-    if given_unit is None and (given_line is None or quantity == 0):
-        errors.append(MSG_AMOUNT_MISSING)
-        return quantity, None, None
     if given_unit is None:
+        if given_line is None or quantity == 0:
+            errors.append(MSG_AMOUNT_MISSING)
+            return quantity, None, None
         # Xero: "If Quantity or UnitAmount is omitted, Xero will calculate the missing amount".
         return (
             quantity,
@@ -169,7 +193,7 @@ def _amounts(raw, unitdp, errors):
     return quantity, unit, line_amount
 
 
-def _discounted(gross, raw):
+def _discounted(gross: Decimal, raw: JsonObject) -> Decimal:
     if raw.get("DiscountRate") is not None:
         return wire.money(gross * (HUNDRED - Decimal(raw["DiscountRate"])) / HUNDRED)
     if raw.get("DiscountAmount") is not None:

@@ -12,15 +12,19 @@ import secrets
 import time
 import uuid
 from datetime import UTC, datetime
+from email.message import Message
+from typing import Any
 from urllib.parse import urlencode
 
 from . import seed, wire
 from .reply import Reply, forbidden, html, oauth_error, redirect, unauthorized
+from .state import SandboxState
+from .wire import JsonObject
 
 # ---- authorise -------------------------------------------------------------------------------
 
 
-def authorize(state, query):
+def authorize(state: SandboxState, query: dict[str, str]) -> Reply:
     if query.get("client_id") != state.client_id:
         return html(400, "<h1>Invalid client</h1><p>Unknown client_id.</p>")
     if not query.get("redirect_uri"):
@@ -39,14 +43,14 @@ def authorize(state, query):
     return _redirect_back(query, code=code)
 
 
-def _redirect_back(query, **params):
+def _redirect_back(query: dict[str, str], **params: str) -> Reply:
     if query.get("state") is not None:
         params["state"] = query["state"]
     joiner = "&" if "?" in query["redirect_uri"] else "?"
     return redirect(query["redirect_uri"] + joiner + urlencode(params))
 
 
-def _consent_page(query):
+def _consent_page(query: dict[str, str]) -> Reply:
     hidden = "".join(
         f'<input type="hidden" name="{html_lib.escape(k)}" value="{html_lib.escape(v)}">'
         for k, v in query.items()
@@ -61,7 +65,7 @@ def _consent_page(query):
     )
 
 
-def _issue_code(state, query):
+def _issue_code(state: SandboxState, query: dict[str, str]) -> str:
     data = state.data
     tenant_ids = _ensure_tenants(state, state.config["orgs_per_authorisation"])
     auth_event_id = str(uuid.uuid4())
@@ -84,7 +88,7 @@ def _issue_code(state, query):
     return code
 
 
-def _ensure_tenants(state, count):
+def _ensure_tenants(state: SandboxState, count: int) -> list[str]:
     """The first `count` demo organisations, created on first use and reused afterwards."""
     order = state.data["tenant_order"]
     while len(order) < count:
@@ -95,7 +99,7 @@ def _ensure_tenants(state, count):
     return order[:count]
 
 
-def _connect(data, tenant_id, auth_event_id):
+def _connect(data: JsonObject, tenant_id: str, auth_event_id: str) -> None:
     """One connection per tenant for this app; reconnecting revives it with a new updatedDateUtc."""
     now = _iso_now()
     for connection in data["connections"].values():
@@ -116,19 +120,19 @@ def _connect(data, tenant_id, auth_event_id):
     }
 
 
-def _later(seconds):
+def _later(seconds: int) -> int:
     """Times are kept as integer epoch milliseconds so the JSON snapshot holds no floats."""
     return wire.now_ms() + seconds * 1000
 
 
-def _iso_now():
+def _iso_now() -> str:
     return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 # ---- token endpoint --------------------------------------------------------------------------
 
 
-def token(state, headers, form):
+def token(state: SandboxState, headers: Message, form: dict[str, str]) -> Reply:
     if not _client_ok(state, headers, form):
         return oauth_error("invalid_client", status=401)
     grant_type = form.get("grant_type")
@@ -145,7 +149,7 @@ def token(state, headers, form):
     return reply
 
 
-def _client_ok(state, headers, form):
+def _client_ok(state: SandboxState, headers: Message, form: dict[str, str]) -> bool:
     """Client secret via HTTP Basic (what Xero documents) or, leniently, in the form body."""
     client_id, secret = form.get("client_id"), form.get("client_secret")
     auth = headers.get("Authorization", "")
@@ -157,7 +161,7 @@ def _client_ok(state, headers, form):
     return client_id == state.client_id and secret == state.client_secret
 
 
-def _exchange_code(state, form):
+def _exchange_code(state: SandboxState, form: dict[str, str]) -> Reply:
     record = state.data["codes"].get(form.get("code") or "")
     if record is None or record["used"] or record["expires_at"] < wire.now_ms():
         return oauth_error("invalid_grant")
@@ -167,7 +171,7 @@ def _exchange_code(state, form):
     return Reply(body=_issue_pair(state, record["grant_id"]))
 
 
-def _refresh(state, refresh_token):
+def _refresh(state: SandboxState, refresh_token: str | None) -> Reply:
     record = state.data["refresh_tokens"].get(refresh_token or "")
     if record is None or state.data["grants"][record["grant_id"]]["revoked"]:
         return oauth_error("invalid_grant")
@@ -181,13 +185,13 @@ def _refresh(state, refresh_token):
     return oauth_error("invalid_grant")
 
 
-def _issue_pair(state, grant_id):
+def _issue_pair(state: SandboxState, grant_id: str) -> JsonObject:
     data, grant = state.data, state.data["grants"][grant_id]
     access, refresh = secrets.token_urlsafe(48), secrets.token_hex(32)
     expires_in = state.config["access_token_seconds"]
     data["access_tokens"][access] = {"grant_id": grant_id, "expires_at": _later(expires_in)}
     data["refresh_tokens"][refresh] = {"grant_id": grant_id, "used_at": None, "successor": None}
-    body = {
+    body: JsonObject = {
         "access_token": access,
         "expires_in": expires_in,
         "token_type": "Bearer",
@@ -199,7 +203,7 @@ def _issue_pair(state, grant_id):
     return body
 
 
-def _id_token(state, grant_id):
+def _id_token(state: SandboxState, grant_id: str) -> str:
     """An unsigned JWT ("alg": "none"): enough for a client to read the claims in development."""
     now = int(time.time())
     claims = {
@@ -218,14 +222,14 @@ def _id_token(state, grant_id):
     return ".".join(encoded) + "."
 
 
-def _json(value):
+def _json(value: Any) -> bytes:
     return wire.dumps(value).encode("utf-8")
 
 
 # ---- revocation ------------------------------------------------------------------------------
 
 
-def revocation(state, headers, form):
+def revocation(state: SandboxState, headers: Message, form: dict[str, str]) -> Reply:
     if not _client_ok(state, headers, form):
         return oauth_error("invalid_client", status=401)
     with state.lock:
@@ -236,7 +240,7 @@ def revocation(state, headers, form):
     return Reply(status=200)
 
 
-def revoke_grant(data, grant_id):
+def revoke_grant(data: JsonObject, grant_id: str) -> None:
     """Revoke the whole token chain of a grant and remove the connections it made."""
     grant = data["grants"][grant_id]
     grant["revoked"] = True
@@ -248,7 +252,7 @@ def revoke_grant(data, grant_id):
 # ---- bearer tokens and connections ------------------------------------------------------------
 
 
-def authenticate(state, headers):
+def authenticate(state: SandboxState, headers: Message) -> tuple[JsonObject | None, Reply | None]:
     """Return (grant, None) for a live access token, or (None, 401 reply)."""
     auth = headers.get("Authorization", "")
     if not auth.startswith("Bearer "):
@@ -262,7 +266,7 @@ def authenticate(state, headers):
     return state.data["grants"][record["grant_id"]], None
 
 
-def check_tenant(state, tenant_id):
+def check_tenant(state: SandboxState, tenant_id: str) -> Reply | None:
     """403 AuthenticationUnsuccessful unless the tenant has a live connection to this app."""
     if tenant_id and any(
         c["active"] and c["tenantId"] == tenant_id for c in state.data["connections"].values()
@@ -271,7 +275,7 @@ def check_tenant(state, tenant_id):
     return forbidden()
 
 
-def list_connections(state, headers, query):
+def list_connections(state: SandboxState, headers: Message, query: dict[str, str]) -> Reply:
     with state.lock:
         _, error = authenticate(state, headers)
         if error:
@@ -282,7 +286,7 @@ def list_connections(state, headers, query):
     return Reply(body=rows)
 
 
-def delete_connection(state, headers, connection_id):
+def delete_connection(state: SandboxState, headers: Message, connection_id: str) -> Reply:
     with state.lock:
         _, error = authenticate(state, headers)
         if error:
@@ -298,18 +302,18 @@ def delete_connection(state, headers, connection_id):
     return Reply(status=204)
 
 
-def _public(connection):
+def _public(connection: JsonObject) -> JsonObject:
     return {k: v for k, v in connection.items() if k != "active"}
 
 
-def expire_access_tokens(state):
+def expire_access_tokens(state: SandboxState) -> None:
     with state.lock:
         for record in state.data["access_tokens"].values():
             record["expires_at"] = wire.now_ms() - 1
         state.save()
 
 
-def revoke_all(state, tenant_id=None):
+def revoke_all(state: SandboxState, tenant_id: str | None = None) -> None:
     with state.lock:
         for grant_id, grant in state.data["grants"].items():
             if tenant_id is None or tenant_id in grant["tenant_ids"]:

@@ -4,9 +4,12 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from . import reference, validation, wire
-from .documents import CREDIT_NOTES, INVOICES
+from .documents import CREDIT_NOTES, INVOICES, Kind
+from .wire import JsonObject
 
 MSG_DOCUMENT_MISSING = "A payment must reference an Invoice or a CreditNote."
 MSG_DOCUMENT_NOT_FOUND = "The {} '{}' could not be found."
@@ -30,11 +33,11 @@ PAYMENT_TYPES = {
 
 @dataclass
 class Context:
-    tenant: dict
+    tenant: JsonObject
     lock_date: date
 
 
-def save(ctx, element):
+def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
     """Return (ok, response element); a valid payment is applied to its document at once."""
     errors = validation.check(validation.PAYMENT, element)
     if errors:
@@ -45,11 +48,14 @@ def save(ctx, element):
     amount = _amount(element.get("Amount"), kind, doc, errors)
     if errors:
         return False, failed(element, errors)
+    # Each part left None above recorded its error, so with no errors all are here.
+    assert kind is not None and doc is not None and account is not None
+    assert day is not None and amount is not None
     payment = _apply(ctx.tenant, kind, doc, account, day, amount, element)
     return True, {**reference.public(payment), "StatusAttributeString": "OK"}
 
 
-def failed(element, messages):
+def failed(element: Any, messages: list[str]) -> JsonObject:
     body = element if isinstance(element, dict) else {}
     return {
         **body,
@@ -59,7 +65,9 @@ def failed(element, messages):
     }
 
 
-def _document(tenant, element, errors):
+def _document(
+    tenant: JsonObject, element: JsonObject, errors: list[str]
+) -> tuple[Kind | None, JsonObject | None]:
     for kind, key in ((INVOICES, "Invoice"), (CREDIT_NOTES, "CreditNote")):
         ref = element.get(key)
         if ref and (ref.get(kind.id_field) or ref.get(kind.number_field)):
@@ -68,7 +76,9 @@ def _document(tenant, element, errors):
     return None, None
 
 
-def _find_document(tenant, kind, ref, errors):
+def _find_document(
+    tenant: JsonObject, kind: Kind, ref: JsonObject, errors: list[str]
+) -> JsonObject | None:
     wanted_id, wanted_number = ref.get(kind.id_field), ref.get(kind.number_field)
     doc = next(
         (
@@ -90,7 +100,7 @@ def _find_document(tenant, kind, ref, errors):
     return doc
 
 
-def _account(tenant, ref, errors):
+def _account(tenant: JsonObject, ref: Any, errors: list[str]) -> JsonObject | None:
     if not ref or not (ref.get("Code") or ref.get("AccountID")):
         errors.append(MSG_ACCOUNT_MISSING)
         return None
@@ -103,7 +113,7 @@ def _account(tenant, ref, errors):
     return account
 
 
-def _date(ctx, raw, errors):
+def _date(ctx: Context, raw: Any, errors: list[str]) -> date | None:
     if raw is None:
         return wire.org_today()
     day = wire.parse_request_date(raw)
@@ -114,7 +124,9 @@ def _date(ctx, raw, errors):
     return day
 
 
-def _amount(raw, kind, doc, errors):
+def _amount(
+    raw: Any, kind: Kind | None, doc: JsonObject | None, errors: list[str]
+) -> Decimal | None:
     if raw is None or wire.money(raw) <= 0:
         errors.append(MSG_AMOUNT_POSITIVE)
         return None
@@ -124,12 +136,20 @@ def _amount(raw, kind, doc, errors):
     return amount
 
 
-def _outstanding(kind, doc):
+def _outstanding(kind: Kind | None, doc: JsonObject) -> Decimal:
     return doc["AmountDue"] if kind is INVOICES else doc["RemainingCredit"]
 
 
-def _apply(tenant, kind, doc, account, day, amount, element):
-    payment = {
+def _apply(
+    tenant: JsonObject,
+    kind: Kind,
+    doc: JsonObject,
+    account: JsonObject,
+    day: date,
+    amount: Decimal,
+    element: JsonObject,
+) -> JsonObject:
+    payment: JsonObject = {
         "PaymentID": str(uuid.uuid4()),
         "Date": day.isoformat(),
         "Amount": amount,
@@ -154,7 +174,7 @@ def _apply(tenant, kind, doc, account, day, amount, element):
     return payment
 
 
-def _document_summary(kind, doc):
+def _document_summary(kind: Kind, doc: JsonObject) -> JsonObject:
     return {
         kind.id_field: doc[kind.id_field],
         kind.number_field: doc.get(kind.number_field),
@@ -163,7 +183,7 @@ def _document_summary(kind, doc):
     }
 
 
-def _reduce_outstanding(kind, doc, payment):
+def _reduce_outstanding(kind: Kind, doc: JsonObject, payment: JsonObject) -> None:
     amount = payment["Amount"]
     if kind is INVOICES:
         doc["AmountPaid"] += amount

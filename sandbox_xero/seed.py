@@ -4,9 +4,10 @@ import uuid
 from decimal import Decimal
 
 from . import wire
+from .wire import JsonObject
 
 # (code, name, type, tax type, extra fields). Codes follow Xero's default AU demo chart.
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, str, str, JsonObject]] = [
     ("090", "Business Bank Account", "BANK", "BASEXCLUDED", {"BankAccountType": "BANK"}),
     ("091", "Business Savings Account", "BANK", "BASEXCLUDED", {"BankAccountType": "BANK"}),
     ("200", "Sales", "REVENUE", "OUTPUT", {}),
@@ -66,11 +67,11 @@ GENERATED_CONTACTS = 150
 ARCHIVED_CONTACTS = 3
 
 
-def new_id():
+def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def organisation(tenant_id, name):
+def organisation(tenant_id: str, name: str) -> JsonObject:
     return {
         "OrganisationID": tenant_id,
         "Name": name,
@@ -97,8 +98,10 @@ def organisation(tenant_id, name):
     }
 
 
-def account(code, name, kind, tax_type, extra, stamp):
-    row = {
+def account(
+    code: str, name: str, kind: str, tax_type: str, extra: JsonObject, stamp: int
+) -> JsonObject:
+    row: JsonObject = {
         "AccountID": new_id(),
         "Code": code,
         "Name": name,
@@ -115,7 +118,7 @@ def account(code, name, kind, tax_type, extra, stamp):
     return row
 
 
-def tax_rate(tax_type, name, rate, status, report_type):
+def tax_rate(tax_type: str, name: str, rate: str, status: str, report_type: str) -> JsonObject:
     percent = Decimal(rate).quantize(Decimal("0.0001"))
     return {
         "Name": name,
@@ -135,7 +138,7 @@ def tax_rate(tax_type, name, rate, status, report_type):
     }
 
 
-def tracking_category(name, options):
+def tracking_category(name: str, options: list[tuple[str, str]]) -> JsonObject:
     category_id = new_id()
     return {
         "TrackingCategoryID": category_id,
@@ -153,8 +156,8 @@ def tracking_category(name, options):
     }
 
 
-def contact(name, stamp, status="ACTIVE", number=None):
-    row = {
+def contact(name: str, stamp: int, status: str = "ACTIVE", number: str | None = None) -> JsonObject:
+    row: JsonObject = {
         "ContactID": new_id(),
         "Name": name,
         "ContactStatus": status,
@@ -168,7 +171,7 @@ def contact(name, stamp, status="ACTIVE", number=None):
     return row
 
 
-def contacts(stamp):
+def contacts(stamp: int) -> list[JsonObject]:
     rows = [contact(name, stamp) for name in FIXED_CONTACTS]
     rows += [
         contact(f"Customer {n:03d}", stamp, number=f"CUST{n:03d}")
@@ -181,7 +184,7 @@ def contacts(stamp):
     return rows
 
 
-def new_tenant(tenant_id, name):
+def new_tenant(tenant_id: str, name: str) -> JsonObject:
     """One organisation's own copy of everything; seeded records share one modification time."""
     stamp = wire.now_ms() - 60_000
     return {

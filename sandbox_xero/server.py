@@ -4,15 +4,18 @@ import contextlib
 import logging
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import control, gateway, oauth
 from .faults import FaultQueue
 from .idempotency import IdempotencyCache
 from .limits import RateLimiter
-from .reply import not_found, server_error
+from .reply import Reply, not_found, server_error
 from .state import SandboxState
 
 log = logging.getLogger("sandbox_xero")
@@ -27,19 +30,19 @@ class Request:
     method: str
     path: str  # without the query string
     raw_path: str  # path and query, as sent
-    query: dict  # first value of each parameter
-    headers: object  # case-insensitive (email.message.Message)
+    query: dict[str, str]  # first value of each parameter
+    headers: Message  # case-insensitive
     body: bytes
 
-    def form(self):
+    def form(self) -> dict[str, str]:
         return _first_values(self.body.decode("utf-8", "replace"))
 
 
-def _first_values(text):
+def _first_values(text: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
 
 
-def route(server, request):
+def route(server: "SandboxServer", request: Request) -> Reply:
     path, method = request.path, request.method
     if path.startswith("/_sandbox/"):
         return control.handle(server, request)
@@ -64,7 +67,7 @@ def route(server, request):
     return not_found()
 
 
-def _tenantless(server, reply):
+def _tenantless(server: "SandboxServer", reply: Reply) -> Reply:
     # Tenantless calls carry only the app-wide header (Xero staff, xero-ruby#128).
     reply.headers.update(server.limiter.app_remaining())
     return reply
@@ -73,13 +76,14 @@ def _tenantless(server, reply):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SandboxXero/1.0"
+    server: "SandboxServer"  # the server that made this handler
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self._dispatch()
 
     do_POST = do_PUT = do_DELETE = do_GET
 
-    def _dispatch(self):
+    def _dispatch(self) -> None:
         request = self._read_request()
         try:
             reply = route(self.server, request)
@@ -93,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._write(reply)
 
-    def _read_request(self):
+    def _read_request(self) -> Request:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
@@ -106,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
             body=body,
         )
 
-    def _write(self, reply):
+    def _write(self, reply: Reply) -> None:
         payload = reply.payload()
         self.send_response(reply.status)
         if payload:
@@ -117,13 +121,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _drop(self):
+    def _drop(self) -> None:
         """Simulate a lost response: the work is done, but the client never hears back."""
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
 
 
@@ -131,7 +135,15 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, *, client_id, client_secret, state_file=None, config=None):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        *,
+        client_id: str,
+        client_secret: str,
+        state_file: str | None = None,
+        config: dict[str, Any] | None = None,
+    ):
         super().__init__(address, Handler)
         self.state = SandboxState(
             client_id=client_id, client_secret=client_secret, config=config, state_file=state_file
@@ -143,31 +155,33 @@ class SandboxServer(ThreadingHTTPServer):
         self.stopping = threading.Event()  # wakes fault sleeps when the server stops
 
     @property
-    def base_url(self):
+    def base_url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):  # the stubs allow a bytes address; an IP bind gives str
+            host = host.decode()
         return f"http://{host}:{port}"
 
-    def reset(self):
+    def reset(self) -> None:
         self.state.reset()
         self.limiter.reset(self.state.config)
         self.idempotency.reset(self.state.config)
         self.faults.clear()
         self.call_log.clear()
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         self.stopping.set()
         super().shutdown()
 
 
 def make_server(
-    host="127.0.0.1",
-    port=0,
-    client_id=DEFAULT_CLIENT_ID,
-    client_secret=DEFAULT_CLIENT_SECRET,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    client_id: str = DEFAULT_CLIENT_ID,
+    client_secret: str = DEFAULT_CLIENT_SECRET,
     *,
-    state_file=None,
-    config=None,
-):
+    state_file: str | None = None,
+    config: dict[str, Any] | None = None,
+) -> SandboxServer:
     """Bind (port 0 picks a free port) without serving yet; call serve_forever() to run."""
     return SandboxServer(
         (host, port),
@@ -181,13 +195,13 @@ def make_server(
 @contextlib.contextmanager
 def running_sandbox(
     *,
-    host="127.0.0.1",
-    port=0,
-    client_id=DEFAULT_CLIENT_ID,
-    client_secret=DEFAULT_CLIENT_SECRET,
-    state_file=None,
-    **config,
-):
+    host: str = "127.0.0.1",
+    port: int = 0,
+    client_id: str = DEFAULT_CLIENT_ID,
+    client_secret: str = DEFAULT_CLIENT_SECRET,
+    state_file: str | None = None,
+    **config: Any,
+) -> Iterator[str]:
     """Serve in a background thread for the duration of the block; yields the base URL.
 
     Keyword arguments other than the ones named are config keys (see state.DEFAULT_CONFIG).

@@ -3,8 +3,10 @@
 import os
 import tempfile
 import threading
+from typing import Any
 
 from . import wire
+from .wire import JsonObject
 
 DEFAULT_CONFIG = {
     "orgs_per_authorisation": 1,
@@ -23,7 +25,7 @@ DEFAULT_CONFIG = {
 }
 
 
-def empty_data():
+def empty_data() -> JsonObject:
     return {
         "tenants": {},
         "tenant_order": [],
@@ -38,7 +40,14 @@ def empty_data():
 
 
 class SandboxState:
-    def __init__(self, *, client_id, client_secret, config=None, state_file=None):
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        config: dict[str, Any] | None = None,
+        state_file: str | None = None,
+    ):
         # One re-entrant lock guards `data` and `config`; handlers never sleep while holding it.
         self.lock = threading.RLock()
         self.client_id = client_id
@@ -50,22 +59,24 @@ class SandboxState:
         if state_file and os.path.exists(state_file):
             self.load()
 
-    def reset(self):
+    def reset(self) -> None:
         with self.lock:
             self.config = dict(self.initial_config)
             self.data = empty_data()
             self.save()
 
-    def tenant(self, tenant_id):
+    def tenant(self, tenant_id: str) -> JsonObject | None:
         return self.data["tenants"].get(tenant_id)
 
-    def load(self):
+    def load(self) -> None:
+        if not self.state_file:
+            return
         with open(self.state_file, encoding="utf-8") as handle:
             snapshot = wire.loads(handle.read())
         self.config = {**self.initial_config, **snapshot.get("config", {})}
         self.data = {**empty_data(), **snapshot["data"]}
 
-    def save(self):
+    def save(self) -> None:
         """Write atomically (temp file + rename) so a crash never leaves half a snapshot."""
         if not self.state_file:
             return

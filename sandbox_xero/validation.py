@@ -7,24 +7,28 @@ payments.py. Unknown fields are ignored, as Xero ignores them.
 
 import re
 from decimal import Decimal
+from typing import Any
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
+# A field rule: {"kind": "string" | "number" | …, plus the kind's own keys}.
+Rule = dict[str, Any]
 
-def text(max_length=None, enum=None):
+
+def text(max_length: int | None = None, enum: list[str] | None = None) -> Rule:
     return {"kind": "string", "max": max_length, "enum": enum}
 
 
-NUMBER = {"kind": "number"}
-BOOLEAN = {"kind": "boolean"}
-UUID = {"kind": "uuid"}
+NUMBER: Rule = {"kind": "number"}
+BOOLEAN: Rule = {"kind": "boolean"}
+UUID: Rule = {"kind": "uuid"}
 
 
-def obj(fields):
+def obj(fields: dict[str, Rule]) -> Rule:
     return {"kind": "object", "fields": fields}
 
 
-def array(item):
+def array(item: Rule) -> Rule:
     return {"kind": "array", "item": item}
 
 
@@ -126,13 +130,13 @@ PAYMENT = obj(
 )
 
 
-def check(rule, value, path=""):
+def check(rule: Rule, value: Any, path: str = "") -> list[str]:
     """Return a list of messages for every place `value` breaks `rule`."""
     checker = _CHECKERS[rule["kind"]]
     return checker(rule, value, path)
 
 
-def _check_string(rule, value, path):
+def _check_string(rule: Rule, value: Any, path: str) -> list[str]:
     if not isinstance(value, str):
         return [f"{path} must be a string"]
     if rule["enum"] and value not in rule["enum"]:
@@ -144,24 +148,24 @@ def _check_string(rule, value, path):
     return []
 
 
-def _check_number(rule, value, path):
+def _check_number(rule: Rule, value: Any, path: str) -> list[str]:
     # JSON is parsed with parse_float=Decimal, so numbers arrive as int or Decimal.
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return [f"{path} must be a number"]
     return []
 
 
-def _check_boolean(rule, value, path):
+def _check_boolean(rule: Rule, value: Any, path: str) -> list[str]:
     return [] if isinstance(value, bool) else [f"{path} must be true or false"]
 
 
-def _check_uuid(rule, value, path):
+def _check_uuid(rule: Rule, value: Any, path: str) -> list[str]:
     if isinstance(value, str) and _UUID.match(value):
         return []
     return [f"{path} must be a valid GUID"]
 
 
-def _check_object(rule, value, path):
+def _check_object(rule: Rule, value: Any, path: str) -> list[str]:
     if not isinstance(value, dict):
         return [f"{path or 'The element'} must be an object"]
     errors = []
@@ -171,7 +175,7 @@ def _check_object(rule, value, path):
     return errors
 
 
-def _check_array(rule, value, path):
+def _check_array(rule: Rule, value: Any, path: str) -> list[str]:
     if not isinstance(value, list):
         return [f"{path} must be an array"]
     errors = []
