@@ -9,22 +9,22 @@ from tests.factories import MerchantFactory, OutletFactory
 
 @pytest.fixture
 def merchant(db):
-    return MerchantFactory(merchant_id="M-ALLOWED", name="Allowed Cafe")
+    return MerchantFactory.create(merchant_id="M-ALLOWED", name="Allowed Cafe")
 
 
 @pytest.fixture
 def other_merchant(db):
-    return MerchantFactory(merchant_id="M-OTHER", name="Other Bakery")
+    return MerchantFactory.create(merchant_id="M-OTHER", name="Other Bakery")
 
 
 @pytest.fixture
 def outlet(merchant):
-    return OutletFactory(merchant=merchant, pos_station_id="S1", name="Sydney CBD")
+    return OutletFactory.create(merchant=merchant, pos_station_id="S1", name="Sydney CBD")
 
 
 @pytest.fixture
 def other_outlet(other_merchant):
-    return OutletFactory(merchant=other_merchant, pos_station_id="S1", name="Other Station")
+    return OutletFactory.create(merchant=other_merchant, pos_station_id="S1", name="Other Station")
 
 
 @pytest.fixture
@@ -50,6 +50,6 @@ def connection(merchant):
     """The merchant's Xero connection, with reference data cached."""
     from tests.factories import XeroConnectionFactory, seed_reference_data
 
-    connection = XeroConnectionFactory(merchant=merchant, tenant_name="Allowed Cafe Pty Ltd")
+    connection = XeroConnectionFactory.create(merchant=merchant, tenant_name="Allowed Cafe Pty Ltd")
     seed_reference_data(connection)
     return connection

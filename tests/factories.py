@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from mappings.models import Mapping
 from outlets.models import ExportSettings, Merchant, Outlet
-from xero_integration.models import XeroConnection
+from xero_integration.models import ReferenceRecord, XeroConnection
 
 
-class MerchantFactory(factory.django.DjangoModelFactory):
+class MerchantFactory(factory.django.DjangoModelFactory[Merchant]):
     class Meta:
         model = Merchant
         django_get_or_create = ("merchant_id",)
@@ -21,7 +21,7 @@ class MerchantFactory(factory.django.DjangoModelFactory):
     amounts_include_tax = True
 
 
-class OutletFactory(factory.django.DjangoModelFactory):
+class OutletFactory(factory.django.DjangoModelFactory[Outlet]):
     class Meta:
         model = Outlet
         skip_postgeneration_save = True
@@ -35,14 +35,14 @@ class OutletFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ExportSettingsFactory(factory.django.DjangoModelFactory):
+class ExportSettingsFactory(factory.django.DjangoModelFactory[ExportSettings]):
     class Meta:
         model = ExportSettings
 
     outlet = factory.SubFactory(OutletFactory, export_settings=None)
 
 
-class XeroConnectionFactory(factory.django.DjangoModelFactory):
+class XeroConnectionFactory(factory.django.DjangoModelFactory[XeroConnection]):
     class Meta:
         model = XeroConnection
 
@@ -63,7 +63,7 @@ class XeroConnectionFactory(factory.django.DjangoModelFactory):
     scopes = "offline_access accounting.invoices accounting.payments"
 
 
-class MappingFactory(factory.django.DjangoModelFactory):
+class MappingFactory(factory.django.DjangoModelFactory[Mapping]):
     class Meta:
         model = Mapping
 
@@ -74,7 +74,7 @@ class MappingFactory(factory.django.DjangoModelFactory):
     xero_value = "200"
 
 
-class ReferenceRecordFactory(factory.django.DjangoModelFactory):
+class ReferenceRecordFactory(factory.django.DjangoModelFactory[ReferenceRecord]):
     class Meta:
         model = "xero_integration.ReferenceRecord"
 
@@ -91,7 +91,7 @@ def seed_reference_data(connection):
     """A small Xero chart: what the mapping rules are tested against."""
     from xero_integration.models import ReferenceSnapshot
 
-    accounts = [
+    accounts: list[tuple[str, str, str, str, dict[str, object]]] = [
         ("090", "Business Bank Account", "BANK", "ACTIVE", {}),
         ("200", "Sales", "REVENUE", "ACTIVE", {}),
         ("210", "Cafe Sales", "REVENUE", "ACTIVE", {}),
@@ -103,7 +103,7 @@ def seed_reference_data(connection):
         ("404", "Bank Fees", "EXPENSE", "ACTIVE", {}),
     ]
     for code, name, type_, status, extra in accounts:
-        ReferenceRecordFactory(
+        ReferenceRecordFactory.create(
             connection=connection,
             kind="accounts",
             code=code,
@@ -115,19 +115,19 @@ def seed_reference_data(connection):
         ("OUTPUT", "GST on Income", "ACTIVE"),
         ("OUTPUT2", "Old GST", "DELETED"),
     ]:
-        ReferenceRecordFactory(
+        ReferenceRecordFactory.create(
             connection=connection, kind="tax_rates", code=code, name=name, status=status
         )
     options = [{"Name": "Sydney", "Status": "ACTIVE"}, {"Name": "Perth", "Status": "ARCHIVED"}]
     for name in ["Region", "Channel"]:
-        ReferenceRecordFactory(
+        ReferenceRecordFactory.create(
             connection=connection,
             kind="tracking_categories",
             code=name,
             name=name,
             data={"Name": name, "Status": "ACTIVE", "Options": options},
         )
-    ReferenceRecordFactory(
+    ReferenceRecordFactory.create(
         connection=connection,
         kind="tracking_categories",
         code="Legacy",
@@ -136,7 +136,7 @@ def seed_reference_data(connection):
         data={"Name": "Legacy", "Status": "ARCHIVED", "Options": options},
     )
     for name, status in [("POS Sales", "ACTIVE"), ("Gone Customer", "ARCHIVED")]:
-        ReferenceRecordFactory(
+        ReferenceRecordFactory.create(
             connection=connection, kind="contacts", code="", name=name, status=status
         )
     for kind in ["accounts", "tax_rates", "tracking_categories", "contacts", "organisation"]:

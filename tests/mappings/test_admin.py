@@ -18,8 +18,10 @@ def mapping_data(merchant, outlet=None, **overrides) -> dict:
 
 
 def test_mapping_changelist_shows_defaults_and_overrides(admin_client, outlet):
-    MappingFactory(merchant=outlet.merchant, pos_value="*", xero_value="260")
-    MappingFactory(merchant=outlet.merchant, outlet=outlet, pos_value="tea", xero_value="210")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="*", xero_value="260")
+    MappingFactory.create(
+        merchant=outlet.merchant, outlet=outlet, pos_value="tea", xero_value="210"
+    )
 
     response = admin_client.get(reverse("admin:mappings_mapping_changelist"))
 
@@ -29,7 +31,7 @@ def test_mapping_changelist_shows_defaults_and_overrides(admin_client, outlet):
 
 
 def test_mapping_change_page_answers(admin_client, merchant):
-    mapping = MappingFactory(merchant=merchant)
+    mapping = MappingFactory.create(merchant=merchant)
 
     response = admin_client.get(reverse("admin:mappings_mapping_change", args=[mapping.pk]))
 
@@ -37,8 +39,8 @@ def test_mapping_change_page_answers(admin_client, merchant):
 
 
 def test_mapping_changelist_filters_by_level(admin_client, outlet):
-    MappingFactory(merchant=outlet.merchant, pos_value="*")
-    override = MappingFactory(merchant=outlet.merchant, outlet=outlet, pos_value="tea")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="*")
+    override = MappingFactory.create(merchant=outlet.merchant, outlet=outlet, pos_value="tea")
 
     response = admin_client.get(reverse("admin:mappings_mapping_changelist"), {"level": "outlet"})
 
@@ -66,7 +68,7 @@ def test_mapping_form_saves_an_override_of_the_merchants_own_outlet(admin_client
 
 
 def test_mapping_form_rejects_a_duplicate_default(admin_client, merchant):
-    MappingFactory(merchant=merchant, pos_value="coffee")
+    MappingFactory.create(merchant=merchant, pos_value="coffee")
 
     response = admin_client.post(reverse("admin:mappings_mapping_add"), mapping_data(merchant))
 

@@ -89,8 +89,12 @@ def test_archived_tracking_option_is_rejected(admin_client, connection):
 
 def test_a_third_tracking_category_is_rejected(admin_client, connection):
     merchant = connection.merchant
-    MappingFactory(merchant=merchant, type="tracking", pos_value="Region", xero_value="Sydney")
-    MappingFactory(merchant=merchant, type="tracking", pos_value="Channel", xero_value="Sydney")
+    MappingFactory.create(
+        merchant=merchant, type="tracking", pos_value="Region", xero_value="Sydney"
+    )
+    MappingFactory.create(
+        merchant=merchant, type="tracking", pos_value="Channel", xero_value="Sydney"
+    )
 
     response = post_mapping(
         admin_client, merchant, type="tracking", pos_value="Legacy", xero_value="Sydney"
@@ -109,7 +113,7 @@ def test_unknown_special_kind_is_rejected(admin_client, connection):
 
 
 def test_override_is_checked_against_the_outlets_own_organisation(admin_client, connection, outlet):
-    franchise = XeroConnectionFactory(merchant=outlet.merchant, is_merchant_default=False)
+    franchise = XeroConnectionFactory.create(merchant=outlet.merchant, is_merchant_default=False)
     seed_reference_data(franchise)
     franchise.reference_records.filter(kind="accounts", code="210").update(status="ARCHIVED")
     outlet.xero_connection = franchise
@@ -133,7 +137,7 @@ def test_mapping_is_accepted_unchecked_before_xero_is_connected(admin_client, me
 
 
 def test_mapping_is_accepted_unchecked_before_reference_data_is_fetched(admin_client, merchant):
-    XeroConnectionFactory(merchant=merchant)
+    XeroConnectionFactory.create(merchant=merchant)
 
     assert post_mapping(admin_client, merchant, xero_value="250").status_code == 302
 
@@ -142,7 +146,9 @@ def test_mapping_is_accepted_unchecked_before_reference_data_is_fetched(admin_cl
 
 
 def test_datalist_offers_the_cached_accounts_a_revenue_row_may_use(admin_client, connection):
-    mapping = MappingFactory(merchant=connection.merchant, pos_value="coffee", xero_value="200")
+    mapping = MappingFactory.create(
+        merchant=connection.merchant, pos_value="coffee", xero_value="200"
+    )
 
     page = admin_client.get(reverse("admin:mappings_mapping_change", args=[mapping.pk])).text
 
@@ -155,7 +161,7 @@ def test_datalist_offers_the_cached_accounts_a_revenue_row_may_use(admin_client,
 
 
 def test_datalist_of_a_payment_row_offers_payment_accounts(admin_client, connection):
-    mapping = MappingFactory(
+    mapping = MappingFactory.create(
         merchant=connection.merchant, type="payments", pos_value="card", xero_value="090"
     )
 
@@ -176,7 +182,9 @@ def test_add_page_for_a_merchant_offers_everything_in_its_xero(admin_client, con
 
 
 def test_merchant_page_rows_and_the_add_row_template_offer_xero_values(admin_client, connection):
-    MappingFactory(merchant=connection.merchant, type="tax", pos_value="GST10", xero_value="OUTPUT")
+    MappingFactory.create(
+        merchant=connection.merchant, type="tax", pos_value="GST10", xero_value="OUTPUT"
+    )
 
     page = admin_client.get(
         reverse("admin:outlets_merchant_change", args=[connection.merchant.pk])
@@ -209,7 +217,7 @@ def test_merchant_page_rejects_an_archived_account(admin_client, connection):
 
 
 def test_outlet_override_is_validated_and_saved_through_the_inline(admin_client, connection):
-    outlet = OutletFactory(merchant=connection.merchant)
+    outlet = OutletFactory.create(merchant=connection.merchant)
     url = reverse("admin:outlets_outlet_change", args=[outlet.pk])
     rejected = add_inline_row(
         form_data(admin_client.get(url)),

@@ -3,21 +3,23 @@ from tests.factories import MappingFactory, OutletFactory
 
 
 def test_outlet_override_beats_merchant_default(outlet):
-    MappingFactory(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
-    MappingFactory(merchant=outlet.merchant, outlet=outlet, pos_value="coffee", xero_value="210")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
+    MappingFactory.create(
+        merchant=outlet.merchant, outlet=outlet, pos_value="coffee", xero_value="210"
+    )
 
     assert effective_mappings(outlet=outlet).revenue_account("coffee") == "210"
 
 
 def test_merchant_default_beats_wildcard(outlet):
-    MappingFactory(merchant=outlet.merchant, pos_value="*", xero_value="260")
-    MappingFactory(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="*", xero_value="260")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
 
     assert effective_mappings(outlet=outlet).revenue_account("coffee") == "200"
 
 
 def test_unmapped_category_falls_back_to_wildcard(outlet):
-    MappingFactory(merchant=outlet.merchant, pos_value="*", xero_value="260")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="*", xero_value="260")
 
     assert effective_mappings(outlet=outlet).revenue_account("pastry") == "260"
 
@@ -27,22 +29,26 @@ def test_unmapped_category_without_wildcard_has_no_account(outlet):
 
 
 def test_another_outlets_override_does_not_apply(outlet):
-    sibling = OutletFactory(merchant=outlet.merchant, pos_station_id="S2")
-    MappingFactory(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
-    MappingFactory(merchant=outlet.merchant, outlet=sibling, pos_value="coffee", xero_value="210")
+    sibling = OutletFactory.create(merchant=outlet.merchant, pos_station_id="S2")
+    MappingFactory.create(merchant=outlet.merchant, pos_value="coffee", xero_value="200")
+    MappingFactory.create(
+        merchant=outlet.merchant, outlet=sibling, pos_value="coffee", xero_value="210"
+    )
 
     assert effective_mappings(outlet=outlet).revenue_account("coffee") == "200"
 
 
 def test_another_merchants_mappings_do_not_apply(outlet, other_merchant):
-    MappingFactory(merchant=other_merchant, pos_value="*", xero_value="999")
+    MappingFactory.create(merchant=other_merchant, pos_value="*", xero_value="999")
 
     assert effective_mappings(outlet=outlet).revenue_account("coffee") is None
 
 
 def test_overrides_apply_per_type(outlet):
-    MappingFactory(merchant=outlet.merchant, type="payments", pos_value="card", xero_value="090")
-    MappingFactory(
+    MappingFactory.create(
+        merchant=outlet.merchant, type="payments", pos_value="card", xero_value="090"
+    )
+    MappingFactory.create(
         merchant=outlet.merchant, outlet=outlet, type="tax", pos_value="GST10", xero_value="OUTPUT"
     )
 

@@ -33,7 +33,9 @@ def test_api_client_added_in_admin_shows_its_key_once_and_stores_only_the_hash(
     )
 
     messages = [str(m) for m in response.context["messages"]]
-    key = KEY_PATTERN.search(" ".join(messages)).group()
+    found = KEY_PATTERN.search(" ".join(messages))
+    assert found is not None
+    key = found.group()
     assert f"API key for 'POS platform': {key} — copy it now" in messages[0]
     client = ApiClient.objects.get()
     assert client.key_hash == hash_api_key(key)

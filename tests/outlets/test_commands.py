@@ -207,7 +207,8 @@ def test_create_api_key_for_all_merchants():
     lines = output_lines("create_api_key", "Head office", "--all-merchants")
 
     assert lines[0].startswith("Created API key 'Head office' for all merchants.")
-    assert authenticate_api_key(lines[-1]).all_merchants is True
+    client = authenticate_api_key(lines[-1])
+    assert client is not None and client.all_merchants is True
 
 
 def test_create_api_key_does_not_store_the_key(merchant):

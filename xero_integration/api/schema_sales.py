@@ -102,7 +102,7 @@ class SalesResultSchema(serializers.Serializer):
     results = SaleResultSchema(many=True)
 
 
-SALES_EXAMPLE = {
+SALES_EXAMPLE: dict[str, Any] = {
     "merchant_id": "M",
     "sales": [
         {

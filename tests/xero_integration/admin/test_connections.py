@@ -17,7 +17,7 @@ REFRESH_TOKEN = "secret-refresh-token-9b2e"
 
 @pytest.fixture
 def connection(merchant):
-    return XeroConnectionFactory(
+    return XeroConnectionFactory.create(
         merchant=merchant,
         tenant_name="Allowed Cafe Pty Ltd",
         access_token=ACCESS_TOKEN,
@@ -47,7 +47,7 @@ def test_connection_change_page_never_shows_tokens(admin_client, connection):
 
 
 def test_connections_needing_reconnect_are_one_filter_away(admin_client, connection):
-    broken = XeroConnectionFactory(status="needs_reconnect")
+    broken = XeroConnectionFactory.create(status="needs_reconnect")
 
     response = admin_client.get(
         reverse("admin:xero_integration_xeroconnection_changelist"),
@@ -156,7 +156,7 @@ def test_disconnect_action_tells_xero_and_keeps_the_row(admin_client, connection
 
 
 def test_disconnect_action_says_when_xero_was_not_told(admin_client, connection):
-    gone = XeroConnectionFactory(
+    gone = XeroConnectionFactory.create(
         merchant=connection.merchant, is_merchant_default=False, status="disconnected"
     )
     with responses.RequestsMock() as rsps:
@@ -176,7 +176,7 @@ def test_disconnect_action_says_when_xero_was_not_told(admin_client, connection)
 
 
 def test_make_default_action_moves_the_merchants_default(admin_client, connection):
-    other = XeroConnectionFactory(
+    other = XeroConnectionFactory.create(
         merchant=connection.merchant, is_merchant_default=False, tenant_name="Franchise Pty Ltd"
     )
 
@@ -191,7 +191,7 @@ def test_make_default_action_moves_the_merchants_default(admin_client, connectio
 
 
 def test_make_default_action_needs_exactly_one_active_connection(admin_client, connection):
-    broken = XeroConnectionFactory(
+    broken = XeroConnectionFactory.create(
         merchant=connection.merchant, is_merchant_default=False, status="needs_reconnect"
     )
 

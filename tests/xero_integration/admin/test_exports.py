@@ -120,7 +120,7 @@ def test_export_list_does_not_query_per_row(admin_client, outlet, connection):
     one = queries_to_render(admin_client, reverse(CHANGELIST))
 
     for n in range(2, 5):
-        document(OutletFactory(merchant=outlet.merchant), connection, f"POSS1-000{n}")
+        document(OutletFactory.create(merchant=outlet.merchant), connection, f"POSS1-000{n}")
 
     assert queries_to_render(admin_client, reverse(CHANGELIST)) == one
 
@@ -273,7 +273,9 @@ def test_sale_list_does_not_query_per_row(admin_client, outlet, connection):
 
     for n in range(2, 5):
         sale(
-            OutletFactory(), f"sale-{n}", in_document=document(outlet, connection, f"POSS1-000{n}")
+            OutletFactory.create(),
+            f"sale-{n}",
+            in_document=document(outlet, connection, f"POSS1-000{n}"),
         )
 
     assert queries_to_render(admin_client, url) == one

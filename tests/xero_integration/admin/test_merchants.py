@@ -17,7 +17,7 @@ from xero_integration.models import ExportDocument
 
 
 def test_merchant_changelist_shows_outlet_count_and_xero_status(admin_client, outlet):
-    XeroConnectionFactory(merchant=outlet.merchant, status="needs_reconnect")
+    XeroConnectionFactory.create(merchant=outlet.merchant, status="needs_reconnect")
 
     response = admin_client.get(reverse("admin:outlets_merchant_changelist"))
 
@@ -29,19 +29,19 @@ def test_merchant_changelist_shows_outlet_count_and_xero_status(admin_client, ou
 
 def test_merchant_changelist_does_not_query_per_row(admin_client, merchant):
     url = reverse("admin:outlets_merchant_changelist")
-    OutletFactory(merchant=merchant)
-    XeroConnectionFactory(merchant=merchant)
+    OutletFactory.create(merchant=merchant)
+    XeroConnectionFactory.create(merchant=merchant)
     one_merchant = queries_to_render(admin_client, url)
 
     for _ in range(3):
-        XeroConnectionFactory(merchant=OutletFactory().merchant)
+        XeroConnectionFactory.create(merchant=OutletFactory.create().merchant)
 
     assert queries_to_render(admin_client, url) == one_merchant
 
 
 def test_merchant_filter_finds_merchants_needing_reconnect(admin_client, merchant, other_merchant):
-    XeroConnectionFactory(merchant=merchant, status="needs_reconnect")
-    XeroConnectionFactory(merchant=other_merchant, status="active")
+    XeroConnectionFactory.create(merchant=merchant, status="needs_reconnect")
+    XeroConnectionFactory.create(merchant=other_merchant, status="active")
 
     response = admin_client.get(
         reverse("admin:outlets_merchant_changelist"), {"xero": "needs_reconnect"}
@@ -51,7 +51,7 @@ def test_merchant_filter_finds_merchants_needing_reconnect(admin_client, merchan
 
 
 def test_merchant_filter_finds_merchants_not_connected(admin_client, merchant, other_merchant):
-    XeroConnectionFactory(merchant=other_merchant)
+    XeroConnectionFactory.create(merchant=other_merchant)
 
     response = admin_client.get(
         reverse("admin:outlets_merchant_changelist"), {"xero": "not_connected"}
@@ -62,8 +62,8 @@ def test_merchant_filter_finds_merchants_not_connected(admin_client, merchant, o
 
 def test_merchant_page_lists_outlets_and_only_merchant_level_mappings(admin_client, outlet):
     merchant = outlet.merchant
-    default = MappingFactory(merchant=merchant, pos_value="coffee", xero_value="200")
-    MappingFactory(merchant=merchant, outlet=outlet, pos_value="coffee", xero_value="210")
+    default = MappingFactory.create(merchant=merchant, pos_value="coffee", xero_value="200")
+    MappingFactory.create(merchant=merchant, outlet=outlet, pos_value="coffee", xero_value="210")
 
     response = admin_client.get(reverse("admin:outlets_merchant_change", args=[merchant.pk]))
 
@@ -74,8 +74,8 @@ def test_merchant_page_lists_outlets_and_only_merchant_level_mappings(admin_clie
 
 
 def test_merchant_page_offers_only_the_merchants_own_connections(admin_client, outlet):
-    own = XeroConnectionFactory(merchant=outlet.merchant)
-    XeroConnectionFactory(merchant=MerchantFactory())
+    own = XeroConnectionFactory.create(merchant=outlet.merchant)
+    XeroConnectionFactory.create(merchant=MerchantFactory.create())
 
     response = admin_client.get(reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk]))
 
@@ -118,7 +118,7 @@ def test_merchant_mapping_added_on_merchant_page_is_a_default(admin_client, merc
 
 
 def test_merchant_page_rejects_a_default_mapped_twice(admin_client, merchant):
-    MappingFactory(merchant=merchant, pos_value="coffee", xero_value="200")
+    MappingFactory.create(merchant=merchant, pos_value="coffee", xero_value="200")
     url = reverse("admin:outlets_merchant_change", args=[merchant.pk])
     data = add_inline_row(
         form_data(admin_client.get(url)),
@@ -162,7 +162,7 @@ def test_outlet_changelist_does_not_query_per_row(admin_client, outlet):
     one_outlet = queries_to_render(admin_client, url)
 
     for _ in range(3):
-        OutletFactory()
+        OutletFactory.create()
     Outlet.objects.create(merchant=outlet.merchant, pos_station_id="S-NO-SETTINGS", name="X")
 
     assert queries_to_render(admin_client, url) == one_outlet
@@ -199,7 +199,7 @@ def test_outlet_added_in_admin_gets_export_settings_even_at_defaults(admin_clien
 
 
 def test_outlet_form_rejects_another_merchants_connection(admin_client, merchant, other_merchant):
-    foreign = XeroConnectionFactory(merchant=other_merchant)
+    foreign = XeroConnectionFactory.create(merchant=other_merchant)
 
     response = admin_client.post(
         reverse("admin:outlets_outlet_add"),
@@ -260,7 +260,7 @@ def export(outlet, connection, number, status="failed", payments_status="pending
 
 
 def test_merchant_changelist_counts_failed_exports_and_links_to_them(admin_client, outlet):
-    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
     export(outlet, connection, "A-1")
     export(outlet, connection, "A-2", status="sent", payments_status="failed")
     export(outlet, connection, "A-3", status="sent", payments_status="sent")
@@ -274,22 +274,22 @@ def test_merchant_changelist_counts_failed_exports_and_links_to_them(admin_clien
 
 def test_merchant_changelist_failed_exports_do_not_query_per_row(admin_client, outlet):
     url = reverse("admin:outlets_merchant_changelist")
-    export(outlet, XeroConnectionFactory(merchant=outlet.merchant), "A-1")
+    export(outlet, XeroConnectionFactory.create(merchant=outlet.merchant), "A-1")
     one_merchant = queries_to_render(admin_client, url)
 
     for n in range(3):
-        other = OutletFactory()
-        export(other, XeroConnectionFactory(merchant=other.merchant), f"B-{n}")
+        other = OutletFactory.create()
+        export(other, XeroConnectionFactory.create(merchant=other.merchant), f"B-{n}")
 
     assert queries_to_render(admin_client, url) == one_merchant
 
 
 def test_merchant_page_shows_each_outlets_last_export_and_failures(admin_client, outlet):
-    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
     sent_at = timezone.now() - datetime.timedelta(hours=3)
     export(outlet, connection, "A-1", status="sent", payments_status="sent", sent_at=sent_at)
     failed = export(outlet, connection, "A-2")
-    quiet = OutletFactory(merchant=outlet.merchant, name="Quiet")
+    quiet = OutletFactory.create(merchant=outlet.merchant, name="Quiet")
 
     response = admin_client.get(reverse("admin:outlets_merchant_change", args=[outlet.merchant.pk]))
 

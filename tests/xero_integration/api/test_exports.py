@@ -16,7 +16,7 @@ def map_everything(merchant):
         ("special", "contact", "POS Sales"),
         ("special", "rounding", "860"),
     ]:
-        MappingFactory(merchant=merchant, type=mapping_type, pos_value=pos, xero_value=xero)
+        MappingFactory.create(merchant=merchant, type=mapping_type, pos_value=pos, xero_value=xero)
 
 
 def failed_document(outlet, connection, number="POSS1-X"):
@@ -247,7 +247,7 @@ def test_a_prefix_used_by_another_outlet_is_refused(api, outlet):
     from outlets.services import update_export_settings
     from tests.factories import OutletFactory
 
-    sibling = OutletFactory(merchant=outlet.merchant, pos_station_id="S2")
+    sibling = OutletFactory.create(merchant=outlet.merchant, pos_station_id="S2")
     update_export_settings(outlet=sibling, number_prefix="SYD")
 
     response = api.put(SETTINGS_URL, {"number_prefix": "syd"}, format="json")
@@ -280,7 +280,7 @@ def test_export_settings_body_that_is_not_an_object_is_refused(api, outlet):
 def test_derived_prefix_uses_the_outlet_id_when_the_station_id_is_not_plain(api, outlet):
     from tests.factories import OutletFactory
 
-    odd = OutletFactory(merchant=outlet.merchant, pos_station_id="till-1")
+    odd = OutletFactory.create(merchant=outlet.merchant, pos_station_id="till-1")
 
     assert odd.export_settings.effective_prefix == f"POS{odd.pk}"
     assert outlet.export_settings.effective_prefix == "POSS1"

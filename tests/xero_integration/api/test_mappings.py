@@ -52,7 +52,7 @@ def test_put_replaces_the_type_at_that_scope(api, connection):
 
 
 def test_one_bad_item_saves_nothing(api, connection):
-    MappingFactory(merchant=connection.merchant, pos_value="*", xero_value="200")
+    MappingFactory.create(merchant=connection.merchant, pos_value="*", xero_value="200")
 
     response = put(
         api,
@@ -138,7 +138,7 @@ def test_archived_tracking_category_is_rejected(api, connection):
 
 
 def test_more_than_two_tracking_categories_are_rejected(api, connection, outlet):
-    MappingFactory(
+    MappingFactory.create(
         merchant=connection.merchant, type="tracking", pos_value="Legacy", xero_value="x"
     )
 

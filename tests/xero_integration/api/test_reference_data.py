@@ -22,7 +22,7 @@ def test_archived_accounts_stay_visible_as_archived(api, connection):
 
 def test_contacts_are_paginated(api, connection):
     for n in range(150):
-        ReferenceRecordFactory(
+        ReferenceRecordFactory.create(
             connection=connection, kind="contacts", code="", name=f"Customer {n:03d}"
         )
 

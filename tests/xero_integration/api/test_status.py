@@ -12,7 +12,7 @@ def map_everything(merchant):
         ("special", "contact", "POS Sales"),
         ("special", "rounding", "860"),
     ]:
-        MappingFactory(merchant=merchant, type=mapping_type, pos_value=pos, xero_value=xero)
+        MappingFactory.create(merchant=merchant, type=mapping_type, pos_value=pos, xero_value=xero)
 
 
 def status(api, **params):
@@ -44,7 +44,9 @@ def test_missing_mappings_are_listed(api, connection, outlet):
 
 def test_mapping_to_an_archived_account_is_flagged(api, connection, outlet):
     map_everything(connection.merchant)
-    MappingFactory(merchant=connection.merchant, outlet=outlet, pos_value="tea", xero_value="250")
+    MappingFactory.create(
+        merchant=connection.merchant, outlet=outlet, pos_value="tea", xero_value="250"
+    )
 
     body = status(api)
 
@@ -120,7 +122,7 @@ def test_status_answers_in_a_handful_of_queries(
 ):
     map_everything(connection.merchant)
     for n in range(50):
-        MappingFactory(merchant=connection.merchant, pos_value=f"cat{n}", xero_value="200")
+        MappingFactory.create(merchant=connection.merchant, pos_value=f"cat{n}", xero_value="200")
         SyncLog.objects.create(
             operation="x",
             merchant=connection.merchant,

@@ -84,6 +84,7 @@ def test_happy_callback_stores_the_connection_and_redirects_to_return_url(client
     assert (row.access_token, row.refresh_token) == (ACCESS, REFRESH)
     assert row.scopes == "offline_access accounting.invoices"
     now = timezone.now()
+    assert row.access_token_expires_at and row.refresh_token_expires_at
     assert abs((row.access_token_expires_at - now).total_seconds() - 1800) < 60
     refresh_life = row.refresh_token_expires_at - now
     assert abs(refresh_life - datetime.timedelta(days=60)).total_seconds() < 60
@@ -240,7 +241,7 @@ def test_without_an_auth_event_claim_every_listed_tenant_is_stored(client, merch
 
 
 def test_reconnecting_a_tenant_updates_its_row_instead_of_duplicating(client, merchant):
-    old = XeroConnectionFactory(
+    old = XeroConnectionFactory.create(
         merchant=merchant,
         tenant_id="tenant-a",
         status=ConnectionStatus.NEEDS_RECONNECT,
@@ -260,7 +261,7 @@ def test_reconnecting_a_tenant_updates_its_row_instead_of_duplicating(client, me
 
 
 def test_a_new_tenant_takes_the_default_from_one_that_needs_reconnecting(client, merchant):
-    broken = XeroConnectionFactory(
+    broken = XeroConnectionFactory.create(
         merchant=merchant, tenant_id="tenant-x", status=ConnectionStatus.NEEDS_RECONNECT
     )
     state = start(merchant)
@@ -274,7 +275,7 @@ def test_a_new_tenant_takes_the_default_from_one_that_needs_reconnecting(client,
 
 
 def test_an_active_default_stays_default_when_another_tenant_is_added(client, merchant):
-    existing = XeroConnectionFactory(merchant=merchant, tenant_id="tenant-x")
+    existing = XeroConnectionFactory.create(merchant=merchant, tenant_id="tenant-x")
     state = start(merchant)
     with responses.RequestsMock() as rsps:
         mock_xero(rsps)
@@ -286,8 +287,8 @@ def test_an_active_default_stays_default_when_another_tenant_is_added(client, me
 
 
 def test_make_default_connection_moves_the_flag(merchant):
-    first = XeroConnectionFactory(merchant=merchant, is_merchant_default=True)
-    second = XeroConnectionFactory(merchant=merchant, is_merchant_default=False)
+    first = XeroConnectionFactory.create(merchant=merchant, is_merchant_default=True)
+    second = XeroConnectionFactory.create(merchant=merchant, is_merchant_default=False)
 
     oauth.make_default_connection(connection=second)
 
@@ -297,9 +298,9 @@ def test_make_default_connection_moves_the_flag(merchant):
 
 
 def test_another_tenant_can_be_bound_to_an_outlet(merchant):
-    XeroConnectionFactory(merchant=merchant, is_merchant_default=True)
-    franchise = XeroConnectionFactory(merchant=merchant, is_merchant_default=False)
-    outlet = OutletFactory(merchant=merchant)
+    XeroConnectionFactory.create(merchant=merchant, is_merchant_default=True)
+    franchise = XeroConnectionFactory.create(merchant=merchant, is_merchant_default=False)
+    outlet = OutletFactory.create(merchant=merchant)
 
     oauth.bind_outlet_connection(outlet=outlet, connection=franchise)
 

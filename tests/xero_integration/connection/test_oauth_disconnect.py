@@ -22,7 +22,7 @@ def connected(merchant, **fields):
     defaults = dict(
         merchant=merchant, access_token=ACCESS, refresh_token=REFRESH, xero_connection_id="conn-1"
     )
-    return XeroConnectionFactory(**{**defaults, **fields})
+    return XeroConnectionFactory.create(**{**defaults, **fields})
 
 
 def delete_url(connection):
@@ -151,7 +151,7 @@ def test_api_disconnects_only_the_outlets_own_connection(api, merchant):
         xero_connection_id="conn-f",
         refresh_token="franchise-grant",
     )
-    OutletFactory(merchant=merchant, pos_station_id="S9", xero_connection=franchise)
+    OutletFactory.create(merchant=merchant, pos_station_id="S9", xero_connection=franchise)
     with responses.RequestsMock() as rsps:
         rsps.delete(delete_url(franchise), status=204)  # no revocation: the default lives on
         response = api.post(

@@ -34,7 +34,7 @@ def xero_settings(settings, monkeypatch):
 
 @pytest.fixture
 def connection(merchant):
-    return XeroConnectionFactory(merchant=merchant, tenant_id="tenant-1")
+    return XeroConnectionFactory.create(merchant=merchant, tenant_id="tenant-1")
 
 
 def account(code, status="ACTIVE"):
@@ -249,7 +249,7 @@ def test_each_kind_records_when_it_was_refreshed(connection):
 
 @responses.activate
 def test_another_connections_records_are_untouched(connection, other_merchant):
-    other = XeroConnectionFactory(merchant=other_merchant, tenant_id="tenant-2")
+    other = XeroConnectionFactory.create(merchant=other_merchant, tenant_id="tenant-2")
     ReferenceRecord.objects.create(
         connection=other,
         kind="accounts",

@@ -53,7 +53,9 @@ def numbers(value, key=None):
 
 
 def places(value: Decimal) -> int:
-    return max(0, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite amount, not NaN or Infinity
+    return max(0, -exponent)
 
 
 def assert_no_float(doc):

@@ -105,7 +105,9 @@ def test_unknown_category_falls_back_to_the_wildcard_account():
 
 
 def xero_per_line_tax(amounts, rate, inclusive) -> Decimal:
-    return sum(to_amount(a * rate / (1 + rate) if inclusive else a * rate) for a in amounts)
+    return sum(
+        (to_amount(a * rate / (1 + rate) if inclusive else a * rate) for a in amounts), Decimal(0)
+    )
 
 
 def pos_lines(amounts, taxes):

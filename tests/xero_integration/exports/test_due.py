@@ -75,7 +75,7 @@ def test_daily_run_later_today_when_the_time_has_not_come(outlet):
 def test_realtime_outlet_with_a_new_sale_gets_an_export_queued(
     outlet, django_capture_on_commit_callbacks
 ):
-    XeroConnectionFactory(merchant=outlet.merchant)
+    XeroConnectionFactory.create(merchant=outlet.merchant)
     update_export_settings(outlet=outlet, frequency="realtime")
     a_stored_sale(outlet)
 
@@ -85,7 +85,7 @@ def test_realtime_outlet_with_a_new_sale_gets_an_export_queued(
 
 
 def test_manual_outlet_gets_nothing_queued(outlet):
-    XeroConnectionFactory(merchant=outlet.merchant)
+    XeroConnectionFactory.create(merchant=outlet.merchant)
     update_export_settings(outlet=outlet, frequency="manual")
     a_stored_sale(outlet)
 
@@ -93,7 +93,7 @@ def test_manual_outlet_gets_nothing_queued(outlet):
 
 
 def test_connection_needing_reconnect_gets_nothing_queued(outlet):
-    XeroConnectionFactory(merchant=outlet.merchant, status="needs_reconnect")
+    XeroConnectionFactory.create(merchant=outlet.merchant, status="needs_reconnect")
     update_export_settings(outlet=outlet, frequency="realtime")
     a_stored_sale(outlet)
 
@@ -101,7 +101,7 @@ def test_connection_needing_reconnect_gets_nothing_queued(outlet):
 
 
 def test_claimed_connection_is_not_queued_twice(outlet):
-    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
     update_export_settings(outlet=outlet, frequency="realtime")
     a_stored_sale(outlet)
     claim_connection(connection.pk)
@@ -110,7 +110,7 @@ def test_claimed_connection_is_not_queued_twice(outlet):
 
 
 def test_only_one_run_holds_an_organisation_at_a_time(outlet):
-    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
 
     token = claim_connection(connection.pk)
 
@@ -121,7 +121,7 @@ def test_only_one_run_holds_an_organisation_at_a_time(outlet):
 
 
 def test_a_run_cannot_release_another_runs_claim(outlet):
-    connection = XeroConnectionFactory(merchant=outlet.merchant)
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
     claim_connection(connection.pk)
 
     release_connection(connection.pk, "someone-elses-token")

@@ -167,7 +167,8 @@ def test_refund_of_a_known_sale_is_accepted_and_linked(api, outlet):
     response = post(api, a_sale(id="R1", type="refund", refund_of="S1-000123"))
 
     assert result(response)["status"] == "accepted"
-    assert Sale.objects.get(sale_id="R1").refund_of.sale_id == "S1-000123"
+    refunded = Sale.objects.get(sale_id="R1").refund_of
+    assert refunded is not None and refunded.sale_id == "S1-000123"
 
 
 def test_refund_of_a_sale_in_the_same_request_is_accepted(api, outlet):

@@ -27,7 +27,7 @@ def xero_settings(settings, monkeypatch):
 
 @pytest.fixture
 def connection(merchant):
-    return XeroConnectionFactory(merchant=merchant, tenant_id="tenant-1")
+    return XeroConnectionFactory.create(merchant=merchant, tenant_id="tenant-1")
 
 
 def _query(call) -> dict:
@@ -54,6 +54,7 @@ def test_create_invoices_puts_with_summarize_errors_false_and_unitdp_4(connectio
     assert _query(call) == {"summarizeErrors": "false", "unitdp": "4"}
     assert call.request.headers["Idempotency-Key"] == "key-1"
     assert call.request.headers["Authorization"] == f"Bearer {connection.access_token}"
+    assert isinstance(call.request.body, bytes)
     assert b'"UnitAmount": 115.0050' in call.request.body
     assert results == [{"InvoiceID": "inv-1", "StatusAttributeString": "OK"}]
     log = SyncLog.objects.get()
@@ -86,7 +87,7 @@ def test_create_credit_notes_and_payments_use_their_endpoints(connection):
 
 
 def test_an_expiring_token_is_refreshed_before_the_call_and_the_new_one_sent(merchant, settings):
-    connection = XeroConnectionFactory(
+    connection = XeroConnectionFactory.create(
         merchant=merchant,
         tenant_id="tenant-1",
         access_token_expires_at=timezone.now() + datetime.timedelta(minutes=1),

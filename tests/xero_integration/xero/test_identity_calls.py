@@ -28,7 +28,7 @@ def no_sleep(monkeypatch):
 
 @pytest.fixture
 def connection(merchant):
-    return XeroConnectionFactory(
+    return XeroConnectionFactory.create(
         merchant=merchant, access_token=ACCESS, refresh_token=REFRESH, xero_connection_id="c-1"
     )
 

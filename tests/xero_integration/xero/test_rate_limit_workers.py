@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -96,7 +97,7 @@ def run_workers(connection_id: int, env: dict) -> list[list[str]]:
 
 @pytest.fixture
 def sandbox(settings):
-    limits = {
+    limits: dict[str, Any] = {
         "minute_limit": MINUTE_LIMIT,
         "minute_window_seconds": WINDOW_SECONDS,
         "concurrent_limit": CONCURRENT_LIMIT,

@@ -5,7 +5,7 @@ from xero_integration.models import XeroConnection
 
 
 def test_tokens_are_not_stored_in_clear(merchant):
-    XeroConnectionFactory(
+    XeroConnectionFactory.create(
         merchant=merchant, access_token="secret-access-abc", refresh_token="secret-refresh-xyz"
     )
 
@@ -18,6 +18,6 @@ def test_tokens_are_not_stored_in_clear(merchant):
 
 
 def test_tokens_decrypt_on_read(merchant):
-    XeroConnectionFactory(merchant=merchant, access_token="secret-access-abc")
+    XeroConnectionFactory.create(merchant=merchant, access_token="secret-access-abc")
 
     assert XeroConnection.objects.get().access_token == "secret-access-abc"

@@ -18,8 +18,8 @@ from xero_integration.xero import tokens
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_call_xero_once_and_share_the_new_token():
-    merchant = MerchantFactory()
-    connection = XeroConnectionFactory(
+    merchant = MerchantFactory.create()
+    connection = XeroConnectionFactory.create(
         merchant=merchant,
         refresh_token="the-only-refresh-token",
         access_token_expires_at=timezone.now() + datetime.timedelta(minutes=1),

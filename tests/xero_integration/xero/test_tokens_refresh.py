@@ -29,7 +29,7 @@ def expiring(merchant, minutes_left=2, **fields):
         refresh_token=OLD_REFRESH,
         access_token_expires_at=timezone.now() + datetime.timedelta(minutes=minutes_left),
     )
-    return XeroConnectionFactory(**{**defaults, **fields})
+    return XeroConnectionFactory.create(**{**defaults, **fields})
 
 
 def token_body(access=NEW_ACCESS, refresh=NEW_REFRESH):
