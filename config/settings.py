@@ -217,6 +217,10 @@ XERO_CONCURRENT_LIMIT = env.int("XERO_CONCURRENT_LIMIT", default=5)
 XERO_DAY_LIMIT = env.int("XERO_DAY_LIMIT", default=5000)
 
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
+# An export run's claim on its Xero organisation lasts this long unless renewed (every
+# quarter of it while the run is alive): a worker that dies frees its organisation
+# within this many seconds.
+EXPORT_CLAIM_LEASE_SECONDS = env.int("EXPORT_CLAIM_LEASE_SECONDS", default=20)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from outlets.models import Outlet
 
@@ -71,3 +71,13 @@ def effective_mappings(*, outlet: Outlet) -> EffectiveMappings:
         Mapping.objects.filter(merchant_id=outlet.merchant_id, outlet__isnull=True)
         | Mapping.objects.filter(outlet=outlet)
     )
+
+
+def mappings_state(*, merchant_id: int) -> str:
+    """A value that changes whenever any of the merchant's mappings is added, changed or
+    deleted (the row count and the latest change): work held on a mapping waits for it."""
+    state = Mapping.objects.filter(merchant_id=merchant_id).aggregate(
+        rows=Count("pk"), changed=Max("updated_at")
+    )
+    changed = state["changed"].isoformat() if state["changed"] else "-"
+    return f"{state['rows']}:{changed}"

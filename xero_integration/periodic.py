@@ -4,9 +4,11 @@
 into django-q2's Schedule table by name, so task paths and timings live in code.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_q.models import Schedule
 
 
@@ -15,6 +17,8 @@ class PeriodicJob:
     name: str
     func: str
     minutes: int
+    # Seconds after installation of the first run; keeps two jobs of one task apart.
+    offset_seconds: int = 0
 
 
 TASKS = "xero_integration.tasks."
@@ -22,6 +26,10 @@ PERIODIC_JOBS = [
     # Realtime outlets are exported within a minute; hourly and daily ones when due;
     # retries when their not-before time has passed.
     PeriodicJob("queue-due-exports", TASKS + "queue_due_exports_task", 1),
+    # django-q2 schedules by the minute; a second tick half a minute later makes it every
+    # 30 s, so work a dead worker left resumes within a minute (its claim's lease plus
+    # at most one tick).
+    PeriodicJob("queue-due-exports-half-past", TASKS + "queue_due_exports_task", 1, 30),
     # Refresh tokens unused for 30 days: Xero expires a refresh token after 60 idle days.
     PeriodicJob("refresh-idle-xero-connections", TASKS + "refresh_idle_connections_task", 60 * 6),
     PeriodicJob("refresh-reference-data", TASKS + "refresh_all_reference_data_task", 60 * 24),
@@ -32,6 +40,7 @@ PERIODIC_JOBS = [
 
 @transaction.atomic
 def install_schedules() -> list[str]:
+    now = timezone.now()
     for job in PERIODIC_JOBS:
         Schedule.objects.update_or_create(
             name=job.name,
@@ -40,6 +49,7 @@ def install_schedules() -> list[str]:
                 "schedule_type": Schedule.MINUTES,
                 "minutes": job.minutes,
                 "repeats": -1,
+                "next_run": now + datetime.timedelta(seconds=job.offset_seconds),
             },
         )
     return [job.name for job in PERIODIC_JOBS]

@@ -16,6 +16,7 @@ from .exports import due, engine
 from .models import ConnectionStatus, XeroConnection
 from .synclogs import purge_old_sync_logs
 from .xero import ratelimit, tokens
+from .xero.errors import AUTH, XeroError
 
 TASKS = "xero_integration.tasks."
 
@@ -69,7 +70,13 @@ def refresh_reference_data_task(connection_id: int) -> dict[str, int] | None:
     connection = XeroConnection.objects.filter(pk=connection_id).first()
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
         return None  # disconnected since it was queued: nothing to refresh
-    return reference_data.refresh_reference_data(connection=connection)
+    try:
+        return reference_data.refresh_reference_data(connection=connection)
+    except XeroError as exc:
+        if exc.kind != AUTH:
+            raise  # the task fails and shows why; the next refresh tries again
+        # The Xero client has marked the connection to be reconnected, with the reason.
+        return None
 
 
 def refresh_all_reference_data_task() -> int:

@@ -12,11 +12,15 @@ from django.utils.text import Truncator
 from outlets.models import Merchant
 
 from ..exports.control import mark_resolved, replay_documents
-from ..models import ExportDocument, ExportStatus, Sale
+from ..models import ErrorSource, ExportDocument, ExportStatus, Sale
 from ..tasks import queue_export
 from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
 
 FAILED = "failed"
+WHO_SAID: dict[str, str] = {
+    ErrorSource.XERO.value: "What Xero said:",
+    ErrorSource.OURS.value: "xero-bridge's reason (Xero was not asked, or did not answer):",
+}
 REPLAYED = "Replayed {replayed}; {skipped} skipped (only failed exports can be replayed)."
 RESOLVED = "Marked {resolved} resolved outside Xero; {skipped} skipped (only failed exports can be resolved)."
 
@@ -94,7 +98,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
     date_hierarchy = "business_date"
     search_fields = ("number", "sales__sale_id", "last_error")
     fieldsets = (
-        ("What Xero said", {"fields": ("xero_message",)}),
+        ("Why it is not sent", {"fields": ("xero_message",)}),
         (
             None,
             {
@@ -138,12 +142,16 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
     def short_error(self, document: ExportDocument) -> str:
         return Truncator(document.last_error).chars(80)
 
-    @admin.display(description="Xero's message")
+    @admin.display(description="Who said it")
     def xero_message(self, document: ExportDocument) -> str:
         if not document.last_error:
             return "—"
+        # A reason of ours is never shown as Xero's: Xero was not called, or gave no answer.
+        who = WHO_SAID.get(document.error_source, WHO_SAID[ErrorSource.OURS.value])
         return format_html(
-            '<p class="errornote" style="white-space: pre-wrap">{}</p>', document.last_error
+            '<p><strong>{}</strong></p><p class="errornote" style="white-space: pre-wrap">{}</p>',
+            who,
+            document.last_error,
         )
 
     @admin.display(description="Document")

@@ -18,6 +18,17 @@ class ConnectionSchema(serializers.Serializer):
     access_token_expires_at = serializers.DateTimeField(allow_null=True)
     refresh_token_expires_at = serializers.DateTimeField(allow_null=True)
     last_refreshed_at = serializers.DateTimeField(allow_null=True)
+    export_running_since = serializers.DateTimeField(
+        allow_null=True, help_text="An export run holds the organisation since then."
+    )
+    export_claim_stale_since = serializers.DateTimeField(
+        allow_null=True,
+        help_text="The run holding the organisation stopped renewing its claim then (its "
+        "worker died); the next run takes it over within a minute.",
+    )
+    stale_claim_recovered_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a run last took over a dead run's claim."
+    )
 
 
 @extend_schema_serializer(component_name="MappingProblem")
@@ -46,6 +57,10 @@ class StatusSchema(serializers.Serializer):
     pending_exports = serializers.IntegerField(help_text="Documents pending or being sent.")
     failed_exports = serializers.IntegerField(
         help_text="Documents (or their payments) that failed and need a person."
+    )
+    waiting_exports = serializers.IntegerField(
+        help_text="Documents (or their payments) held on a mapping or on Xero's reference "
+        "data; they go out by themselves once it is fixed."
     )
     missing_mappings = MappingProblemSchema(many=True)
     invalid_mappings = MappingProblemSchema(many=True)

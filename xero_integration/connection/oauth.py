@@ -173,6 +173,8 @@ def store_connections(
         adopt_unfinished_exports(connection=row)
         # Mappings are checked against the organisation's accounts: fetch them at once.
         tasks.queue_reference_refresh(connection=row)
+        # Work that waited for this (re)connection goes out now, not at the next tick.
+        tasks.queue_export(connection_id=row.pk)
     return rows
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from outlets.models import Merchant, Outlet
 
@@ -60,3 +60,11 @@ def has_reference_data(connection: XeroConnection) -> bool:
 def last_refreshed_at(*, connection: XeroConnection, kind: str) -> datetime.datetime | None:
     snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind=kind).first()
     return snapshot.refreshed_at if snapshot else None
+
+
+def latest_refresh(*, connection: XeroConnection) -> datetime.datetime | None:
+    """When any of the connection's reference data was last refreshed from Xero."""
+    latest: datetime.datetime | None = ReferenceSnapshot.objects.filter(
+        connection=connection
+    ).aggregate(latest=Max("refreshed_at"))["latest"]
+    return latest

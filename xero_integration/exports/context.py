@@ -1,12 +1,14 @@
-"""What a document needs to know about its outlet, read from the database once."""
+"""What a document needs to know about its outlet, read from the database once per batch."""
 
+import hashlib
+from dataclasses import asdict
 from typing import Any
 
 import simplejson
 
 from mappings.models import SpecialKind
 from mappings.selectors import effective_mappings
-from outlets.models import ExportGrouping
+from outlets.models import ExportGrouping, Outlet
 
 from ..models import ExportDocument, ReferenceKind, ReferenceRecord, XeroConnection
 from ..sales.types import sale_from_json
@@ -29,8 +31,9 @@ def contact_for(connection: XeroConnection, name: str) -> dict:
     return {"ContactID": record.xero_id} if record else {"Name": name}
 
 
-def export_context(document: ExportDocument) -> ExportContext:
-    outlet = document.outlet
+def export_context(*, outlet: Outlet, connection: XeroConnection) -> ExportContext:
+    """The outlet's effective mappings, prefix, timezone and walk-in contact (raises
+    UnmappedError when no contact is mapped)."""
     mappings = effective_mappings(outlet=outlet)
     contact_name = mappings.special.get(SpecialKind.CONTACT)
     if not contact_name:
@@ -39,14 +42,20 @@ def export_context(document: ExportDocument) -> ExportContext:
         number_prefix=outlet.export_settings.effective_prefix,
         timezone=outlet.timezone,
         mappings=mappings,
-        contact=contact_for(document.connection, contact_name),
+        contact=contact_for(connection, contact_name),
     )
 
 
-def build_document(document: ExportDocument) -> BuiltDocument:
-    """Build the Xero JSON of a planned document from its sales and today's mappings."""
+def fingerprint(ctx: ExportContext) -> str:
+    """Changes whenever anything a document is built from (besides its sales) changes."""
+    inputs = {**asdict(ctx.mappings), "contact": ctx.contact, "timezone": ctx.timezone}
+    text = simplejson.dumps(inputs, use_decimal=True, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_document(document: ExportDocument, ctx: ExportContext) -> BuiltDocument:
+    """Build the Xero JSON of a planned document from its sales and the outlet's context."""
     sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
-    ctx = export_context(document)
     if document.grouping == ExportGrouping.PER_SALE:
         return build_sale_document(sales[0], ctx, number=document.number)
     return build_summary_document(

@@ -23,8 +23,12 @@ class SyncRequest:
     waiting: list[dict] = field(default_factory=list)
 
 
+# Held until someone acts: failed for a person, or waiting for a fix that may have come.
+HELD = (ExportStatus.FAILED, ExportStatus.WAITING)
+
+
 def replay_documents(documents: Iterable[ExportDocument]) -> int:
-    """Send failed documents (or their failed payments) again; returns how many.
+    """Send failed or waiting documents (or their payments) again; returns how many.
 
     A document Xero rejected was never stored there, so its JSON is rebuilt from its
     sales with today's mappings. A sent document keeps its body: only its payments go
@@ -34,14 +38,11 @@ def replay_documents(documents: Iterable[ExportDocument]) -> int:
     replayed = 0
     for document in documents:
         with transaction.atomic():
-            if document.status == ExportStatus.FAILED:
+            if document.status in HELD:
                 # `batch` stays set: a late sale must not join a document already tried.
                 document.status, document.body, document.payments = ExportStatus.PENDING, "", ""
                 document.payments_status, document.attempts = ExportStatus.PENDING, 0
-            elif (
-                document.status == ExportStatus.SENT
-                and document.payments_status == ExportStatus.FAILED
-            ):
+            elif document.status == ExportStatus.SENT and document.payments_status in HELD:
                 document.payments_status, document.payments_attempts = ExportStatus.PENDING, 0
             else:
                 continue
@@ -54,15 +55,15 @@ def replay_documents(documents: Iterable[ExportDocument]) -> int:
 def mark_resolved(documents: QuerySet[ExportDocument]) -> int:
     """A person fixed it in Xero by hand: stop trying, keep the record.
 
-    A document Xero has (sent) stays sent; only its failed payments are resolved.
+    A document Xero has (sent) stays sent; only its failed or waiting payments are resolved.
     """
     now = timezone.now()
-    failed_documents = documents.filter(status=ExportStatus.FAILED).update(
+    failed_documents = documents.filter(status__in=HELD).update(
         status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=now
     )
-    failed_payments = documents.filter(
-        status=ExportStatus.SENT, payments_status=ExportStatus.FAILED
-    ).update(payments_status=ExportStatus.RESOLVED, updated_at=now)
+    failed_payments = documents.filter(status=ExportStatus.SENT, payments_status__in=HELD).update(
+        payments_status=ExportStatus.RESOLVED, updated_at=now
+    )
     return failed_documents + failed_payments
 
 

@@ -30,16 +30,27 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from ..models import ConnectionStatus, ExportBatch, ExportDocument, ExportStatus, XeroConnection
+from mappings.selectors import mappings_state
+
+from ..connection.selectors import latest_refresh
+from ..models import (
+    ConnectionStatus,
+    ErrorSource,
+    ExportBatch,
+    ExportDocument,
+    ExportStatus,
+    XeroConnection,
+)
 from ..xero.errors import AUTH, PERMANENT, XeroError
 
 BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" (notes §4)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = datetime.timedelta(seconds=30)
 BACKOFF_CAP = datetime.timedelta(hours=1)
-AUTH_PAUSE = datetime.timedelta(minutes=5)
 # Xero keeps an idempotency key about 6 minutes; resend under the same key only within 5.
 KEY_WINDOW = datetime.timedelta(minutes=5)
+
+XERO, OURS = ErrorSource.XERO.value, ErrorSource.OURS.value
 
 GAVE_UP = "Gave up sending {what} after {attempts} attempts. Last error: {error}"
 UNCONFIRMED = (
@@ -76,25 +87,59 @@ class Lane:
 # ---- the life cycle's states --------------------------------------------------------------
 
 
-def fail(lane: Lane, document: ExportDocument, message: str) -> None:
-    """Xero (or we) refused it for a reason a person must fix: keep it until replayed."""
+def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XERO) -> None:
+    """Refused for a reason a person must look at: kept until replayed or resolved."""
     setattr(document, lane.status_field, ExportStatus.FAILED)
-    document.last_error = message
+    document.last_error, document.error_source = message, source
+    document.save()
+
+
+def wait_for_fix(lane: Lane, document: ExportDocument, message: str, *, source: str) -> None:
+    """Held on a cause fixed elsewhere (a mapping, Xero's reference data), not by a replay.
+
+    It goes back to pending by itself when the merchant's mappings change or the
+    reference data is refreshed after this moment (release_fixed).
+    """
+    setattr(document, lane.status_field, ExportStatus.WAITING)
+    document.last_error, document.error_source = message, source
+    document.waiting_since = timezone.now()
+    document.waiting_on = mappings_state(merchant_id=document.outlet.merchant_id)
     document.save()
 
 
 def retry_later(
-    lane: Lane, document: ExportDocument, message: str, wait: datetime.timedelta | None = None
+    lane: Lane,
+    document: ExportDocument,
+    message: str,
+    wait: datetime.timedelta | None = None,
+    *,
+    source: str = XERO,
 ) -> None:
     """Back to pending (Xero does not have it); sent later in a new batch, or given up."""
     attempts = getattr(document, lane.attempts_field)
     if attempts >= MAX_ATTEMPTS:
         what = lane.describe(document)
-        return fail(lane, document, GAVE_UP.format(what=what, attempts=attempts, error=message))
+        message = GAVE_UP.format(what=what, attempts=attempts, error=message)
+        return fail(lane, document, message, source=source)
     setattr(document, lane.status_field, ExportStatus.PENDING)
     document.not_before = timezone.now() + (wait or backoff(attempts))
-    document.last_error = message
+    document.last_error, document.error_source = message, source
     document.save()
+
+
+def wait_for_connection(lane: Lane, documents: list[ExportDocument], message: str) -> None:
+    """Xero refused the connection itself: the work waits, its try not counted, until the
+    merchant reconnects; the connection's status (not a timer) holds it back."""
+    ExportDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
+        **{
+            lane.status_field: ExportStatus.PENDING,
+            lane.attempts_field: F(lane.attempts_field) - 1,
+        },
+        not_before=timezone.now(),
+        last_error=message,
+        error_source=XERO,
+        updated_at=timezone.now(),
+    )
 
 
 def wait_for_outcome(documents: list[ExportDocument], message: str) -> None:
@@ -114,12 +159,11 @@ def still_unknown(lane: Lane, documents: list[ExportDocument], exc: XeroError) -
         setattr(document, lane.attempts_field, attempts)
         if attempts >= MAX_ATTEMPTS:
             what = lane.describe(document)
-            fail(
-                lane, document, UNCONFIRMED.format(what=what, attempts=attempts, error=exc.message)
-            )
+            message = UNCONFIRMED.format(what=what, attempts=attempts, error=exc.message)
+            fail(lane, document, message, source=source_of(exc))
             continue
         document.not_before = timezone.now() + backoff(attempts)
-        document.last_error = exc.message
+        document.last_error, document.error_source = exc.message, source_of(exc)
         document.save()
 
 
@@ -129,11 +173,50 @@ def backoff(attempts: int) -> datetime.timedelta:
     return delay * random.uniform(0.5, 1.0)
 
 
-def pause_connection(connection: XeroConnection, exc: XeroError) -> None:
-    """Xero refused the connection itself: exports wait until the merchant reconnects."""
-    connection.status = ConnectionStatus.NEEDS_RECONNECT
-    connection.status_reason = exc.message
-    connection.save(update_fields=["status", "status_reason", "updated_at"])
+def source_of(exc: XeroError) -> str:
+    # Xero's own answer, or our account of a call that got none (a timeout, a limit wait).
+    return XERO if exc.status is not None else OURS
+
+
+def release_fixed(connection: XeroConnection) -> int:
+    """Work held on a fix goes back to pending once the fix may have come: the merchant's
+    mappings changed, or Xero's reference data was refreshed, since it began waiting.
+
+    A body built with the old mappings is rebuilt before it is sent (its fingerprint no
+    longer matches); one that only waited on Xero goes as it was.
+    """
+    waiting = ExportDocument.objects.filter(
+        Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING),
+        connection=connection,
+    ).select_related("outlet")
+    refreshed = latest_refresh(connection=connection)
+    states: dict[int, str] = {}
+    released = 0
+    for document in waiting:
+        merchant_id = document.outlet.merchant_id
+        if merchant_id not in states:
+            states[merchant_id] = mappings_state(merchant_id=merchant_id)
+        since = document.waiting_since
+        fixed = document.waiting_on != states[merchant_id] or (
+            refreshed is not None and since is not None and refreshed > since
+        )
+        if fixed:
+            release(document)
+            released += 1
+    return released
+
+
+def release(document: ExportDocument) -> None:
+    for status_field, attempts_field in (
+        ("status", "attempts"),
+        ("payments_status", "payments_attempts"),
+    ):
+        if getattr(document, status_field) == ExportStatus.WAITING:
+            setattr(document, status_field, ExportStatus.PENDING)
+            setattr(document, attempts_field, 0)
+    document.not_before = timezone.now()
+    document.waiting_since, document.waiting_on = None, ""
+    document.save()
 
 
 # ---- claiming ----------------------------------------------------------------------------
@@ -142,13 +225,9 @@ def pause_connection(connection: XeroConnection, exc: XeroError) -> None:
 def due(lane: Lane, connection: XeroConnection) -> QuerySet[ExportDocument]:
     """The lane's pending work whose time has come, oldest first, at most a batch of it."""
     pending = {lane.status_field: ExportStatus.PENDING}
-    return (
-        ExportDocument.objects.filter(
-            lane.scope, connection=connection, not_before__lte=timezone.now(), **pending
-        )
-        .select_related("outlet__export_settings", "connection")
-        .order_by("pk")[:BATCH_SIZE]
-    )
+    return ExportDocument.objects.filter(
+        lane.scope, connection=connection, not_before__lte=timezone.now(), **pending
+    ).order_by("pk")[:BATCH_SIZE]
 
 
 def new_batch(connection: XeroConnection, operation: str) -> ExportBatch:
@@ -181,7 +260,20 @@ def mark_sending(
 def claim(
     lane: Lane, connection: XeroConnection
 ) -> tuple[ExportBatch | None, list[ExportDocument]]:
-    documents = lane.fill(lane, due(lane, connection))
+    """Lock a batch of due work and mark it `sending`, in one transaction.
+
+    Rows another transaction has locked are skipped, not waited for (PostgreSQL and
+    MariaDB; SQLite's write lock serialises the whole transaction instead), so even two
+    runs that both believed they held the organisation could never claim one document
+    twice (STYLE.md §9).
+    """
+    locked = due(lane, connection).select_for_update(skip_locked=True).values_list("pk", flat=True)
+    candidates = (
+        ExportDocument.objects.filter(pk__in=list(locked))
+        .select_related("outlet__export_settings", "connection")
+        .order_by("pk")
+    )
+    documents = lane.fill(lane, candidates)
     if not documents:
         return None, []
     batch = new_batch(connection, lane.operation)
@@ -219,9 +311,8 @@ def on_error(
     if exc.outcome_unknown:
         return wait_for_outcome(documents, exc.message)
     if exc.kind == AUTH:
-        pause_connection(connection, exc)
-        for document in documents:
-            retry_later(lane, document, exc.message, AUTH_PAUSE)
+        # The Xero client has marked the connection (or its grant) to be reconnected.
+        wait_for_connection(lane, documents, exc.message)
     elif exc.kind == PERMANENT and len(documents) > 1:
         # Xero refused the request as a whole (too large, malformed), so it stored
         # nothing: send each document's work alone to find the one at fault.
@@ -229,11 +320,11 @@ def on_error(
             alone = new_batch(connection, lane.operation)
             deliver(lane, connection, alone, mark_sending(lane, [document], alone))
     elif exc.kind == PERMANENT:
-        fail(lane, documents[0], exc.message)
+        fail(lane, documents[0], exc.message, source=source_of(exc))
     else:  # never reached Xero (429, rate-limit waits, config): just later
         wait = datetime.timedelta(seconds=exc.retry_after) if exc.retry_after else None
         for document in documents:
-            retry_later(lane, document, exc.message, wait)
+            retry_later(lane, document, exc.message, wait, source=source_of(exc))
 
 
 def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
@@ -243,12 +334,22 @@ def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocume
         still_unknown(lane, documents, exc)
 
 
-def send_due(lane: Lane, connection: XeroConnection, *, max_batches: int) -> int:
-    """Claim and send up to `max_batches` batches; returns how many documents were sent."""
+def send_due(
+    lane: Lane,
+    connection: XeroConnection,
+    *,
+    max_batches: int,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> int:
+    """Claim and send up to `max_batches` batches; returns how many documents were sent.
+
+    `keep_going` is asked before each batch: a run that lost its claim on the
+    organisation must not claim more work.
+    """
     sent = 0
     for _ in range(max_batches):
         connection.refresh_from_db(fields=["status"])
-        if connection.status != ConnectionStatus.ACTIVE:
+        if connection.status != ConnectionStatus.ACTIVE or not keep_going():
             break
         batch, documents = claim(lane, connection)
         if batch is None:

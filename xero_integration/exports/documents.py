@@ -8,10 +8,9 @@ request whose answer was lost, so it is looked up by number before anything else
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,9 +19,9 @@ from outlets.models import Outlet
 
 from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, XeroConnection
 from ..xero import accounting
-from .builders import UnmappedError
-from .context import build_document, dumps, loads
-from .delivery import Lane, fail, retry_later
+from .builders import ExportContext, UnmappedError
+from .context import build_document, dumps, export_context, fingerprint, loads
+from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
 
 logger = logging.getLogger(__name__)
 
@@ -84,27 +83,49 @@ def in_xero(
 # ---- filling a batch -----------------------------------------------------------------------
 
 
-def with_body(lane: Lane, document: ExportDocument) -> ExportDocument | None:
-    """The document with its Xero JSON built (once: a body, once built, is what is sent)."""
-    if document.body:
-        return document
+class Contexts:
+    """Each outlet's export context and its fingerprint, read once per batch."""
+
+    def __init__(self) -> None:
+        self._by_outlet: dict[int, tuple[ExportContext, str]] = {}
+
+    def of(self, document: ExportDocument) -> tuple[ExportContext, str]:
+        if document.outlet_id not in self._by_outlet:
+            ctx = export_context(outlet=document.outlet, connection=document.connection)
+            self._by_outlet[document.outlet_id] = (ctx, fingerprint(ctx))
+        return self._by_outlet[document.outlet_id]
+
+
+def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> ExportDocument | None:
+    """The document with its Xero JSON built from today's mappings.
+
+    A pending document is not in Xero, so a body built with mappings that have changed
+    since is built again; what goes out is what the mappings say now.
+    """
     try:
-        built = build_document(document)
+        ctx, current = contexts.of(document)
+        if document.body and document.built_with == current:
+            return document
+        built = build_document(document, ctx)
+    except UnmappedError as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS)
+        return None
     except Exception as exc:  # one unbuildable document must not hold back the others
         logger.exception("Export document %s could not be built", document.number)
-        reason = str(exc) if isinstance(exc, UnmappedError) else NOT_BUILT.format(error=exc)
-        fail(lane, document, reason)
+        fail(lane, document, NOT_BUILT.format(error=exc), source=OURS)
         return None
     document.body, document.payments = dumps(built.body), dumps(built.payments)
-    document.total = built.total
-    document.save(update_fields=["body", "payments", "total", "updated_at"])
+    document.total, document.built_with = built.total, current
+    document.save(update_fields=["body", "payments", "total", "built_with", "updated_at"])
     return document
 
 
 def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
     chosen: list[ExportDocument] = []
-    size = 0
-    for document in filter(None, (with_body(lane, d) for d in documents)):
+    size, contexts = 0, Contexts()
+    for document in documents:
+        if with_body(lane, document, contexts) is None:
+            continue
         if chosen and size + len(document.body) > BATCH_BYTES:
             break
         chosen.append(document)
@@ -145,6 +166,8 @@ def read_answer(
             mark_sent(document, element.get(api.id_key))
         elif any(NUMBER_TAKEN in e for e in errors):
             in_doubt.append(document)  # an earlier request's answer was lost: look it up
+        elif accounting.names_reference_data(errors):
+            wait_for_fix(lane, document, " ".join(errors), source=XERO)
         else:
             fail(lane, document, " ".join(errors))
     return in_doubt
@@ -166,12 +189,16 @@ def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocume
     for document in documents:
         element = found.get(document.number)
         if element is None:
-            message = document.last_error or NOT_IN_ANSWER.format(number=document.number)
-            retry_later(lane, document, message)
+            if document.last_error:
+                retry_later(lane, document, document.last_error, source=document.error_source)
+            else:
+                retry_later(
+                    lane, document, NOT_IN_ANSWER.format(number=document.number), source=OURS
+                )
         elif matches(document, element):
             mark_sent(document, element.get(APIS[lane.operation].id_key))
         else:
-            fail(lane, document, different_in_xero(document, element))
+            fail(lane, document, different_in_xero(document, element), source=OURS)
 
 
 def different_in_xero(document: ExportDocument, element: dict) -> str:

@@ -76,6 +76,9 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
         | Q(status=ExportStatus.SENDING)
         | Q(status=ExportStatus.SENT, payments_status=ExportStatus.PENDING, not_before__lte=now)
         | Q(payments_status=ExportStatus.SENDING)
+        # Held on a fix: the run releases what a mapping change or a refresh has fixed.
+        | Q(status=ExportStatus.WAITING)
+        | Q(payments_status=ExportStatus.WAITING)
     )
     due = set(due_sending.values_list("connection_id", flat=True))
     for connection in live:

@@ -14,9 +14,10 @@ from django.db.models import Q
 
 from ..models import ExportBatch, ExportDocument, ExportStatus, XeroConnection
 from ..xero import accounting
-from .context import loads
-from .delivery import BATCH_SIZE, Lane, fail, retry_later
-from .documents import in_xero
+from .builders import UnmappedError
+from .context import build_document, dumps, loads
+from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .documents import NOT_BUILT, Contexts, in_xero
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
 OVERPAID = "exceeds the amount outstanding"
@@ -44,8 +45,11 @@ def pointing_at(payment: dict, xero_id: str) -> dict:
 
 
 def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: list[str]) -> None:
-    """Remember what Xero accepted; the rest failed with Xero's words, or all is paid."""
+    """Remember what Xero accepted; the rest waits for a fix or failed with Xero's words,
+    or all is paid."""
     document.payments_done = sorted(set(document.payments_done) | set(accepted))
+    if errors and accounting.names_reference_data(errors):
+        return wait_for_fix(lane, document, " ".join(errors), source=XERO)
     if errors:
         return fail(lane, document, " ".join(errors))
     document.payments_status = ExportStatus.SENT
@@ -59,14 +63,38 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
 def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
     """Whole documents' payments, up to BATCH_SIZE payments in all."""
     chosen: list[ExportDocument] = []
-    count = 0
+    count, contexts = 0, Contexts()
     for document in documents:
+        if not with_current_accounts(lane, document, contexts):
+            continue
         size = len(outstanding_payments(document))
         if chosen and count + size > BATCH_SIZE:
             break
         chosen.append(document)
         count += size
     return chosen
+
+
+def with_current_accounts(lane: Lane, document: ExportDocument, contexts: Contexts) -> bool:
+    """Payments not yet in Xero name the accounts the mappings name now.
+
+    Only their accounts can change (amounts and references come from the sales), so
+    what Xero already accepted stays recognisable by its reference.
+    """
+    try:
+        ctx, current = contexts.of(document)
+        if document.built_with == current:
+            return True
+        document.payments = dumps(build_document(document, ctx).payments)
+    except UnmappedError as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS)
+        return False
+    except Exception as exc:  # one unbuildable document must not hold back the others
+        fail(lane, document, NOT_BUILT.format(error=exc), source=OURS)
+        return False
+    document.built_with = current
+    document.save(update_fields=["payments", "built_with", "updated_at"])
+    return True
 
 
 def send_batch(batch: ExportBatch, documents: list[ExportDocument], *, resend: bool) -> list[dict]:

@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
 
@@ -24,6 +25,22 @@ def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
         "access_token_expires_at": connection.access_token_expires_at,
         "refresh_token_expires_at": connection.refresh_token_expires_at,
         "last_refreshed_at": connection.last_refreshed_at,
+        **export_run(connection),
+    }
+
+
+def export_run(connection: XeroConnection) -> dict[str, Any]:
+    """Whether an export run holds the organisation now, since when, and whether its
+    claim is stale (its worker stopped renewing it: the next run takes it over)."""
+    now = timezone.now()
+    held = bool(connection.export_claim_token)
+    stale = held and (
+        connection.export_claimed_until is None or connection.export_claimed_until < now
+    )
+    return {
+        "export_running_since": connection.export_started_at if held and not stale else None,
+        "export_claim_stale_since": connection.export_claimed_until if stale else None,
+        "stale_claim_recovered_at": connection.stale_claim_recovered_at,
     }
 
 
@@ -63,15 +80,17 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict[str, int]:
     if outlet is not None:
         sales, documents = sales.filter(outlet=outlet), documents.filter(outlet=outlet)
     unsent = Q(document__isnull=True) | Q(
-        document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
+        document__status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.WAITING]
     )
     failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
+    waiting = Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING)
     return {
         "pending_sales": sales.filter(unsent).count(),
         "pending_exports": documents.filter(
             status__in=[ExportStatus.PENDING, ExportStatus.SENDING]
         ).count(),
         "failed_exports": documents.filter(failed).exclude(status=ExportStatus.RESOLVED).count(),
+        "waiting_exports": documents.filter(waiting).count(),
     }
 
 

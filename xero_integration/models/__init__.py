@@ -1,5 +1,5 @@
 from .connection import ConnectionStatus, OAuthState, XeroConnection
-from .exports import DocumentKind, ExportBatch, ExportDocument, ExportStatus
+from .exports import DocumentKind, ErrorSource, ExportBatch, ExportDocument, ExportStatus
 from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
@@ -8,6 +8,7 @@ from .sales import Sale, SaleType
 __all__ = [
     "ConnectionStatus",
     "DocumentKind",
+    "ErrorSource",
     "ExportBatch",
     "ExportDocument",
     "ExportStatus",

@@ -48,10 +48,20 @@ class XeroConnection(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Set while a worker exports to this organisation: one export at a time per "
-        "organisation keeps document order and Xero's limits simple.",
+        help_text="The lease of the export run that holds this organisation, renewed every few "
+        "seconds while it is alive: one run at a time per organisation keeps document order "
+        "and Xero's limits simple, and a run that died frees it when the lease runs out.",
     )
     export_claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    export_started_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the export run holding it began."
+    )
+    stale_claim_recovered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a run last took over the claim of a run that had stopped renewing it.",
+    )
 
     class Meta:
         ordering = ["merchant", "-is_merchant_default", "tenant_name"]

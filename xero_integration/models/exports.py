@@ -16,7 +16,15 @@ class ExportStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # Held on a cause a person fixes elsewhere (a mapping, Xero's reference data): it goes
+    # back to pending by itself once the mappings or the reference data change.
+    WAITING = "waiting", "Waiting for a fix"
     RESOLVED = "resolved", "Resolved outside Xero"
+
+
+class ErrorSource(models.TextChoices):
+    XERO = "xero", "Xero"
+    OURS = "ours", "xero-bridge"
 
 
 class ExportDocument(models.Model):
@@ -58,6 +66,25 @@ class ExportDocument(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")
+    error_source = models.CharField(
+        max_length=8,
+        choices=ErrorSource.choices,
+        blank=True,
+        help_text="Who said last_error: Xero, or this service before any call.",
+    )
+    built_with = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A fingerprint of the mappings the body was built with: a body not yet in "
+        "Xero is rebuilt when they change.",
+    )
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    waiting_on = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The state of the merchant's mappings when it began waiting; a change to "
+        "them (or a refresh of Xero's reference data since) releases it.",
+    )
     batch = models.ForeignKey(
         "ExportBatch",
         on_delete=models.SET_NULL,

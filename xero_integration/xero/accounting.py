@@ -2,13 +2,15 @@
 v16.1.0, a copy in shared/xero-openapi/). Each returns plain dicts with Decimal amounts.
 
 Each call carries the connection's access token (tokens.fresh_access_token refreshes it
-near expiry); transport.send only sends it.
+near expiry; transport.send only sends it), and every call follows one rule when Xero
+refuses the authorisation (_send_authorised).
 
 Writes always send `summarizeErrors=false`: without it one bad element turns the batch into a
 400 although the valid elements ARE created, and their ids are lost (xero-ruby#247, notes §4).
 """
 
 import datetime
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -17,15 +19,19 @@ from django.conf import settings
 from outlets.models import Outlet
 
 from ..models import XeroConnection
-from . import calllog
+from . import calllog, tokens
 from .errors import CONFIG, MSG_NOT_CONFIGURED, XeroError
-from .tokens import fresh_access_token
 from .transport import XeroResponse, send
 
 # IDs/InvoiceNumbers in a query string are capped by URL length (Xero-Java PR #331: about 52
 # GUIDs), and a page holds up to 100 documents, so 50 numbers per look-up stays within both.
 LOOKUP_CHUNK = 50
 MSG_ELEMENT_FLAGGED = "Xero marked this element as failed without a message."
+# Xero's refusals that name an account, tax type, tracking option or contact: a mapping or
+# the organisation's settings must change before the element can go (sandbox and spec
+# wordings: "Account code '200' is not a valid code…", "The TaxType code 'X' does not
+# exist…", "The tracking category option…", "The contact could not be found…").
+REFERENCE_DATA_WORDS = re.compile(r"\baccount\b|tax ?type|tax rate|tracking|\bcontact\b", re.I)
 
 
 def get_accounts(
@@ -194,6 +200,11 @@ def element_errors(element: dict) -> list[str]:
     return messages
 
 
+def names_reference_data(messages: list[str]) -> bool:
+    """Whether Xero refused an element for an account, tax rate, tracking option or contact."""
+    return any(REFERENCE_DATA_WORDS.search(message) for message in messages)
+
+
 def api_url(path: str) -> str:
     base = settings.XERO_API_URL
     if not base:
@@ -210,14 +221,13 @@ def _get(
     since: datetime.datetime | None = None,
 ) -> XeroResponse:
     headers = {"If-Modified-Since": _http_time(since)} if since else None
-    return send(
-        connection=connection,
+    return _send_authorised(
+        connection,
         method="GET",
         url=api_url(path),
         operation=operation,
         params=params,
         headers=headers,
-        access_token=fresh_access_token(connection),
     )
 
 
@@ -239,8 +249,8 @@ def _put_batch(
     the call's log row too: support staff filtering failed syncs must see them.
     """
     names = [d for d in documents if d]
-    response = send(
-        connection=connection,
+    response = _send_authorised(
+        connection,
         method="PUT",
         url=api_url(f"/{key}"),
         operation=operation,
@@ -249,7 +259,6 @@ def _put_batch(
         idempotency_key=idempotency_key,
         outlet=outlet,
         documents=names,
-        access_token=fresh_access_token(connection),
         # retry=False: one attempt (a resend after an unknown outcome must not outlive
         # Xero's idempotency window, notes §3); otherwise the settings' default.
         attempts=None if retry else 1,
@@ -258,6 +267,37 @@ def _put_batch(
     refused = [(name, element_errors(r)) for name, r in zip(documents, results)]
     calllog.note_refusals(response.correlation_id, [(n, e) for n, e in refused if e], len(results))
     return results
+
+
+def _send_authorised(connection: XeroConnection, **request: Any) -> XeroResponse:
+    """An Accounting API call with the connection's token, and the one rule for refusals.
+
+    - 401 (e.g. TokenExpired after clock skew or an early expiry): the token is refreshed
+      once and the call made again; only a second refusal sets the grant to "needs
+      reconnect". A refused call was not processed, so making it again (with the same
+      Idempotency-Key) cannot store anything twice.
+    - 403 (AuthenticationUnsuccessful: the organisation is out of this grant's reach,
+      e.g. disconnected in Xero): that connection alone needs reconnecting.
+    (notes §1 "Error codes"; invalid_grant on the refresh itself is handled in tokens.py.)
+    """
+    token = tokens.fresh_access_token(connection)
+    try:
+        return send(connection=connection, access_token=token, **request)
+    except XeroError as exc:
+        if exc.status != 401 or exc.outcome_unknown:
+            _note_refusal(connection, exc)
+            raise
+    token = tokens.refresh_after_refusal(connection, refused_token=token)
+    try:
+        return send(connection=connection, access_token=token, **request)
+    except XeroError as exc:
+        _note_refusal(connection, exc)
+        raise
+
+
+def _note_refusal(connection: XeroConnection, exc: XeroError) -> None:
+    if exc.status in (401, 403):
+        tokens.mark_refused(connection, reason=exc.message, whole_grant=exc.status == 401)
 
 
 def _list(response: XeroResponse, key: str) -> list:

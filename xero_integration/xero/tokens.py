@@ -39,7 +39,21 @@ def fresh_access_token(connection: XeroConnection) -> str:
         raise _not_active(connection)
     if _has_time_left(connection):
         return connection.access_token
-    refreshed = refresh_tokens(connection_id=connection.pk)
+    return _adopt(connection, refresh_tokens(connection_id=connection.pk))
+
+
+def refresh_after_refusal(connection: XeroConnection, *, refused_token: str) -> str:
+    """A new access token after Xero refused `refused_token` before its time (401
+    TokenExpired: clock skew, an early expiry; notes §1 "Error codes").
+
+    Refreshed once however many workers were refused at the same moment: whoever gets
+    the lock first refreshes, the others find a token other than the refused one.
+    """
+    refreshed = refresh_tokens(connection_id=connection.pk, refused_token=refused_token)
+    return _adopt(connection, refreshed)
+
+
+def _adopt(connection: XeroConnection, refreshed: XeroConnection) -> str:
     # The caller's object gets the new token too, so the rest of a long export run does
     # not take the refresh lock again on every call.
     for field in (
@@ -52,8 +66,12 @@ def fresh_access_token(connection: XeroConnection) -> str:
     return connection.access_token
 
 
-def refresh_tokens(*, connection_id: int) -> XeroConnection:
-    """Refresh the connection's grant once, however many workers ask at the same time."""
+def refresh_tokens(*, connection_id: int, refused_token: str = "") -> XeroConnection:
+    """Refresh the connection's grant once, however many workers ask at the same time.
+
+    With `refused_token`, refresh unless the stored token is already another one, even
+    if it looks unexpired: Xero has just refused it.
+    """
     failure: XeroError | None = None
     with transaction.atomic():
         rows = _lock_grant(connection_id)
@@ -62,7 +80,9 @@ def refresh_tokens(*, connection_id: int) -> XeroConnection:
             raise _not_active(connection)
         # Another worker may have refreshed while we waited for the lock: its new token
         # is what we want, and refreshing again would only rotate the token once more.
-        if _has_time_left(connection):
+        if refused_token and connection.access_token != refused_token:
+            return connection
+        if not refused_token and _has_time_left(connection):
             return connection
         try:
             tokens = identity.refresh(refresh_token=connection.refresh_token, connection=connection)
@@ -141,8 +161,23 @@ def _lock_grant(connection_id: int) -> list[XeroConnection]:
     return [connection, *siblings]
 
 
+def mark_refused(connection: XeroConnection, *, reason: str, whole_grant: bool) -> None:
+    """Xero refused the connection's authorisation for good: it waits for a reconnect.
+
+    A refused token belongs to the grant, so every organisation of the grant waits; a
+    refused organisation (403, disconnected in Xero) is that connection alone.
+    """
+    with transaction.atomic():
+        rows = _lock_grant(connection.pk) if whole_grant else [connection]
+        _set_needs_reconnect(rows, reason)
+    connection.status, connection.status_reason = ConnectionStatus.NEEDS_RECONNECT, reason
+
+
 def _mark_needs_reconnect(rows: list[XeroConnection], description: str) -> None:
-    reason = MSG_NEEDS_RECONNECT.format(description=description).strip()
+    _set_needs_reconnect(rows, MSG_NEEDS_RECONNECT.format(description=description).strip())
+
+
+def _set_needs_reconnect(rows: list[XeroConnection], reason: str) -> None:
     for row in rows:
         row.status = ConnectionStatus.NEEDS_RECONNECT
         row.status_reason = reason

@@ -7,8 +7,8 @@ from django_q.models import OrmQ
 
 from outlets.services import update_export_settings
 from tests.factories import XeroConnectionFactory
+from xero_integration.exports.claims import claim_connection, release_connection
 from xero_integration.exports.due import is_due, next_daily_run, schedule_next
-from xero_integration.exports.engine import claim_connection, release_connection
 from xero_integration.models import Sale, SyncLog
 from xero_integration.synclogs import purge_old_sync_logs
 from xero_integration.tasks import queue_due_exports_task

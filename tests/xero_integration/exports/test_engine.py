@@ -9,6 +9,7 @@ from django.utils import timezone
 from outlets.services import update_export_settings
 from tests.sandbox_helpers import (
     connect,
+    map_merchant,
     ready_connection,
     sandbox_documents,
     sandbox_for,
@@ -328,14 +329,29 @@ def test_sales_wait_while_mappings_are_missing(sandbox, connection, outlet):
     assert Sale.objects.get().document is None
 
 
-def test_unmapped_payment_method_fails_with_the_reason(sandbox, connection, outlet):
+def test_unmapped_payment_method_waits_with_our_reason(sandbox, connection, outlet):
     ingest(outlet.merchant, a_sale("A1", method="voucher"))
 
     export_connection(connection_id=connection.pk)
 
     document = ExportDocument.objects.get()
-    assert document.status == ExportStatus.FAILED
+    assert document.status == ExportStatus.WAITING
     assert document.last_error == "No Xero account is mapped for payment method 'voucher'."
+    assert document.error_source == "ours"
+    assert invoice_numbers(xero(sandbox, connection)) == []
+
+
+def test_document_waiting_on_a_mapping_goes_out_once_it_is_set(sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1", method="voucher"))
+    export_connection(connection_id=connection.pk)
+
+    map_merchant(outlet.merchant, {"payments": [("card", "090"), ("voucher", "090")]})
+    export_connection(connection_id=connection.pk)
+
+    assert [(i["InvoiceNumber"], i["Status"]) for i in xero(sandbox, connection)["Invoices"]] == [
+        ("POSS1-A1", "PAID")
+    ]
+    assert ExportDocument.objects.get().status == ExportStatus.SENT
 
 
 def test_late_sale_goes_into_a_supplementary_summary(sandbox, connection, outlet):
