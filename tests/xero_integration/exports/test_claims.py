@@ -23,7 +23,7 @@ def released(connection: XeroConnection) -> bool:
 
 
 def claim(connection: XeroConnection) -> str:
-    token = claim(connection)
+    token = claim_connection(connection.pk)
     assert token is not None
     return token
 
