@@ -1,6 +1,15 @@
 """A stand-in for Xero's identity and Accounting APIs, for development and end-to-end tests.
 
 Pure standard library; never imports Django. See server.make_server and server.running_sandbox.
+
+Config (state.DEFAULT_CONFIG) is set by running_sandbox(**config), POST /_sandbox/config or a
+flag of `python -m sandbox_xero` (--help lists them). Where Xero may answer either way the
+sandbox has a switch, so tests can cover both; its default is the strict choice wherever
+Xero documents strictness:
+
+- unique_numbers (default true): a second ACCREC invoice or ACCRECCREDIT credit note with a
+  number already in use is refused ("Invoice # must be unique.", spec example). Off, the
+  duplicate is stored: the service's exactly-once proof must not lean on this check.
 """
 
 from .server import (

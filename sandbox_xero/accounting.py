@@ -130,7 +130,12 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         kind = documents.INVOICES if name == "Invoices" else documents.CREDIT_NOTES
         unitdp = 4 if request.query.get("unitdp") == "4" else 2
         ctx = documents.Context(
-            tenant, kind, unitdp, lock_date, may_update=request.method == "POST"
+            tenant,
+            kind,
+            unitdp,
+            lock_date,
+            may_update=request.method == "POST",
+            unique_numbers=state.config["unique_numbers"],
         )
         return _save_all(request, name, lambda e: documents.save(ctx, e))
     if name == "Payments":

@@ -22,6 +22,16 @@ DEFAULT_CONFIG = {
     "refresh_grace_seconds": 1800,  # a used refresh token can be retried for 30 minutes
     "code_seconds": 300,  # authorization codes expire after 5 minutes
     "consent": False,
+    # Choices Xero may make either way: strict where Xero documents strictness. Each is
+    # described in CONFIG_HELP (python -m sandbox_xero --help) and the package docstring.
+    "unique_numbers": True,
+}
+
+CONFIG_HELP = {
+    "unique_numbers": (
+        "refuse a second ACCREC invoice or ACCRECCREDIT credit note with a number already in "
+        "use (Xero documents ACCREC numbers as unique); off, the duplicate is stored"
+    ),
 }
 
 

@@ -138,6 +138,23 @@ def test_invoice_number_must_be_unique(api):
     assert messages(put_one(api, invoice())) == ["Invoice # must be unique."]
 
 
+def test_duplicate_number_is_stored_when_unique_numbers_is_off(api):
+    api.control("POST", "config", {"unique_numbers": False})
+    put_one(api, invoice())
+    assert put_one(api, invoice())["HasErrors"] is False
+    found = data(api.get("Invoices", InvoiceNumbers="POS-1"))["Invoices"]
+    assert len(found) == 2 and found[0]["InvoiceID"] != found[1]["InvoiceID"]
+
+
+def test_duplicate_credit_note_number_is_stored_when_unique_numbers_is_off(api):
+    api.control("POST", "config", {"unique_numbers": False})
+    params = {"summarizeErrors": "false"}
+    api.put("CreditNotes", {"CreditNotes": [credit_note()]}, params=params)
+    second = api.put("CreditNotes", {"CreditNotes": [credit_note()]}, params=params)
+    assert data(second)["CreditNotes"][0]["StatusAttributeString"] == "OK"
+    assert len(data(api.get("CreditNotes"))["CreditNotes"]) == 2
+
+
 def test_accpay_numbers_need_not_be_unique(api):
     bill = invoice(Type="ACCPAY", InvoiceNumber="BILL-1")
     put_one(api, bill)
