@@ -10,6 +10,10 @@ Xero documents strictness:
 - unique_numbers (default true): a second ACCREC invoice or ACCRECCREDIT credit note with a
   number already in use is refused ("Invoice # must be unique.", spec example). Off, the
   duplicate is stored: the service's exactly-once proof must not lean on this check.
+- idempotency_caches_errors (default true): a 5xx answered to a write with an
+  Idempotency-Key (a `server_error` fault) is kept under that key, and a replay within
+  idempotency_seconds gets the same 5xx, although nothing was stored (notes §3: Xero caches
+  errors). Off, the replay is processed afresh.
 """
 
 from .server import (

@@ -20,7 +20,10 @@ LIMIT_FLAGS = (
     "refresh_grace_seconds",
 )
 # Choices Xero may make either way; each has --name and --no-name.
-SWITCH_FLAGS = ("unique_numbers",)
+SWITCH_FLAGS = (
+    "unique_numbers",
+    "idempotency_caches_errors",
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

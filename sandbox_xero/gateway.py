@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # server imports this module
 
 MSG_KEY_TOO_LONG = "Idempotency-Key must be between 1 and 128 characters."
 MSG_KEY_REUSED = "Idempotency Key: {} is used with a different request."
+MSG_FAULT = "The sandbox was told to fail this call."
 WRITE_METHODS = ("PUT", "POST")
 
 
@@ -56,7 +57,9 @@ def _admitted(server: "SandboxServer", request: "Request", tenant_id: str) -> Re
     if kind == "rate_limit":
         return _too_many("minute", fault["retry_after"], {})
     if kind == "server_error":
-        return server_error(fault["status"], "The sandbox was told to fail this call.")
+        reply = server_error(fault["status"], MSG_FAULT)
+        _cache_error(server, request, tenant_id, reply)
+        return reply
     if kind == "slow":
         server.stopping.wait(fault["delay"])
     reply = _process(server, request, tenant_id)
@@ -67,16 +70,41 @@ def _admitted(server: "SandboxServer", request: "Request", tenant_id: str) -> Re
     return reply
 
 
+def _cache_error(server: "SandboxServer", request: "Request", tenant_id: str, reply: Reply) -> None:
+    """Keep an internal error under the request's key, as Xero does (notes §3: "the error will
+    be cached and returned when the request is re-run even if the internal error is
+    resolved"), so a replay within the window gets the same 5xx. A key already in use keeps
+    its first answer. Config idempotency_caches_errors off: the replay is processed."""
+    key = _key(request)
+    if key is None or not _key_ok(key) or not server.state.config["idempotency_caches_errors"]:
+        return
+    fingerprint = _fingerprint(request, tenant_id)
+    with server.state.lock:
+        outcome, _ = server.idempotency.lookup(key, fingerprint)
+        if outcome == "new":
+            server.idempotency.store(key, fingerprint, _freeze(reply))
+
+
+def _key(request: "Request") -> str | None:
+    return request.headers.get("Idempotency-Key") if request.method in WRITE_METHODS else None
+
+
+def _key_ok(key: str) -> bool:
+    return 0 < len(key) <= idempotency.MAX_KEY_LENGTH
+
+
+def _fingerprint(request: "Request", tenant_id: str) -> str:
+    return idempotency.fingerprint(request.method, request.raw_path, tenant_id, request.body)
+
+
 def _process(server: "SandboxServer", request: "Request", tenant_id: str) -> Reply:
-    key = request.headers.get("Idempotency-Key") if request.method in WRITE_METHODS else None
-    if key is not None and not 0 < len(key) <= idempotency.MAX_KEY_LENGTH:
+    key = _key(request)
+    if key is not None and not _key_ok(key):
         return bad_request(MSG_KEY_TOO_LONG)
     state = server.state
     with state.lock:
         if key is not None:
-            fingerprint = idempotency.fingerprint(
-                request.method, request.raw_path, tenant_id, request.body
-            )
+            fingerprint = _fingerprint(request, tenant_id)
             outcome, cached = server.idempotency.lookup(key, fingerprint)
             if outcome == "replay" and cached is not None:
                 return _thaw(cached)

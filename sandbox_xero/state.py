@@ -25,12 +25,17 @@ DEFAULT_CONFIG = {
     # Choices Xero may make either way: strict where Xero documents strictness. Each is
     # described in CONFIG_HELP (python -m sandbox_xero --help) and the package docstring.
     "unique_numbers": True,
+    "idempotency_caches_errors": True,
 }
 
 CONFIG_HELP = {
     "unique_numbers": (
         "refuse a second ACCREC invoice or ACCRECCREDIT credit note with a number already in "
         "use (Xero documents ACCREC numbers as unique); off, the duplicate is stored"
+    ),
+    "idempotency_caches_errors": (
+        "a 5xx answered to a keyed write is kept under its Idempotency-Key, and a replay within "
+        "idempotency_seconds gets the same 5xx (notes §3); off, the replay is processed"
     ),
 }
 
