@@ -14,6 +14,9 @@ Xero documents strictness:
   Idempotency-Key (a `server_error` fault) is kept under that key, and a replay within
   idempotency_seconds gets the same 5xx, although nothing was stored (notes §3: Xero caches
   errors). Off, the replay is processed afresh.
+- refuse_sub_cent_payments (default true): a payment Amount with a fraction of a cent
+  (115.005) is refused with a validation error, not rounded (notes §9, "Decimal rounding":
+  Xero rejects payments of 3 dp amounts). Off, it is rounded half-up to cents.
 """
 
 from .server import (

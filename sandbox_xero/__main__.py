@@ -23,6 +23,7 @@ LIMIT_FLAGS = (
 SWITCH_FLAGS = (
     "unique_numbers",
     "idempotency_caches_errors",
+    "refuse_sub_cent_payments",
 )
 
 

@@ -139,7 +139,9 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         )
         return _save_all(request, name, lambda e: documents.save(ctx, e))
     if name == "Payments":
-        payments_ctx = payments.Context(tenant, lock_date)
+        payments_ctx = payments.Context(
+            tenant, lock_date, refuse_sub_cents=state.config["refuse_sub_cent_payments"]
+        )
         # POST /Payments (createPayment) takes one Payment and has no summarizeErrors.
         summarize = request.method == "POST" or _summarize(request)
         return _save_all(

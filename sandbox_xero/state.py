@@ -26,6 +26,7 @@ DEFAULT_CONFIG = {
     # described in CONFIG_HELP (python -m sandbox_xero --help) and the package docstring.
     "unique_numbers": True,
     "idempotency_caches_errors": True,
+    "refuse_sub_cent_payments": True,
 }
 
 CONFIG_HELP = {
@@ -36,6 +37,9 @@ CONFIG_HELP = {
     "idempotency_caches_errors": (
         "a 5xx answered to a keyed write is kept under its Idempotency-Key, and a replay within "
         "idempotency_seconds gets the same 5xx (notes §3); off, the replay is processed"
+    ),
+    "refuse_sub_cent_payments": (
+        "refuse a payment Amount with a fraction of a cent; off, round it half-up to cents"
     ),
 }
 
