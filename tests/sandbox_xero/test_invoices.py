@@ -101,6 +101,39 @@ def test_deleted_tax_rate_is_rejected(api):
     assert "OUTPUT2" in messages(put_one(api, invoice(LineItems=[line])))[0]
 
 
+def with_line(account, tax_type):
+    return invoice(
+        LineItems=[{**invoice()["LineItems"][0], "AccountCode": account, "TaxType": tax_type}]
+    )
+
+
+def test_revenue_tax_type_on_an_expense_account_is_rejected(api):
+    failed = put_one(api, with_line("400", "OUTPUT"))
+    assert messages(failed) == ["The TaxType code 'OUTPUT' cannot be used with account code '400'."]
+
+
+def test_expense_tax_type_on_a_revenue_account_is_rejected(api):
+    failed = put_one(api, with_line("200", "INPUT"))
+    assert messages(failed) == ["The TaxType code 'INPUT' cannot be used with account code '200'."]
+
+
+def test_gst_free_income_on_an_asset_account_is_rejected(api):
+    assert put_one(api, with_line("615", "EXEMPTOUTPUT"))["HasErrors"] is True
+
+
+def test_tax_types_are_accepted_on_the_classes_they_can_apply_to(api):
+    lines = [
+        {**invoice()["LineItems"][0], "AccountCode": account, "TaxType": tax_type}
+        for account, tax_type in [
+            ("200", "EXEMPTOUTPUT"),
+            ("835", "EXEMPTOUTPUT"),
+            ("860", "BASEXCLUDED"),
+            ("880", "OUTPUT"),
+        ]
+    ]
+    assert put_one(api, invoice(LineItems=lines))["HasErrors"] is False
+
+
 def test_archived_tracking_option_is_rejected(api):
     line = {**invoice()["LineItems"][0], "Tracking": [{"Name": "Region", "Option": "Perth"}]}
     assert "Perth" in messages(put_one(api, invoice(LineItems=[line])))[0]

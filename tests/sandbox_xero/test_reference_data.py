@@ -31,6 +31,16 @@ def test_tax_rates_include_a_deleted_rate(api):
     assert rates["OUTPUT2"]["Status"] == "DELETED"
 
 
+def test_tax_rates_say_which_account_classes_they_apply_to(api):
+    rates = {r["TaxType"]: r for r in data(api.get("TaxRates"))["TaxRates"]}
+    assert (rates["OUTPUT"]["CanApplyToRevenue"], rates["OUTPUT"]["CanApplyToExpenses"]) == (
+        True,
+        False,
+    )
+    assert rates["INPUT"]["CanApplyToRevenue"] is False
+    assert rates["BASEXCLUDED"]["CanApplyToEquity"] is True
+
+
 def test_tracking_hides_archived_options_unless_asked(api):
     def region_options(reply):
         region = next(c for c in data(reply)["TrackingCategories"] if c["Name"] == "Region")
