@@ -17,6 +17,16 @@ Xero documents strictness:
 - refuse_sub_cent_payments (default true): a payment Amount with a fraction of a cent
   (115.005) is refused with a validation error, not rounded (notes §9, "Decimal rounding":
   Xero rejects payments of 3 dp amounts). Off, it is rounded half-up to cents.
+
+Limits (0 turns each off):
+
+- max_request_bytes (default 3500000): a larger request body gets 413 in Xero's shape,
+  {"Title": "RequestEntityTooLarge", "Detail": "PayloadTooLarge", …} (notes §4: "A single
+  POST to the Accounting or Payroll APIs has a size limit of 3.5MB"; Xero-Java#349).
+- max_elements_per_request (default 50): a batch with more elements is refused whole with a
+  400 ValidationException. Xero documents no such limit ("There is no limit to the number
+  of elements within a request") but recommends batches of up to 50 (notes §4); the sandbox
+  holds clients to that advice.
 """
 
 from .server import (

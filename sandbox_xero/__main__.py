@@ -18,6 +18,8 @@ LIMIT_FLAGS = (
     "idempotency_seconds",
     "access_token_seconds",
     "refresh_grace_seconds",
+    "max_request_bytes",
+    "max_elements_per_request",
 )
 # Choices Xero may make either way; each has --name and --no-name.
 SWITCH_FLAGS = (

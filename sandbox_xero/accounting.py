@@ -16,9 +16,18 @@ if TYPE_CHECKING:  # server imports this module
 
 MSG_BAD_JSON = "The request body is not valid JSON."
 MSG_NO_ELEMENTS = "The request must contain at least one {}."
+# The sandbox's wording: Xero documents no element limit, only advice (notes §4).
+MSG_TOO_MANY_ELEMENTS = (
+    "This request holds {count} {key}; the sandbox accepts at most {limit} per request "
+    "(Xero recommends batches of up to 50)."
+)
 
 
 class BodyError(ValueError):
+    pass
+
+
+class TooManyElements(ValueError):
     pass
 
 
@@ -34,6 +43,8 @@ def handle(state: SandboxState, tenant: JsonObject, request: "Request") -> Reply
         return bad_request(str(error))
     except BodyError as error:
         return bad_request(str(error), error_type="PostDataInvalidException", number=14)
+    except TooManyElements as error:
+        return bad_request(str(error))
     return not_found()
 
 
@@ -137,7 +148,7 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
             may_update=request.method == "POST",
             unique_numbers=state.config["unique_numbers"],
         )
-        return _save_all(request, name, lambda e: documents.save(ctx, e))
+        return _save_all(state, request, name, lambda e: documents.save(ctx, e))
     if name == "Payments":
         payments_ctx = payments.Context(
             tenant, lock_date, refuse_sub_cents=state.config["refuse_sub_cent_payments"]
@@ -145,7 +156,7 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         # POST /Payments (createPayment) takes one Payment and has no summarizeErrors.
         summarize = request.method == "POST" or _summarize(request)
         return _save_all(
-            request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
+            state, request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
         )
     return not_found()
 
@@ -155,12 +166,14 @@ def _summarize(request: "Request") -> bool:
 
 
 def _save_all(
+    state: SandboxState,
     request: "Request",
     key: str,
     save_one: Callable[[Any], tuple[bool, JsonObject]],
     summarize: bool | None = None,
 ) -> Reply:
     elements = _elements(request, key)
+    _check_count(elements, key, state.config["max_elements_per_request"])
     results = [save_one(element) for element in elements]
     summarize = _summarize(request) if summarize is None else summarize
     if summarize and not all(ok for ok, _ in results):
@@ -183,3 +196,14 @@ def _elements(request: "Request", key: str) -> list[Any]:
     if not elements:
         raise BodyError(MSG_NO_ELEMENTS.format(key[:-1]))
     return elements
+
+
+def _check_count(elements: list[Any], key: str, limit: int) -> None:
+    """Refuse the whole batch past config max_elements_per_request (0: no limit). Xero says
+    "There is no limit to the number of elements within a request" but recommends batches
+    of up to 50 (notes §4); the sandbox enforces the advice so a client that outgrows it
+    is caught here rather than by slow answers from Xero."""
+    if limit and len(elements) > limit:
+        raise TooManyElements(
+            MSG_TOO_MANY_ELEMENTS.format(count=len(elements), key=key, limit=limit)
+        )

@@ -27,6 +27,8 @@ DEFAULT_CONFIG = {
     "unique_numbers": True,
     "idempotency_caches_errors": True,
     "refuse_sub_cent_payments": True,
+    "max_request_bytes": 3_500_000,  # Xero: 3.5MB per request (notes §4)
+    "max_elements_per_request": 50,  # Xero recommends up to 50 (notes §4)
 }
 
 CONFIG_HELP = {
@@ -40,6 +42,10 @@ CONFIG_HELP = {
     ),
     "refuse_sub_cent_payments": (
         "refuse a payment Amount with a fraction of a cent; off, round it half-up to cents"
+    ),
+    "max_request_bytes": "answer 413 to a larger request body (notes §4: 3.5 MB); 0: no limit",
+    "max_elements_per_request": (
+        "refuse a batch with more elements, 400 (Xero recommends up to 50, notes §4); 0: no limit"
     ),
 }
 

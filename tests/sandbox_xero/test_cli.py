@@ -14,7 +14,11 @@ def test_a_switch_can_be_turned_off_by_its_no_flag():
     assert parse_args(["--no-unique-numbers"]).unique_numbers is False
 
 
-def test_every_switch_is_documented_in_help_and_the_package_docstring():
-    for name in SWITCH_FLAGS:
-        assert CONFIG_HELP[name]
+def test_a_limit_is_an_integer_flag():
+    assert parse_args(["--max-elements-per-request", "10"]).max_elements_per_request == 10
+
+
+def test_every_switch_and_limit_is_documented_in_help_and_the_package_docstring():
+    assert set(SWITCH_FLAGS) <= set(CONFIG_HELP) and set(CONFIG_HELP) <= set(DEFAULT_CONFIG)
+    for name in CONFIG_HELP:
         assert f"- {name} (default" in (sandbox_xero.__doc__ or "")
