@@ -17,6 +17,9 @@ Xero documents strictness:
 - refuse_sub_cent_payments (default true): a payment Amount with a fraction of a cent
   (115.005) is refused with a validation error, not rounded (notes §9, "Decimal rounding":
   Xero rejects payments of 3 dp amounts). Off, it is rounded half-up to cents.
+- not_modified_304 (default true): a GET of Accounts, Contacts, Invoices, CreditNotes or
+  Payments with If-Modified-Since (spec ifModifiedSince) when no record of the collection
+  changed since then is answered 304 with an empty body. Off, 200 with an empty list.
 
 Limits (0 turns each off):
 

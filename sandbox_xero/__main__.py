@@ -26,6 +26,7 @@ SWITCH_FLAGS = (
     "unique_numbers",
     "idempotency_caches_errors",
     "refuse_sub_cent_payments",
+    "not_modified_304",
 )
 
 

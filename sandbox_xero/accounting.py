@@ -58,8 +58,20 @@ SETTINGS_READS = {
 }
 
 
+# Collections whose GET takes If-Modified-Since in the spec, and the tenant list each reads.
+MODIFIED_SINCE_STORES = {
+    "Accounts": "accounts",
+    "Contacts": "contacts",
+    "Invoices": "invoices",
+    "CreditNotes": "credit_notes",
+    "Payments": "payments",
+}
+
+
 def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: list[str]) -> Reply:
     name = parts[0] if parts else ""
+    if len(parts) == 1 and _not_modified(state, tenant, request, name):
+        return Reply(status=304)
     if len(parts) == 1 and name in SETTINGS_READS:
         return SETTINGS_READS[name](tenant, request)
     if parts == ["Organisation"]:
@@ -72,6 +84,19 @@ def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: lis
     if name == "Payments" and len(parts) <= 2:
         return _payments(tenant, request, parts[1] if len(parts) == 2 else None)
     return not_found()
+
+
+def _not_modified(state: SandboxState, tenant: JsonObject, request: "Request", name: str) -> bool:
+    """Nothing in the collection changed since If-Modified-Since: 304 with no body (config
+    not_modified_304; off, 200 and an empty list). The service's client reads both as
+    "nothing changed" (xero/accounting.py _list)."""
+    store = MODIFIED_SINCE_STORES.get(name)
+    header = request.headers.get("If-Modified-Since")
+    if store is None or not state.config["not_modified_304"]:
+        return False
+    if wire.parse_http_time(header) is None:
+        return False
+    return not query.modified_since(tenant[store], header)
 
 
 def _list_documents(tenant: JsonObject, kind: documents.Kind, request: "Request") -> Reply:

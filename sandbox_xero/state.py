@@ -27,6 +27,7 @@ DEFAULT_CONFIG = {
     "unique_numbers": True,
     "idempotency_caches_errors": True,
     "refuse_sub_cent_payments": True,
+    "not_modified_304": True,
     "max_request_bytes": 3_500_000,  # Xero: 3.5MB per request (notes §4)
     "max_elements_per_request": 50,  # Xero recommends up to 50 (notes §4)
 }
@@ -42,6 +43,10 @@ CONFIG_HELP = {
     ),
     "refuse_sub_cent_payments": (
         "refuse a payment Amount with a fraction of a cent; off, round it half-up to cents"
+    ),
+    "not_modified_304": (
+        "answer 304 with no body when nothing changed since If-Modified-Since; off, 200 and an "
+        "empty list"
     ),
     "max_request_bytes": "answer 413 to a larger request body (notes §4: 3.5 MB); 0: no limit",
     "max_elements_per_request": (
