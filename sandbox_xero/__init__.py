@@ -2,6 +2,9 @@
 
 Pure standard library; never imports Django. See server.make_server and server.running_sandbox.
 
+Accounting API answers are JSON only for a request that says `Accept: application/json`;
+otherwise they are Xero's XML (`text/xml`), as Xero answers by default (xmlreply.py).
+
 Config (state.DEFAULT_CONFIG) is set by running_sandbox(**config), POST /_sandbox/config or a
 flag of `python -m sandbox_xero` (--help lists them). Where Xero may answer either way the
 sandbox has a switch, so tests can cover both; its default is the strict choice wherever

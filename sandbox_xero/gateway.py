@@ -8,7 +8,7 @@ import collections
 import time
 from typing import TYPE_CHECKING
 
-from . import accounting, idempotency, oauth
+from . import accounting, idempotency, oauth, xmlreply
 from .idempotency import CachedReply
 from .limits import Limited
 from .reply import Reply, bad_request, problem, server_error
@@ -123,12 +123,21 @@ def _process(server: "SandboxServer", request: "Request", tenant_id: str) -> Rep
                 return bad_request(MSG_KEY_REUSED.format(key), error_type="IdempotencyException")
         tenant = state.tenant(tenant_id)
         assert tenant is not None  # api_call admitted only a tenant with a live connection
-        reply = accounting.handle(state, tenant, request)
+        reply = _negotiated(request, accounting.handle(state, tenant, request))
         if key is not None:
             server.idempotency.store(key, fingerprint, _freeze(reply))
         if request.method in WRITE_METHODS:
             state.save()
     return reply
+
+
+def _negotiated(request: "Request", reply: Reply) -> Reply:
+    """XML unless the caller asked for JSON, as Xero answers (notes §4). Done before the
+    answer is cached, so a replay is the first answer byte for byte."""
+    if xmlreply.wants_json(request.headers):
+        return reply
+    collection = request.path.strip("/").split("/")[0]
+    return xmlreply.as_xml(reply, collection)
 
 
 def _freeze(reply: Reply) -> CachedReply:
