@@ -96,6 +96,35 @@ def test_refresh_token_rotates_and_old_one_works_within_grace(sandbox):
     assert retried == rotated
 
 
+def test_refresh_without_scope_keeps_the_grants_scopes(sandbox):
+    first = connect(sandbox)
+    rotated = refresh(sandbox, first["refresh_token"]).json()
+    assert rotated["scope"] == "openid offline_access accounting.transactions"
+
+
+def test_refresh_with_the_same_scopes_in_another_order_is_accepted(sandbox):
+    first = connect(sandbox)
+    reply = token_call(
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=first["refresh_token"],
+        scope="accounting.transactions openid offline_access",
+    )
+    assert reply.status_code == 200
+
+
+def test_refresh_with_a_different_scope_is_invalid_grant(sandbox):
+    first = connect(sandbox)
+    reply = token_call(
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=first["refresh_token"],
+        scope="openid offline_access accounting.transactions accounting.settings",
+    )
+    assert reply.status_code == 400 and reply.json() == {"error": "invalid_grant"}
+    assert refresh(sandbox, first["refresh_token"]).status_code == 200
+
+
 def test_used_refresh_token_after_grace_is_invalid_grant():
     with running_sandbox(refresh_grace_seconds=0) as base_url:
         first = connect(base_url)
