@@ -1,5 +1,6 @@
 import time
 
+import pytest
 import requests
 
 from sandbox_xero import running_sandbox
@@ -155,14 +156,15 @@ def test_token_refresh_calls_are_counted(sandbox):
     assert stats["token_refresh_count"] == 2
 
 
-def test_connections_list_and_delete(sandbox):
+@pytest.mark.parametrize("path", ["/Connections", "/connections"])
+def test_connections_list_and_delete_under_either_spelling(sandbox, path):
     tokens = connect(sandbox)
     auth = {"Authorization": "Bearer " + tokens["access_token"]}
-    listed = requests.get(sandbox + "/connections", headers=auth, timeout=TIMEOUT)
+    listed = requests.get(sandbox + path, headers=auth, timeout=TIMEOUT)
     connection = listed.json()[0]
     assert connection["tenantType"] == "ORGANISATION" and connection["authEventId"]
     assert "X-AppMinLimit-Remaining" in listed.headers
-    url = f"{sandbox}/connections/{connection['id']}"
+    url = f"{sandbox}{path}/{connection['id']}"
     assert requests.delete(url, headers=auth, timeout=TIMEOUT).status_code == 204
     assert requests.delete(url, headers=auth, timeout=TIMEOUT).status_code == 404
 
@@ -173,7 +175,7 @@ def test_orgs_per_authorisation_gives_several_connections(sandbox):
     auth = {"Authorization": "Bearer " + tokens["access_token"]}
     names = [
         c["tenantName"]
-        for c in requests.get(sandbox + "/connections", headers=auth, timeout=TIMEOUT).json()
+        for c in requests.get(sandbox + "/Connections", headers=auth, timeout=TIMEOUT).json()
     ]
     assert names == ["Demo Company (AU)", "Demo Company 2 (AU)"]
 
