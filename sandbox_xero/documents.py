@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import lines, reference, validation, wire
+from . import lines, reference, refusals, validation, wire
 from .wire import JsonObject
 
 MSG_TYPE = "'{}' is not a valid Type for this document; expected one of {}."
@@ -84,26 +84,26 @@ def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
     """Return (ok, response element)."""
     errors = validation.check(ctx.kind.schema, element)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     existing, errors = _existing(ctx, element)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     doc, errors = _build(ctx, element, existing)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     assert doc is not None  # _build gives a document or errors
     _store(ctx, doc, existing)
     return True, {**reference.public(doc), "HasErrors": False, "StatusAttributeString": "OK"}
 
 
-def failed(element: Any, messages: list[str]) -> JsonObject:
-    body = element if isinstance(element, dict) else {}
-    return {
-        **body,
-        "HasErrors": True,
-        "StatusAttributeString": "ERROR",
-        "ValidationErrors": [{"Message": m} for m in messages],
-    }
+def failed(ctx: Context, element: Any, messages: list[str]) -> JsonObject:
+    """A refused document as Xero answers it: zero GUID, .NET dates, computed totals."""
+    body = refusals.echo(ctx.kind.schema, element, ctx.kind.id_field)
+    body.setdefault("Status", "DRAFT")
+    amount_types = body.setdefault("LineAmountTypes", "Exclusive")
+    priced = refusals.priced_lines(ctx.tenant, body.get("LineItems", []), amount_types, ctx.unitdp)
+    body.update(LineItems=priced, **lines.totals(priced, amount_types))
+    return refusals.flagged(body, messages, "HasErrors")
 
 
 def _existing(ctx: Context, element: JsonObject) -> tuple[JsonObject | None, list[str]]:

@@ -57,10 +57,10 @@ def build_line(
     account = _account(tenant, raw, approved, errors)
     tax_type, rate = _tax(tenant, raw, account, amount_types, errors)
     tracking = _tracking(tenant, raw.get("Tracking") or [], errors)
-    quantity, unit, line_amount = _amounts(raw, unitdp, errors)
+    quantity, unit, line_amount = amounts(raw, unitdp, errors)
     if errors:
         return None, errors
-    assert line_amount is not None  # _amounts gives None only with an error
+    assert line_amount is not None  # amounts gives None only with an error
     tax = (
         wire.money(raw["TaxAmount"])
         if raw.get("TaxAmount") is not None
@@ -179,7 +179,7 @@ def _tracking(tenant: JsonObject, refs: list[Any], errors: list[str]) -> list[Js
     return resolved
 
 
-def _amounts(
+def amounts(
     raw: JsonObject, unitdp: int, errors: list[str]
 ) -> tuple[Decimal, Decimal | None, Decimal | None]:
     """(Quantity, UnitAmount, LineAmount); a missing UnitAmount is derived from LineAmount."""

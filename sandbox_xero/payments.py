@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import reference, validation, wire
+from . import reference, refusals, validation, wire
 from .documents import CREDIT_NOTES, INVOICES, Kind
 from .wire import JsonObject
 
@@ -60,13 +60,9 @@ def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
 
 
 def failed(element: Any, messages: list[str]) -> JsonObject:
-    body = element if isinstance(element, dict) else {}
-    return {
-        **body,
-        "HasValidationErrors": True,
-        "StatusAttributeString": "ERROR",
-        "ValidationErrors": [{"Message": m} for m in messages],
-    }
+    """A refused payment as Xero answers it: zero GUID, .NET date, HasValidationErrors."""
+    body = refusals.echo(validation.PAYMENT, element, "PaymentID")
+    return refusals.flagged(body, messages, "HasValidationErrors")
 
 
 def _document(
