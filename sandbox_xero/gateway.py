@@ -1,7 +1,8 @@
 """The path every Accounting API call takes: token, tenant, rate limits, faults, idempotency.
 
-Order follows Xero: authentication first, then rate limiting, then idempotency (replays still
-use quota, xero-api-notes §3), then the handler.
+Order follows Xero: a body over the size limit is refused before anything else (413), then
+authentication, then rate limiting, then idempotency (replays still use quota, xero-api-notes
+§3), then the handler; its answer is XML unless the caller asked for JSON.
 """
 
 import collections
