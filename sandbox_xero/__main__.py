@@ -1,11 +1,14 @@
-"""python -m sandbox_xero --host 127.0.0.1 --port 8765 [--state-file PATH] [...]"""
+"""python -m sandbox_xero --host 127.0.0.1 --port 8765 [--state-file PATH] [...]
+
+Every config switch (state.DEFAULT_CONFIG) is a flag; --help describes each.
+"""
 
 import argparse
 import logging
 import sys
 
 from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, make_server
-from .state import DEFAULT_CONFIG
+from .state import CONFIG_HELP, DEFAULT_CONFIG
 
 LIMIT_FLAGS = (
     "minute_limit",
@@ -15,6 +18,15 @@ LIMIT_FLAGS = (
     "idempotency_seconds",
     "access_token_seconds",
     "refresh_grace_seconds",
+    "max_request_bytes",
+    "max_elements_per_request",
+)
+# Choices Xero may make either way; each has --name and --no-name.
+SWITCH_FLAGS = (
+    "unique_numbers",
+    "idempotency_caches_errors",
+    "refuse_sub_cent_payments",
+    "not_modified_304",
 )
 
 
@@ -30,15 +42,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--consent", action="store_true", help="show a consent page on authorise")
     parser.add_argument("--period-lock-date", default=DEFAULT_CONFIG["period_lock_date"])
     for name in LIMIT_FLAGS:
-        parser.add_argument("--" + name.replace("_", "-"), type=int, default=DEFAULT_CONFIG[name])
+        parser.add_argument(_flag(name), type=int, default=DEFAULT_CONFIG[name], help=_help(name))
+    for name in SWITCH_FLAGS:
+        parser.add_argument(
+            _flag(name),
+            action=argparse.BooleanOptionalAction,
+            default=DEFAULT_CONFIG[name],
+            help=_help(name),
+        )
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _help(name: str) -> str:
+    # argparse formats help with %, so a literal percent sign would need doubling.
+    text = CONFIG_HELP.get(name, "")
+    return (text + " (default: %(default)s)").strip()
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
-    config = {name: getattr(args, name) for name in LIMIT_FLAGS}
+    config = {name: getattr(args, name) for name in LIMIT_FLAGS + SWITCH_FLAGS}
     config.update(consent=args.consent, period_lock_date=args.period_lock_date)
     server = make_server(
         args.host,

@@ -16,9 +16,18 @@ if TYPE_CHECKING:  # server imports this module
 
 MSG_BAD_JSON = "The request body is not valid JSON."
 MSG_NO_ELEMENTS = "The request must contain at least one {}."
+# The sandbox's wording: Xero documents no element limit, only advice (notes §4).
+MSG_TOO_MANY_ELEMENTS = (
+    "This request holds {count} {key}; the sandbox accepts at most {limit} per request "
+    "(Xero recommends batches of up to 50)."
+)
 
 
 class BodyError(ValueError):
+    pass
+
+
+class TooManyElements(ValueError):
     pass
 
 
@@ -34,6 +43,8 @@ def handle(state: SandboxState, tenant: JsonObject, request: "Request") -> Reply
         return bad_request(str(error))
     except BodyError as error:
         return bad_request(str(error), error_type="PostDataInvalidException", number=14)
+    except TooManyElements as error:
+        return bad_request(str(error))
     return not_found()
 
 
@@ -47,8 +58,20 @@ SETTINGS_READS = {
 }
 
 
+# Collections whose GET takes If-Modified-Since in the spec, and the tenant list each reads.
+MODIFIED_SINCE_STORES = {
+    "Accounts": "accounts",
+    "Contacts": "contacts",
+    "Invoices": "invoices",
+    "CreditNotes": "credit_notes",
+    "Payments": "payments",
+}
+
+
 def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: list[str]) -> Reply:
     name = parts[0] if parts else ""
+    if len(parts) == 1 and _not_modified(state, tenant, request, name):
+        return Reply(status=304)
     if len(parts) == 1 and name in SETTINGS_READS:
         return SETTINGS_READS[name](tenant, request)
     if parts == ["Organisation"]:
@@ -61,6 +84,19 @@ def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: lis
     if name == "Payments" and len(parts) <= 2:
         return _payments(tenant, request, parts[1] if len(parts) == 2 else None)
     return not_found()
+
+
+def _not_modified(state: SandboxState, tenant: JsonObject, request: "Request", name: str) -> bool:
+    """Nothing in the collection changed since If-Modified-Since: 304 with no body (config
+    not_modified_304; off, 200 and an empty list). The service's client reads both as
+    "nothing changed" (xero/accounting.py _list)."""
+    store = MODIFIED_SINCE_STORES.get(name)
+    header = request.headers.get("If-Modified-Since")
+    if store is None or not state.config["not_modified_304"]:
+        return False
+    if wire.parse_http_time(header) is None:
+        return False
+    return not query.modified_since(tenant[store], header)
 
 
 def _list_documents(tenant: JsonObject, kind: documents.Kind, request: "Request") -> Reply:
@@ -130,15 +166,22 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         kind = documents.INVOICES if name == "Invoices" else documents.CREDIT_NOTES
         unitdp = 4 if request.query.get("unitdp") == "4" else 2
         ctx = documents.Context(
-            tenant, kind, unitdp, lock_date, may_update=request.method == "POST"
+            tenant,
+            kind,
+            unitdp,
+            lock_date,
+            may_update=request.method == "POST",
+            unique_numbers=state.config["unique_numbers"],
         )
-        return _save_all(request, name, lambda e: documents.save(ctx, e))
+        return _save_all(state, request, name, lambda e: documents.save(ctx, e))
     if name == "Payments":
-        payments_ctx = payments.Context(tenant, lock_date)
+        payments_ctx = payments.Context(
+            tenant, lock_date, refuse_sub_cents=state.config["refuse_sub_cent_payments"]
+        )
         # POST /Payments (createPayment) takes one Payment and has no summarizeErrors.
         summarize = request.method == "POST" or _summarize(request)
         return _save_all(
-            request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
+            state, request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
         )
     return not_found()
 
@@ -148,12 +191,14 @@ def _summarize(request: "Request") -> bool:
 
 
 def _save_all(
+    state: SandboxState,
     request: "Request",
     key: str,
     save_one: Callable[[Any], tuple[bool, JsonObject]],
     summarize: bool | None = None,
 ) -> Reply:
     elements = _elements(request, key)
+    _check_count(elements, key, state.config["max_elements_per_request"])
     results = [save_one(element) for element in elements]
     summarize = _summarize(request) if summarize is None else summarize
     if summarize and not all(ok for ok, _ in results):
@@ -176,3 +221,14 @@ def _elements(request: "Request", key: str) -> list[Any]:
     if not elements:
         raise BodyError(MSG_NO_ELEMENTS.format(key[:-1]))
     return elements
+
+
+def _check_count(elements: list[Any], key: str, limit: int) -> None:
+    """Refuse the whole batch past config max_elements_per_request (0: no limit). Xero says
+    "There is no limit to the number of elements within a request" but recommends batches
+    of up to 50 (notes §4); the sandbox enforces the advice so a client that outgrows it
+    is caught here rather than by slow answers from Xero."""
+    if limit and len(elements) > limit:
+        raise TooManyElements(
+            MSG_TOO_MANY_ELEMENTS.format(count=len(elements), key=key, limit=limit)
+        )

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import lines, reference, validation, wire
+from . import lines, reference, refusals, validation, wire
 from .wire import JsonObject
 
 MSG_TYPE = "'{}' is not a valid Type for this document; expected one of {}."
@@ -77,32 +77,33 @@ class Context:
     unitdp: int
     lock_date: date
     may_update: bool  # POST updates an existing document; PUT only creates
+    unique_numbers: bool = True  # config unique_numbers: refuse a number already in use
 
 
 def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
     """Return (ok, response element)."""
     errors = validation.check(ctx.kind.schema, element)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     existing, errors = _existing(ctx, element)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     doc, errors = _build(ctx, element, existing)
     if errors:
-        return False, failed(element, errors)
+        return False, failed(ctx, element, errors)
     assert doc is not None  # _build gives a document or errors
     _store(ctx, doc, existing)
     return True, {**reference.public(doc), "HasErrors": False, "StatusAttributeString": "OK"}
 
 
-def failed(element: Any, messages: list[str]) -> JsonObject:
-    body = element if isinstance(element, dict) else {}
-    return {
-        **body,
-        "HasErrors": True,
-        "StatusAttributeString": "ERROR",
-        "ValidationErrors": [{"Message": m} for m in messages],
-    }
+def failed(ctx: Context, element: Any, messages: list[str]) -> JsonObject:
+    """A refused document as Xero answers it: zero GUID, .NET dates, computed totals."""
+    body = refusals.echo(ctx.kind.schema, element, ctx.kind.id_field)
+    body.setdefault("Status", "DRAFT")
+    amount_types = body.setdefault("LineAmountTypes", "Exclusive")
+    priced = refusals.priced_lines(ctx.tenant, body.get("LineItems", []), amount_types, ctx.unitdp)
+    body.update(LineItems=priced, **lines.totals(priced, amount_types))
+    return refusals.flagged(body, messages, "HasErrors")
 
 
 def _existing(ctx: Context, element: JsonObject) -> tuple[JsonObject | None, list[str]]:
@@ -254,7 +255,12 @@ def _number(
     existing: JsonObject | None,
     errors: list[str],
 ) -> str:
-    """Numbers of the numbered type are unique per organisation; missing ones are generated."""
+    """Numbers of the numbered type are unique per organisation; missing ones are generated.
+
+    Xero documents ACCREC numbers as unique ("Invoice # must be unique.", spec example; notes
+    §3). With config unique_numbers off the duplicate is stored, so a test can show that the
+    service's exactly-once proof does not lean on this check.
+    """
     kind = ctx.kind
     number = element.get(kind.number_field)
     if doc_type != kind.numbered_type:
@@ -262,7 +268,7 @@ def _number(
     if number is None:
         return existing[kind.number_field] if existing else _next_number(ctx)
     clash = _live_by_number(ctx, number)
-    if clash is not None and clash is not existing:
+    if ctx.unique_numbers and clash is not None and clash is not existing:
         errors.append(kind.unique_message)
     return number
 

@@ -1,14 +1,15 @@
 """The path every Accounting API call takes: token, tenant, rate limits, faults, idempotency.
 
-Order follows Xero: authentication first, then rate limiting, then idempotency (replays still
-use quota, xero-api-notes §3), then the handler.
+Order follows Xero: a body over the size limit is refused before anything else (413), then
+authentication, then rate limiting, then idempotency (replays still use quota, xero-api-notes
+§3), then the handler; its answer is XML unless the caller asked for JSON.
 """
 
 import collections
 import time
 from typing import TYPE_CHECKING
 
-from . import accounting, idempotency, oauth
+from . import accounting, idempotency, oauth, xmlreply
 from .idempotency import CachedReply
 from .limits import Limited
 from .reply import Reply, bad_request, problem, server_error
@@ -18,10 +19,14 @@ if TYPE_CHECKING:  # server imports this module
 
 MSG_KEY_TOO_LONG = "Idempotency-Key must be between 1 and 128 characters."
 MSG_KEY_REUSED = "Idempotency Key: {} is used with a different request."
+MSG_FAULT = "The sandbox was told to fail this call."
 WRITE_METHODS = ("PUT", "POST")
 
 
 def api_call(server: "SandboxServer", request: "Request") -> Reply:
+    if _too_large(server, request):
+        # Xero's shape for it (Xero-Java#349); the web server refuses before anything else.
+        return problem(413, "RequestEntityTooLarge", "PayloadTooLarge")
     tenant_id = request.headers.get("xero-tenant-id") or ""
     with server.state.lock:
         _, error = oauth.authenticate(server.state, request.headers)
@@ -41,6 +46,14 @@ def api_call(server: "SandboxServer", request: "Request") -> Reply:
     return reply
 
 
+def _too_large(server: "SandboxServer", request: "Request") -> bool:
+    """Over config max_request_bytes (0: no limit): "A single POST to the Accounting or
+    Payroll APIs has a size limit of 3.5MB" (notes §4). 3,500,000 bytes, the stricter
+    reading of 3.5MB."""
+    limit = server.state.config["max_request_bytes"]
+    return bool(limit) and len(request.body) > limit
+
+
 def _too_many(limit_problem: str, retry_after: int | None, remaining: dict[str, int]) -> Reply:
     reply = problem(429, "Too Many Requests", f"Rate limit exceeded: {limit_problem}")
     reply.headers.update(remaining)
@@ -56,7 +69,9 @@ def _admitted(server: "SandboxServer", request: "Request", tenant_id: str) -> Re
     if kind == "rate_limit":
         return _too_many("minute", fault["retry_after"], {})
     if kind == "server_error":
-        return server_error(fault["status"], "The sandbox was told to fail this call.")
+        reply = server_error(fault["status"], MSG_FAULT)
+        _cache_error(server, request, tenant_id, reply)
+        return reply
     if kind == "slow":
         server.stopping.wait(fault["delay"])
     reply = _process(server, request, tenant_id)
@@ -67,16 +82,41 @@ def _admitted(server: "SandboxServer", request: "Request", tenant_id: str) -> Re
     return reply
 
 
+def _cache_error(server: "SandboxServer", request: "Request", tenant_id: str, reply: Reply) -> None:
+    """Keep an internal error under the request's key, as Xero does (notes §3: "the error will
+    be cached and returned when the request is re-run even if the internal error is
+    resolved"), so a replay within the window gets the same 5xx. A key already in use keeps
+    its first answer. Config idempotency_caches_errors off: the replay is processed."""
+    key = _key(request)
+    if key is None or not _key_ok(key) or not server.state.config["idempotency_caches_errors"]:
+        return
+    fingerprint = _fingerprint(request, tenant_id)
+    with server.state.lock:
+        outcome, _ = server.idempotency.lookup(key, fingerprint)
+        if outcome == "new":
+            server.idempotency.store(key, fingerprint, _freeze(reply))
+
+
+def _key(request: "Request") -> str | None:
+    return request.headers.get("Idempotency-Key") if request.method in WRITE_METHODS else None
+
+
+def _key_ok(key: str) -> bool:
+    return 0 < len(key) <= idempotency.MAX_KEY_LENGTH
+
+
+def _fingerprint(request: "Request", tenant_id: str) -> str:
+    return idempotency.fingerprint(request.method, request.raw_path, tenant_id, request.body)
+
+
 def _process(server: "SandboxServer", request: "Request", tenant_id: str) -> Reply:
-    key = request.headers.get("Idempotency-Key") if request.method in WRITE_METHODS else None
-    if key is not None and not 0 < len(key) <= idempotency.MAX_KEY_LENGTH:
+    key = _key(request)
+    if key is not None and not _key_ok(key):
         return bad_request(MSG_KEY_TOO_LONG)
     state = server.state
     with state.lock:
         if key is not None:
-            fingerprint = idempotency.fingerprint(
-                request.method, request.raw_path, tenant_id, request.body
-            )
+            fingerprint = _fingerprint(request, tenant_id)
             outcome, cached = server.idempotency.lookup(key, fingerprint)
             if outcome == "replay" and cached is not None:
                 return _thaw(cached)
@@ -84,12 +124,21 @@ def _process(server: "SandboxServer", request: "Request", tenant_id: str) -> Rep
                 return bad_request(MSG_KEY_REUSED.format(key), error_type="IdempotencyException")
         tenant = state.tenant(tenant_id)
         assert tenant is not None  # api_call admitted only a tenant with a live connection
-        reply = accounting.handle(state, tenant, request)
+        reply = _negotiated(request, accounting.handle(state, tenant, request))
         if key is not None:
             server.idempotency.store(key, fingerprint, _freeze(reply))
         if request.method in WRITE_METHODS:
             state.save()
     return reply
+
+
+def _negotiated(request: "Request", reply: Reply) -> Reply:
+    """XML unless the caller asked for JSON, as Xero answers (notes §4). Done before the
+    answer is cached, so a replay is the first answer byte for byte."""
+    if xmlreply.wants_json(request.headers):
+        return reply
+    collection = request.path.strip("/").split("/")[0]
+    return xmlreply.as_xml(reply, collection)
 
 
 def _freeze(reply: Reply) -> CachedReply:

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from . import reference, wire
+from . import reference, seed, wire
 from .wire import JsonObject
 
 MSG_DESCRIPTION = "The description field is mandatory for each line item."
@@ -20,6 +20,8 @@ MSG_ACCOUNT_INVALID = "Account code '{}' is not a valid code for this document."
 MSG_TAX_INVALID = (
     "The TaxType code '{}' does not exist or cannot be used with this type of transaction."
 )
+# Xero's wording for a tax rate whose CanApplyTo* flag is false for the account's Class.
+MSG_TAX_ACCOUNT = "The TaxType code '{}' cannot be used with account code '{}'."
 MSG_TRACKING_MAX = "A maximum of 2 tracking categories can be applied to a line item."
 MSG_TRACKING_REF = "Tracking must give Name and Option, or TrackingCategoryID and TrackingOptionID."
 MSG_TRACKING_INVALID = "The tracking category option '{}' : '{}' is not valid or has been archived."
@@ -55,10 +57,10 @@ def build_line(
     account = _account(tenant, raw, approved, errors)
     tax_type, rate = _tax(tenant, raw, account, amount_types, errors)
     tracking = _tracking(tenant, raw.get("Tracking") or [], errors)
-    quantity, unit, line_amount = _amounts(raw, unitdp, errors)
+    quantity, unit, line_amount = amounts(raw, unitdp, errors)
     if errors:
         return None, errors
-    assert line_amount is not None  # _amounts gives None only with an error
+    assert line_amount is not None  # amounts gives None only with an error
     tax = (
         wire.money(raw["TaxAmount"])
         if raw.get("TaxAmount") is not None
@@ -130,7 +132,15 @@ def _tax(
     if rate is None or rate["Status"] != "ACTIVE":
         errors.append(MSG_TAX_INVALID.format(tax_type))
         return None, Decimal(0)
+    if account is not None and not _applies_to(rate, account):
+        errors.append(MSG_TAX_ACCOUNT.format(tax_type, account["Code"]))
     return tax_type, rate["EffectiveRate"] / HUNDRED
+
+
+def _applies_to(rate: JsonObject, account: JsonObject) -> bool:
+    """The rate's CanApplyTo<Class> flag for the account's Class (spec TaxRate, Account.Class)."""
+    flag = seed.CAN_APPLY_TO.get(account.get("Class") or "")
+    return flag is None or rate.get(flag, True) is True
 
 
 def _tracking(tenant: JsonObject, refs: list[Any], errors: list[str]) -> list[JsonObject]:
@@ -169,7 +179,7 @@ def _tracking(tenant: JsonObject, refs: list[Any], errors: list[str]) -> list[Js
     return resolved
 
 
-def _amounts(
+def amounts(
     raw: JsonObject, unitdp: int, errors: list[str]
 ) -> tuple[Decimal, Decimal | None, Decimal | None]:
     """(Quantity, UnitAmount, LineAmount); a missing UnitAmount is derived from LineAmount."""

@@ -2,7 +2,8 @@
 
 Follows xero-api-notes §1: codes are single use and live 5 minutes; access tokens 30 minutes;
 each refresh issues a new refresh token, and the old one may be retried for 30 minutes, getting
-the same answer; after that (or once revoked) it is invalid_grant.
+the same answer; after that (or once revoked) it is invalid_grant. A refresh that names
+scopes other than the grant's is invalid_grant too (pyxero#296, notes §9).
 """
 
 import base64
@@ -142,7 +143,7 @@ def token(state: SandboxState, headers: Message, form: dict[str, str]) -> Reply:
             reply = _exchange_code(state, form)
         elif grant_type == "refresh_token":
             state.data["token_refresh_count"] += 1
-            reply = _refresh(state, form.get("refresh_token"))
+            reply = _refresh(state, form.get("refresh_token"), form.get("scope"))
         else:
             reply = oauth_error("unsupported_grant_type")
         state.save()
@@ -171,10 +172,12 @@ def _exchange_code(state: SandboxState, form: dict[str, str]) -> Reply:
     return Reply(body=_issue_pair(state, record["grant_id"]))
 
 
-def _refresh(state: SandboxState, refresh_token: str | None) -> Reply:
+def _refresh(state: SandboxState, refresh_token: str | None, scope: str | None) -> Reply:
     record = state.data["refresh_tokens"].get(refresh_token or "")
     if record is None or state.data["grants"][record["grant_id"]]["revoked"]:
         return oauth_error("invalid_grant")
+    if not _same_scope(state.data["grants"][record["grant_id"]], scope):
+        return oauth_error("invalid_grant")  # the token stays usable with the right scope
     if record["used_at"] is None:
         record["used_at"] = wire.now_ms()
         record["successor"] = _issue_pair(state, record["grant_id"])
@@ -183,6 +186,13 @@ def _refresh(state: SandboxState, refresh_token: str | None) -> Reply:
         # Within the grace period the same old token gets the same new pair back.
         return Reply(body=record["successor"])
     return oauth_error("invalid_grant")
+
+
+def _same_scope(grant: JsonObject, scope: str | None) -> bool:
+    """A refresh that names scopes other than the grant's is invalid_grant (pyxero#296,
+    notes §9); one without scope keeps the grant's scopes (RFC 6749 §6). Order is free."""
+    asked = (scope or "").split()
+    return not asked or set(asked) == set(grant["scope"].split())
 
 
 def _issue_pair(state: SandboxState, grant_id: str) -> JsonObject:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import reference, validation, wire
+from . import reference, refusals, validation, wire
 from .documents import CREDIT_NOTES, INVOICES, Kind
 from .wire import JsonObject
 
@@ -21,6 +21,9 @@ MSG_ACCOUNT_TYPE = (
 )
 MSG_AMOUNT_POSITIVE = "Payment amount must be greater than zero."
 MSG_AMOUNT_EXCEEDS = "Payment amount exceeds the amount outstanding on this document"
+# The sandbox's own wording: no Xero text for this refusal was found (notes §9, "Decimal
+# rounding": a payment of a 3 dp amount is rejected, calcinai/xero-php#575).
+MSG_AMOUNT_PLACES = "Payment amount must not have more than 2 decimal places."
 MSG_DATE = "Date '{}' is not a valid date; use YYYY-MM-DD."
 MSG_PERIOD_LOCKED = "The payment date cannot be before the period lock date ({})."
 PAYMENT_TYPES = {
@@ -35,6 +38,7 @@ PAYMENT_TYPES = {
 class Context:
     tenant: JsonObject
     lock_date: date
+    refuse_sub_cents: bool = True  # config refuse_sub_cent_payments; off, round to cents
 
 
 def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
@@ -45,7 +49,7 @@ def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
     kind, doc = _document(ctx.tenant, element, errors)
     account = _account(ctx.tenant, element.get("Account"), errors)
     day = _date(ctx, element.get("Date"), errors)
-    amount = _amount(element.get("Amount"), kind, doc, errors)
+    amount = _amount(ctx, element.get("Amount"), kind, doc, errors)
     if errors:
         return False, failed(element, errors)
     # Each part left None above recorded its error, so with no errors all are here.
@@ -56,13 +60,9 @@ def save(ctx: Context, element: Any) -> tuple[bool, JsonObject]:
 
 
 def failed(element: Any, messages: list[str]) -> JsonObject:
-    body = element if isinstance(element, dict) else {}
-    return {
-        **body,
-        "HasValidationErrors": True,
-        "StatusAttributeString": "ERROR",
-        "ValidationErrors": [{"Message": m} for m in messages],
-    }
+    """A refused payment as Xero answers it: zero GUID, .NET date, HasValidationErrors."""
+    body = refusals.echo(validation.PAYMENT, element, "PaymentID")
+    return refusals.flagged(body, messages, "HasValidationErrors")
 
 
 def _document(
@@ -125,12 +125,19 @@ def _date(ctx: Context, raw: Any, errors: list[str]) -> date | None:
 
 
 def _amount(
-    raw: Any, kind: Kind | None, doc: JsonObject | None, errors: list[str]
+    ctx: Context, raw: Any, kind: Kind | None, doc: JsonObject | None, errors: list[str]
 ) -> Decimal | None:
-    if raw is None or wire.money(raw) <= 0:
+    if raw is None:
         errors.append(MSG_AMOUNT_POSITIVE)
         return None
+    if ctx.refuse_sub_cents and wire.money(raw) != Decimal(raw):
+        # Refused, not rounded: a rounded payment would leave the document a cent off.
+        errors.append(MSG_AMOUNT_PLACES)
+        return None
     amount = wire.money(raw)
+    if amount <= 0:
+        errors.append(MSG_AMOUNT_POSITIVE)
+        return None
     if doc is not None and amount > _outstanding(kind, doc):
         errors.append(MSG_AMOUNT_EXCEEDS)
     return amount

@@ -38,15 +38,31 @@ ACCOUNT_CLASS = {
     "EQUITY": "EQUITY",
 }
 
-# (tax type, name, rate %, status, report tax type)
+# The account classes a tax rate may be used on (its CanApplyTo* flags). Modelled on the spec's
+# GET /TaxRates example (NZ rates): "GST on Income" everything but expenses, "GST on Expenses"
+# everything but revenue, "Zero Rated" (income) only revenue and liabilities, "No GST"
+# everything. The AU rates below take the flags of their NZ counterpart.
+INCOME = ("ASSET", "EQUITY", "LIABILITY", "REVENUE")
+EXPENSES = ("ASSET", "EQUITY", "EXPENSE", "LIABILITY")
+ZERO_RATED_INCOME = ("LIABILITY", "REVENUE")
+ANY_CLASS = ("ASSET", "EQUITY", "EXPENSE", "LIABILITY", "REVENUE")
+CAN_APPLY_TO = {
+    "ASSET": "CanApplyToAssets",
+    "EQUITY": "CanApplyToEquity",
+    "EXPENSE": "CanApplyToExpenses",
+    "LIABILITY": "CanApplyToLiabilities",
+    "REVENUE": "CanApplyToRevenue",
+}
+
+# (tax type, name, rate %, status, report tax type, account classes it may be used on)
 TAX_RATES = [
-    ("OUTPUT", "GST on Income", "10", "ACTIVE", "OUTPUT"),
-    ("INPUT", "GST on Expenses", "10", "ACTIVE", "INPUT"),
-    ("EXEMPTOUTPUT", "GST Free Income", "0", "ACTIVE", "OUTPUT"),
-    ("EXEMPTEXPENSES", "GST Free Expenses", "0", "ACTIVE", "INPUT"),
-    ("BASEXCLUDED", "BAS Excluded", "0", "ACTIVE", "BASEXCLUDED"),
-    ("INPUTTAXED", "Input Taxed", "0", "ACTIVE", "INPUT"),
-    ("OUTPUT2", "Old GST on Income (deleted)", "10", "DELETED", "OUTPUT"),
+    ("OUTPUT", "GST on Income", "10", "ACTIVE", "OUTPUT", INCOME),
+    ("INPUT", "GST on Expenses", "10", "ACTIVE", "INPUT", EXPENSES),
+    ("EXEMPTOUTPUT", "GST Free Income", "0", "ACTIVE", "OUTPUT", ZERO_RATED_INCOME),
+    ("EXEMPTEXPENSES", "GST Free Expenses", "0", "ACTIVE", "INPUT", EXPENSES),
+    ("BASEXCLUDED", "BAS Excluded", "0", "ACTIVE", "BASEXCLUDED", ANY_CLASS),
+    ("INPUTTAXED", "Input Taxed", "0", "ACTIVE", "INPUT", ANY_CLASS),
+    ("OUTPUT2", "Old GST on Income (deleted)", "10", "DELETED", "OUTPUT", INCOME),
 ]
 
 TRACKING = [
@@ -118,7 +134,14 @@ def account(
     return row
 
 
-def tax_rate(tax_type: str, name: str, rate: str, status: str, report_type: str) -> JsonObject:
+def tax_rate(
+    tax_type: str,
+    name: str,
+    rate: str,
+    status: str,
+    report_type: str,
+    classes: tuple[str, ...],
+) -> JsonObject:
     percent = Decimal(rate).quantize(Decimal("0.0001"))
     return {
         "Name": name,
@@ -128,11 +151,7 @@ def tax_rate(tax_type: str, name: str, rate: str, status: str, report_type: str)
         "TaxComponents": [
             {"Name": "GST", "Rate": percent, "IsCompound": False, "IsNonRecoverable": False}
         ],
-        "CanApplyToAssets": True,
-        "CanApplyToEquity": True,
-        "CanApplyToExpenses": True,
-        "CanApplyToLiabilities": True,
-        "CanApplyToRevenue": True,
+        **{flag: account_class in classes for account_class, flag in CAN_APPLY_TO.items()},
         "DisplayTaxRate": percent,
         "EffectiveRate": percent,
     }

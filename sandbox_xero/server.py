@@ -23,6 +23,8 @@ log = logging.getLogger("sandbox_xero")
 DEFAULT_CLIENT_ID = "sandbox-client-id"
 DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
 API_PREFIX = "/api.xro/2.0"
+# xero-identity.yaml spells it /Connections; Xero's auth-flow page (notes §1) /connections.
+CONNECTIONS_PATHS = ("/Connections", "/connections")
 
 
 @dataclass
@@ -55,16 +57,24 @@ def route(server: "SandboxServer", request: Request) -> Reply:
         return oauth.token(server.state, request.headers, request.form())
     if path == "/identity/connect/revocation" and method == "POST":
         return oauth.revocation(server.state, request.headers, request.form())
-    if path == "/connections" and method == "GET":
+    if path in CONNECTIONS_PATHS and method == "GET":
         return _tenantless(
             server, oauth.list_connections(server.state, request.headers, request.query)
         )
-    if path.startswith("/connections/") and method == "DELETE":
-        connection_id = path[len("/connections/") :]
+    connection_id = _connection_id(path)
+    if connection_id and method == "DELETE":
         return _tenantless(
             server, oauth.delete_connection(server.state, request.headers, connection_id)
         )
     return not_found()
+
+
+def _connection_id(path: str) -> str | None:
+    """The {id} of /Connections/{id} (either spelling), or None for another path."""
+    for prefix in CONNECTIONS_PATHS:
+        if path.startswith(prefix + "/"):
+            return path[len(prefix) + 1 :] or None
+    return None
 
 
 def _tenantless(server: "SandboxServer", reply: Reply) -> Reply:

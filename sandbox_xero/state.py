@@ -22,6 +22,36 @@ DEFAULT_CONFIG = {
     "refresh_grace_seconds": 1800,  # a used refresh token can be retried for 30 minutes
     "code_seconds": 300,  # authorization codes expire after 5 minutes
     "consent": False,
+    # Choices Xero may make either way: strict where Xero documents strictness. Each is
+    # described in CONFIG_HELP (python -m sandbox_xero --help) and the package docstring.
+    "unique_numbers": True,
+    "idempotency_caches_errors": True,
+    "refuse_sub_cent_payments": True,
+    "not_modified_304": True,
+    "max_request_bytes": 3_500_000,  # Xero: 3.5MB per request (notes §4)
+    "max_elements_per_request": 50,  # Xero recommends up to 50 (notes §4)
+}
+
+CONFIG_HELP = {
+    "unique_numbers": (
+        "refuse a second ACCREC invoice or ACCRECCREDIT credit note with a number already in "
+        "use (Xero documents ACCREC numbers as unique); off, the duplicate is stored"
+    ),
+    "idempotency_caches_errors": (
+        "a 5xx answered to a keyed write is kept under its Idempotency-Key, and a replay within "
+        "idempotency_seconds gets the same 5xx (notes §3); off, the replay is processed"
+    ),
+    "refuse_sub_cent_payments": (
+        "refuse a payment Amount with a fraction of a cent; off, round it half-up to cents"
+    ),
+    "not_modified_304": (
+        "answer 304 with no body when nothing changed since If-Modified-Since; off, 200 and an "
+        "empty list"
+    ),
+    "max_request_bytes": "answer 413 to a larger request body (notes §4: 3.5 MB); 0: no limit",
+    "max_elements_per_request": (
+        "refuse a batch with more elements, 400 (Xero recommends up to 50, notes §4); 0: no limit"
+    ),
 }
 
 

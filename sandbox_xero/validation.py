@@ -9,6 +9,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .wire import JsonObject
+
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # A field rule: {"kind": "string" | "number" | …, plus the kind's own keys}.
@@ -134,6 +136,29 @@ def check(rule: Rule, value: Any, path: str = "") -> list[str]:
     """Return a list of messages for every place `value` breaks `rule`."""
     checker = _CHECKERS[rule["kind"]]
     return checker(rule, value, path)
+
+
+def readable(rule: Rule, value: Any) -> Any:
+    """The part of `value` that `rule` accepts, or None: what Xero could read of an element.
+
+    Unknown fields and fields that break the rule are left out, and so are list items that
+    are not readable at all; what is left is safe to echo in an answer.
+    """
+    if rule["kind"] == "object":
+        return _readable_object(rule, value) if isinstance(value, dict) else None
+    if rule["kind"] == "array":
+        return _readable_array(rule, value) if isinstance(value, list) else None
+    return None if check(rule, value) else value
+
+
+def _readable_object(rule: Rule, value: JsonObject) -> JsonObject:
+    kept = {name: readable(field, value.get(name)) for name, field in rule["fields"].items()}
+    return {name: v for name, v in kept.items() if v is not None}
+
+
+def _readable_array(rule: Rule, value: list[Any]) -> list[Any]:
+    kept = (readable(rule["item"], item) for item in value)
+    return [item for item in kept if item is not None]
 
 
 def _check_string(rule: Rule, value: Any, path: str) -> list[str]:

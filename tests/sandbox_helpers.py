@@ -30,7 +30,7 @@ def point_settings_at(settings, base: str) -> None:
     settings.XERO_AUTHORIZE_URL = f"{base}/identity/connect/authorize"
     settings.XERO_TOKEN_URL = f"{base}/identity/connect/token"
     settings.XERO_REVOKE_URL = f"{base}/identity/connect/revocation"
-    settings.XERO_CONNECTIONS_URL = f"{base}/connections"
+    settings.XERO_CONNECTIONS_URL = f"{base}/Connections"  # xero-identity.yaml
     settings.XERO_API_URL = f"{base}/api.xro/2.0"
     settings.XERO_TIMEOUT_SECONDS = 5
 

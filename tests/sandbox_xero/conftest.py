@@ -51,7 +51,7 @@ def connect(base_url):
         base_url, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
     ).json()
     connections = requests.get(
-        base_url + "/connections",
+        base_url + "/Connections",
         timeout=TIMEOUT,
         headers={"Authorization": "Bearer " + tokens["access_token"]},
     ).json()

@@ -54,3 +54,39 @@ def test_errors_are_cached_too(api):
     replay = put_with_key(api, "key-err", invoice())
     assert replay.content == first.content and data(replay)["Invoices"][0]["HasErrors"] is True
     assert invoice_count(api) == 0
+
+
+def fail_next_invoice_put(api):
+    api.control("POST", "faults", {"kind": "server_error", "status": 503, "method": "PUT"})
+
+
+def test_a_5xx_is_kept_under_its_key_and_replayed(api):
+    fail_next_invoice_put(api)
+    first = put_with_key(api, "key-5xx", invoice())
+    replay = put_with_key(api, "key-5xx", invoice())
+    assert (first.status_code, replay.status_code) == (503, 503)
+    assert replay.content == first.content
+    assert invoice_count(api) == 0
+
+
+def test_a_new_key_after_a_cached_5xx_is_processed(api):
+    fail_next_invoice_put(api)
+    put_with_key(api, "key-5xx", invoice())
+    assert put_with_key(api, "key-new", invoice()).status_code == 200
+    assert invoice_count(api) == 1
+
+
+def test_a_5xx_is_not_kept_when_idempotency_caches_errors_is_off(api):
+    api.control("POST", "config", {"idempotency_caches_errors": False})
+    fail_next_invoice_put(api)
+    assert put_with_key(api, "key-5xx", invoice()).status_code == 503
+    replay = put_with_key(api, "key-5xx", invoice())
+    assert replay.status_code == 200 and data(replay)["Invoices"][0]["HasErrors"] is False
+    assert invoice_count(api) == 1
+
+
+def test_a_5xx_to_a_write_without_a_key_is_not_kept(api):
+    fail_next_invoice_put(api)
+    params = {"summarizeErrors": "false"}
+    assert api.put("Invoices", {"Invoices": [invoice()]}, params=params).status_code == 503
+    assert api.put("Invoices", {"Invoices": [invoice()]}, params=params).status_code == 200

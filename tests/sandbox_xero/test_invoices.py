@@ -101,6 +101,39 @@ def test_deleted_tax_rate_is_rejected(api):
     assert "OUTPUT2" in messages(put_one(api, invoice(LineItems=[line])))[0]
 
 
+def with_line(account, tax_type):
+    return invoice(
+        LineItems=[{**invoice()["LineItems"][0], "AccountCode": account, "TaxType": tax_type}]
+    )
+
+
+def test_revenue_tax_type_on_an_expense_account_is_rejected(api):
+    failed = put_one(api, with_line("400", "OUTPUT"))
+    assert messages(failed) == ["The TaxType code 'OUTPUT' cannot be used with account code '400'."]
+
+
+def test_expense_tax_type_on_a_revenue_account_is_rejected(api):
+    failed = put_one(api, with_line("200", "INPUT"))
+    assert messages(failed) == ["The TaxType code 'INPUT' cannot be used with account code '200'."]
+
+
+def test_gst_free_income_on_an_asset_account_is_rejected(api):
+    assert put_one(api, with_line("615", "EXEMPTOUTPUT"))["HasErrors"] is True
+
+
+def test_tax_types_are_accepted_on_the_classes_they_can_apply_to(api):
+    lines = [
+        {**invoice()["LineItems"][0], "AccountCode": account, "TaxType": tax_type}
+        for account, tax_type in [
+            ("200", "EXEMPTOUTPUT"),
+            ("835", "EXEMPTOUTPUT"),
+            ("860", "BASEXCLUDED"),
+            ("880", "OUTPUT"),
+        ]
+    ]
+    assert put_one(api, invoice(LineItems=lines))["HasErrors"] is False
+
+
 def test_archived_tracking_option_is_rejected(api):
     line = {**invoice()["LineItems"][0], "Tracking": [{"Name": "Region", "Option": "Perth"}]}
     assert "Perth" in messages(put_one(api, invoice(LineItems=[line])))[0]
@@ -136,6 +169,23 @@ def test_wrong_enum_and_type_are_rejected_by_spec_checks(api):
 def test_invoice_number_must_be_unique(api):
     put_one(api, invoice())
     assert messages(put_one(api, invoice())) == ["Invoice # must be unique."]
+
+
+def test_duplicate_number_is_stored_when_unique_numbers_is_off(api):
+    api.control("POST", "config", {"unique_numbers": False})
+    put_one(api, invoice())
+    assert put_one(api, invoice())["HasErrors"] is False
+    found = data(api.get("Invoices", InvoiceNumbers="POS-1"))["Invoices"]
+    assert len(found) == 2 and found[0]["InvoiceID"] != found[1]["InvoiceID"]
+
+
+def test_duplicate_credit_note_number_is_stored_when_unique_numbers_is_off(api):
+    api.control("POST", "config", {"unique_numbers": False})
+    params = {"summarizeErrors": "false"}
+    api.put("CreditNotes", {"CreditNotes": [credit_note()]}, params=params)
+    second = api.put("CreditNotes", {"CreditNotes": [credit_note()]}, params=params)
+    assert data(second)["CreditNotes"][0]["StatusAttributeString"] == "OK"
+    assert len(data(api.get("CreditNotes"))["CreditNotes"]) == 2
 
 
 def test_accpay_numbers_need_not_be_unique(api):

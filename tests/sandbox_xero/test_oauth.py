@@ -1,5 +1,6 @@
 import time
 
+import pytest
 import requests
 
 from sandbox_xero import running_sandbox
@@ -96,6 +97,35 @@ def test_refresh_token_rotates_and_old_one_works_within_grace(sandbox):
     assert retried == rotated
 
 
+def test_refresh_without_scope_keeps_the_grants_scopes(sandbox):
+    first = connect(sandbox)
+    rotated = refresh(sandbox, first["refresh_token"]).json()
+    assert rotated["scope"] == "openid offline_access accounting.transactions"
+
+
+def test_refresh_with_the_same_scopes_in_another_order_is_accepted(sandbox):
+    first = connect(sandbox)
+    reply = token_call(
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=first["refresh_token"],
+        scope="accounting.transactions openid offline_access",
+    )
+    assert reply.status_code == 200
+
+
+def test_refresh_with_a_different_scope_is_invalid_grant(sandbox):
+    first = connect(sandbox)
+    reply = token_call(
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=first["refresh_token"],
+        scope="openid offline_access accounting.transactions accounting.settings",
+    )
+    assert reply.status_code == 400 and reply.json() == {"error": "invalid_grant"}
+    assert refresh(sandbox, first["refresh_token"]).status_code == 200
+
+
 def test_used_refresh_token_after_grace_is_invalid_grant():
     with running_sandbox(refresh_grace_seconds=0) as base_url:
         first = connect(base_url)
@@ -126,14 +156,15 @@ def test_token_refresh_calls_are_counted(sandbox):
     assert stats["token_refresh_count"] == 2
 
 
-def test_connections_list_and_delete(sandbox):
+@pytest.mark.parametrize("path", ["/Connections", "/connections"])
+def test_connections_list_and_delete_under_either_spelling(sandbox, path):
     tokens = connect(sandbox)
     auth = {"Authorization": "Bearer " + tokens["access_token"]}
-    listed = requests.get(sandbox + "/connections", headers=auth, timeout=TIMEOUT)
+    listed = requests.get(sandbox + path, headers=auth, timeout=TIMEOUT)
     connection = listed.json()[0]
     assert connection["tenantType"] == "ORGANISATION" and connection["authEventId"]
     assert "X-AppMinLimit-Remaining" in listed.headers
-    url = f"{sandbox}/connections/{connection['id']}"
+    url = f"{sandbox}{path}/{connection['id']}"
     assert requests.delete(url, headers=auth, timeout=TIMEOUT).status_code == 204
     assert requests.delete(url, headers=auth, timeout=TIMEOUT).status_code == 404
 
@@ -144,7 +175,7 @@ def test_orgs_per_authorisation_gives_several_connections(sandbox):
     auth = {"Authorization": "Bearer " + tokens["access_token"]}
     names = [
         c["tenantName"]
-        for c in requests.get(sandbox + "/connections", headers=auth, timeout=TIMEOUT).json()
+        for c in requests.get(sandbox + "/Connections", headers=auth, timeout=TIMEOUT).json()
     ]
     assert names == ["Demo Company (AU)", "Demo Company 2 (AU)"]
 

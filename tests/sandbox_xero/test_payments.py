@@ -94,3 +94,22 @@ def test_payments_can_be_listed_with_where(api):
     pay(api, "10.00")
     found = data(api.get("Payments", where='Reference=="EFTPOS"'))["Payments"]
     assert [p["Amount"] for p in found] == [Decimal("10.00")]
+
+
+def test_payment_with_a_fraction_of_a_cent_is_refused_not_rounded(api):
+    create_invoice(api)
+    failed = pay(api, "10.005")
+    assert failed["HasValidationErrors"] is True and failed["StatusAttributeString"] == "ERROR"
+    assert messages(failed) == ["Payment amount must not have more than 2 decimal places."]
+    assert data(api.get("Invoices/POS-1"))["Invoices"][0]["AmountDue"] == Decimal("115.00")
+
+
+def test_trailing_zeros_are_not_a_fraction_of_a_cent(api):
+    create_invoice(api)
+    assert pay(api, "10.000")["Amount"] == Decimal("10.00")
+
+
+def test_payment_with_a_fraction_of_a_cent_is_rounded_when_the_switch_is_off(api):
+    api.control("POST", "config", {"refuse_sub_cent_payments": False})
+    create_invoice(api)
+    assert pay(api, "10.005")["Amount"] == Decimal("10.01")

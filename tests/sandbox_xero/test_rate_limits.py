@@ -78,7 +78,7 @@ def test_limits_are_per_tenant(sandbox):
     auth = {"Authorization": "Bearer " + tokens["access_token"]}
     tenants = [
         c["tenantId"]
-        for c in requests.get(sandbox + "/connections", headers=auth, timeout=TIMEOUT).json()
+        for c in requests.get(sandbox + "/Connections", headers=auth, timeout=TIMEOUT).json()
     ]
     second = Api(sandbox, {**tokens, "tenant_id": tenants[1]})
     assert first.get("Accounts").status_code == 200

@@ -1,4 +1,6 @@
-from .conftest import data
+import pytest
+
+from .conftest import data, invoice
 
 
 def test_accounts_include_system_clearing_and_archived_accounts(api):
@@ -9,11 +11,30 @@ def test_accounts_include_system_clearing_and_archived_accounts(api):
     assert accounts["090"]["UpdatedDateUTC"].startswith("/Date(")
 
 
+def since(api, path, moment):
+    return api.call("GET", path, headers={"If-Modified-Since": moment})
+
+
 def test_accounts_if_modified_since_filters(api):
-    later = api.call("GET", "Accounts", headers={"If-Modified-Since": "2999-01-01T00:00:00"})
-    earlier = api.call("GET", "Accounts", headers={"If-Modified-Since": "2000-01-01T00:00:00"})
-    assert data(later)["Accounts"] == []
-    assert len(data(earlier)["Accounts"]) > 10
+    assert len(data(since(api, "Accounts", "2000-01-01T00:00:00"))["Accounts"]) > 10
+
+
+@pytest.mark.parametrize("path", ["Accounts", "Contacts", "Invoices", "CreditNotes", "Payments"])
+def test_nothing_changed_since_is_304_with_an_empty_body(api, path):
+    reply = since(api, path, "2999-01-01T00:00:00")
+    assert reply.status_code == 304 and reply.content == b""
+
+
+def test_nothing_changed_since_is_an_empty_list_when_the_switch_is_off(api):
+    api.control("POST", "config", {"not_modified_304": False})
+    reply = since(api, "Accounts", "2999-01-01T00:00:00")
+    assert reply.status_code == 200 and data(reply)["Accounts"] == []
+
+
+def test_a_change_since_then_is_answered_200(api):
+    api.put("Invoices", {"Invoices": [invoice()]}, params={"summarizeErrors": "false"})
+    reply = since(api, "Invoices", "2000-01-01T00:00:00")
+    assert reply.status_code == 200 and len(data(reply)["Invoices"]) == 1
 
 
 def test_accounts_where_filter(api):
@@ -29,6 +50,16 @@ def test_tax_rates_include_a_deleted_rate(api):
     rates = {r["TaxType"]: r for r in data(api.get("TaxRates"))["TaxRates"]}
     assert rates["OUTPUT"]["EffectiveRate"] == 10
     assert rates["OUTPUT2"]["Status"] == "DELETED"
+
+
+def test_tax_rates_say_which_account_classes_they_apply_to(api):
+    rates = {r["TaxType"]: r for r in data(api.get("TaxRates"))["TaxRates"]}
+    assert (rates["OUTPUT"]["CanApplyToRevenue"], rates["OUTPUT"]["CanApplyToExpenses"]) == (
+        True,
+        False,
+    )
+    assert rates["INPUT"]["CanApplyToRevenue"] is False
+    assert rates["BASEXCLUDED"]["CanApplyToEquity"] is True
 
 
 def test_tracking_hides_archived_options_unless_asked(api):

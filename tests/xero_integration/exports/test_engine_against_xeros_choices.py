@@ -1,0 +1,68 @@
+"""The export engine against the sandbox's switches for choices Xero may make either way.
+
+Exactly once must hold whichever way Xero chooses: when it caches a 5xx under the request's
+Idempotency-Key (notes §3), and when it does not enforce unique invoice numbers, so the
+proof never leans on "Invoice # must be unique.".
+"""
+
+import pytest
+
+from tests.sandbox_helpers import sandbox_post
+from xero_integration.exports.engine import export_connection
+from xero_integration.models import ExportBatch, ExportDocument
+
+from . import test_engine
+from .test_engine import a_minute_later, a_sale, ingest, invoice_numbers, lose_answers, xero
+
+# test_engine.py's fixtures (found by name in this module), so these tests run the same way.
+sandbox = test_engine.sandbox
+connection = test_engine.connection
+quick_backoff = test_engine.quick_backoff
+
+
+@pytest.fixture
+def without_unique_numbers(sandbox):
+    sandbox_post(sandbox, "config", {"unique_numbers": False})
+
+
+def test_a_cached_5xx_ends_in_one_invoice_sent_under_a_new_key(sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1"))
+    sandbox_post(sandbox, "faults", {"kind": "server_error", "status": 503, "method": "PUT"})
+    export_connection(connection_id=connection.pk)
+    assert invoice_numbers(xero(sandbox, connection)) == []  # every retry got the cached 503
+
+    a_minute_later(key_expired=True)
+    export_connection(connection_id=connection.pk)  # looks it up: not there, so pending again
+    a_minute_later()
+    export_connection(connection_id=connection.pk)
+
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1"]
+    assert ExportBatch.objects.filter(operation="invoice").count() == 2  # a new key
+
+
+def test_lost_answers_send_each_sale_once_without_unique_numbers(
+    sandbox, connection, outlet, without_unique_numbers
+):
+    ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
+    lose_answers(sandbox, 6)
+    export_connection(connection_id=connection.pk)
+
+    a_minute_later()  # resent under the same key: Xero replays
+    export_connection(connection_id=connection.pk)
+
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1", "POSS1-A2"]
+    assert set(ExportDocument.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_lost_answer_after_the_key_expired_is_looked_up_without_unique_numbers(
+    sandbox, connection, outlet, without_unique_numbers
+):
+    ingest(outlet.merchant, a_sale("A1"), a_sale("A2"))
+    lose_answers(sandbox, 10)
+    export_connection(connection_id=connection.pk)
+
+    a_minute_later(key_expired=True)
+    export_connection(connection_id=connection.pk)
+
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A1", "POSS1-A2"]
+    assert set(ExportDocument.objects.values_list("status", flat=True)) == {"sent"}
