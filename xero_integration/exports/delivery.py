@@ -11,9 +11,11 @@ afterwards; everything else is here, once. On the lane's status field:
 - A claim writes `sending` and the batch before the request leaves; the batch's
   Idempotency-Key is sent unchanged on every retry of that request.
 - After an outcome that is unknown (timeout, lost connection, 5xx, a worker killed
-  mid-call) nothing is resent at once: a minute later the same batch goes again with
-  the same key while Xero still keeps it (about 6 minutes, xero-api-notes §3); after
-  that Xero is asked what it has, and only the rest is sent again, under a new key.
+  mid-call) nothing is resent: once Xero has had time to finish
+  (XERO_UNKNOWN_OUTCOME_WAIT_SECONDS), it is asked which of the documents it holds, and
+  only the rest is sent again, in a new batch under a new key. This leans neither on how
+  long Xero keeps idempotency keys (not confirmed, notes §3) nor on its refusing a
+  duplicate number (which the sandbox can switch off).
 - Xero's validation errors fail the work with Xero's own text and wait for a person;
   transient errors bring it back later with backoff, up to MAX_ATTEMPTS.
 """
@@ -23,7 +25,6 @@ import random
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
@@ -47,8 +48,6 @@ BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" 
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = datetime.timedelta(seconds=30)
 BACKOFF_CAP = datetime.timedelta(hours=1)
-# Xero keeps an idempotency key about 6 minutes; resend under the same key only within 5.
-KEY_WINDOW = datetime.timedelta(minutes=5)
 
 XERO, OURS = ErrorSource.XERO.value, ErrorSource.OURS.value
 
@@ -74,8 +73,8 @@ class Lane:
     scope: Q  # which documents' work belongs to the lane
     # A batch's worth of the due documents, in order (it may fail some, e.g. unbuildable).
     fill: Callable[["Lane", Iterable[ExportDocument]], list[ExportDocument]]
-    # The Xero call for a claimed batch (keyword `resend`): its answer, an element per piece.
-    send: Callable[..., list[dict]]
+    # The Xero call for a claimed batch: its answer, an element per piece of work.
+    send: Callable[[ExportBatch, list[ExportDocument]], list[dict]]
     # Settle each document by Xero's answer; returns those Xero hints it already has.
     read_answer: Callable[["Lane", list[ExportDocument], list[dict]], list[ExportDocument]]
     # Ask Xero what it holds of these documents' work and settle them (raises XeroError).
@@ -284,20 +283,11 @@ def claim(
 
 
 def deliver(
-    lane: Lane,
-    connection: XeroConnection,
-    batch: ExportBatch,
-    documents: list[ExportDocument],
-    *,
-    resend: bool = False,
+    lane: Lane, connection: XeroConnection, batch: ExportBatch, documents: list[ExportDocument]
 ) -> None:
-    """Send a claimed batch and settle each document's work by Xero's answer.
-
-    A resend after an unknown outcome is one attempt only: retries could run past the
-    end of Xero's key window, where the same key would create documents again.
-    """
+    """Send a claimed batch and settle each document's work by Xero's answer."""
     try:
-        answer = lane.send(batch, documents, resend=resend)
+        answer = lane.send(batch, documents)
     except XeroError as exc:
         return on_error(lane, connection, documents, exc)
     in_doubt = lane.read_answer(lane, documents, answer)
@@ -363,38 +353,21 @@ def send_due(
 
 
 def recover(lane: Lane, connection: XeroConnection) -> int:
-    """Work left `sending` (an unknown outcome, or a worker that died mid-call).
+    """Work left `sending` (an unknown outcome, or a worker that died mid-call) whose wait
+    is over: Xero is asked what it holds, and what it does not goes back to pending.
 
-    Called while holding the connection's export claim, so no live worker is sending.
-    A batch still within Xero's idempotency window goes again under its own key, so
-    Xero replays rather than repeats it; an older one is looked up.
+    Called while holding the connection's export claim, so no live run is sending it.
     """
-    stale = (
+    stale = list(
         ExportDocument.objects.filter(
             lane.scope,
             connection=connection,
             not_before__lte=timezone.now(),
             **{lane.status_field: ExportStatus.SENDING},
         )
-        .select_related("outlet", "connection", f"{lane.batch_field}__connection")
-        .order_by(lane.batch_field, "pk")
+        .select_related("outlet", "connection")
+        .order_by("pk")
     )
-    recovered = 0
-    for _, group in groupby(stale, key=lambda d: getattr(d, f"{lane.batch_field}_id")):
-        documents = list(group)
-        batch = getattr(documents[0], lane.batch_field)
-        if can_resend_under_same_key(lane, batch, documents):
-            deliver(lane, connection, batch, mark_sending(lane, documents, batch), resend=True)
-        else:
-            look_up(lane, connection, documents)
-        recovered += len(documents)
-    return recovered
-
-
-def can_resend_under_same_key(
-    lane: Lane, batch: ExportBatch | None, documents: list[ExportDocument]
-) -> bool:
-    """Only the very same request may reuse a key: Xero refuses a key with another body."""
-    if batch is None or batch.created_at < timezone.now() - KEY_WINDOW:
-        return False
-    return ExportDocument.objects.filter(**{lane.batch_field: batch}).count() == len(documents)
+    for start in range(0, len(stale), BATCH_SIZE):
+        look_up(lane, connection, stale[start : start + BATCH_SIZE])
+    return len(stale)

@@ -140,13 +140,12 @@ def common_outlet(documents: list[ExportDocument]) -> Outlet | None:
     return documents[0].outlet if len({d.outlet_id for d in documents}) == 1 else None
 
 
-def send_batch(batch: ExportBatch, documents: list[ExportDocument], *, resend: bool) -> list[dict]:
+def send_batch(batch: ExportBatch, documents: list[ExportDocument]) -> list[dict]:
     return APIS[batch.operation].create(
         batch.connection,
         [loads(d.body) for d in documents],
         idempotency_key=batch.idempotency_key,
         outlet=common_outlet(documents),
-        retry=not resend,
     )
 
 

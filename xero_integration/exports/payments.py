@@ -97,12 +97,12 @@ def with_current_accounts(lane: Lane, document: ExportDocument, contexts: Contex
     return True
 
 
-def send_batch(batch: ExportBatch, documents: list[ExportDocument], *, resend: bool) -> list[dict]:
+def send_batch(batch: ExportBatch, documents: list[ExportDocument]) -> list[dict]:
     payments = [p for d in documents for p in outstanding_payments(d)]
     if not payments:
         return []
     return accounting.create_payments(
-        batch.connection, payments, idempotency_key=batch.idempotency_key, retry=not resend
+        batch.connection, payments, idempotency_key=batch.idempotency_key
     )
 
 

@@ -11,7 +11,8 @@ Writes always send `summarizeErrors=false`: without it one bad element turns the
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -79,32 +80,48 @@ def get_organisation(connection: XeroConnection) -> dict:
     return organisations[0] if organisations else {}
 
 
+@dataclass(frozen=True)
+class BatchWrite:
+    """One batch-create operation: its collection, query and how a log row names elements."""
+
+    key: str
+    operation: str
+    params: Mapping[str, Any]
+    name_of: Callable[[dict], str]
+
+
+# summarizeErrors=false always (module docstring); unitdp=4 keeps 4-decimal unit prices
+# (Xero rounding guide) and is declared on Invoices and CreditNotes, not on Payments.
+INVOICES = BatchWrite(
+    "Invoices",
+    "create_invoices",
+    {"summarizeErrors": "false", "unitdp": 4},
+    lambda d: d.get("InvoiceNumber") or d.get("Reference") or "",
+)
+CREDIT_NOTES = BatchWrite(
+    "CreditNotes",
+    "create_credit_notes",
+    {"summarizeErrors": "false", "unitdp": 4},
+    lambda d: d.get("CreditNoteNumber") or d.get("Reference") or "",
+)
+PAYMENTS = BatchWrite(
+    "Payments", "create_payments", {"summarizeErrors": "false"}, lambda p: _payment_document(p)
+)
+
+
 def create_invoices(
     connection: XeroConnection,
     invoices: list[dict],
     *,
     idempotency_key: str,
     outlet: Outlet | None = None,
-    retry: bool = True,
 ) -> list[dict]:
     """PUT /Invoices?summarizeErrors=false&unitdp=4 (spec createInvoices).
 
-    PUT only creates (POST would update an invoice with the same number, notes §4); unitdp=4
-    keeps 4-decimal unit prices (Xero rounding guide). Returns one result per invoice, in order;
-    read each with `element_errors`.
+    PUT only creates (POST would update an invoice with the same number, notes §4).
+    Returns one result per invoice, in order; read each with `element_errors`.
     """
-    params = {"summarizeErrors": "false", "unitdp": 4}
-    return _put_batch(
-        connection,
-        "Invoices",
-        invoices,
-        operation="create_invoices",
-        params=params,
-        idempotency_key=idempotency_key,
-        outlet=outlet,
-        documents=_numbers(invoices, "InvoiceNumber"),
-        retry=retry,
-    )
+    return _put_batch(connection, INVOICES, invoices, idempotency_key, outlet)
 
 
 def create_credit_notes(
@@ -113,21 +130,9 @@ def create_credit_notes(
     *,
     idempotency_key: str,
     outlet: Outlet | None = None,
-    retry: bool = True,
 ) -> list[dict]:
     """PUT /CreditNotes?summarizeErrors=false&unitdp=4 (spec createCreditNotes)."""
-    params = {"summarizeErrors": "false", "unitdp": 4}
-    return _put_batch(
-        connection,
-        "CreditNotes",
-        credit_notes,
-        operation="create_credit_notes",
-        params=params,
-        idempotency_key=idempotency_key,
-        outlet=outlet,
-        documents=_numbers(credit_notes, "CreditNoteNumber"),
-        retry=retry,
-    )
+    return _put_batch(connection, CREDIT_NOTES, credit_notes, idempotency_key, outlet)
 
 
 def create_payments(
@@ -136,24 +141,9 @@ def create_payments(
     *,
     idempotency_key: str,
     outlet: Outlet | None = None,
-    retry: bool = True,
 ) -> list[dict]:
-    """PUT /Payments?summarizeErrors=false (spec createPayments; POST /Payments takes only one).
-
-    The spec declares no unitdp on Payments.
-    """
-    params = {"summarizeErrors": "false"}
-    return _put_batch(
-        connection,
-        "Payments",
-        payments,
-        operation="create_payments",
-        params=params,
-        idempotency_key=idempotency_key,
-        outlet=outlet,
-        documents=[_payment_document(p) for p in payments],
-        retry=retry,
-    )
+    """PUT /Payments?summarizeErrors=false (spec createPayments; POST /Payments takes only one)."""
+    return _put_batch(connection, PAYMENTS, payments, idempotency_key, outlet)
 
 
 def find_invoices_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
@@ -233,38 +223,30 @@ def _get(
 
 def _put_batch(
     connection: XeroConnection,
-    key: str,
+    write: BatchWrite,
     items: list[dict],
-    *,
-    operation: str,
-    params: Mapping[str, Any],
     idempotency_key: str,
     outlet: Outlet | None,
-    documents: list[str],
-    retry: bool = True,
 ) -> list[dict]:
     """PUT {"<key>": [...]} to /<key>; the answer lists one result per element, in order.
 
     Xero answers 200 even when it refused some elements, so the refusals are written on
     the call's log row too: support staff filtering failed syncs must see them.
     """
-    names = [d for d in documents if d]
+    names = [write.name_of(item) for item in items]
     response = _send_authorised(
         connection,
         method="PUT",
-        url=api_url(f"/{key}"),
-        operation=operation,
-        json={key: items},
-        params=params,
+        url=api_url(f"/{write.key}"),
+        operation=write.operation,
+        json={write.key: items},
+        params=write.params,
         idempotency_key=idempotency_key,
         outlet=outlet,
-        documents=names,
-        # retry=False: one attempt (a resend after an unknown outcome must not outlive
-        # Xero's idempotency window, notes §3); otherwise the settings' default.
-        attempts=None if retry else 1,
+        documents=[name for name in names if name],
     )
-    results = _list(response, key)
-    refused = [(name, element_errors(r)) for name, r in zip(documents, results)]
+    results = _list(response, write.key)
+    refused = [(name, element_errors(r)) for name, r in zip(names, results)]
     calllog.note_refusals(response.correlation_id, [(n, e) for n, e in refused if e], len(results))
     return results
 
@@ -327,10 +309,6 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
     unique = list(dict.fromkeys(i for i in items if i))
     for start in range(0, len(unique), LOOKUP_CHUNK):
         yield unique[start : start + LOOKUP_CHUNK]
-
-
-def _numbers(documents: list[dict], key: str) -> list[str]:
-    return [d.get(key) or d.get("Reference") or "" for d in documents]
 
 
 def _payment_document(payment: dict) -> str:

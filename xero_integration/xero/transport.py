@@ -8,14 +8,15 @@ Layers: errors <- calllog, ratelimit <- transport <- identity <- tokens <- accou
 `send` never fetches a token: the caller passes `access_token=`.
 
 The rules that keep exports exactly-once live here:
-- a write (POST/PUT/PATCH) is resent after a timeout, a dropped connection or a 5xx only
-  when it carries an Idempotency-Key, because Xero replays the stored answer for the same
-  key for about 6 minutes (notes §3); otherwise the caller gets `outcome_unknown=True` and
-  must look Xero up before sending again;
+- a write (POST/PUT/PATCH) whose outcome is unknown (a timeout, a dropped connection, a
+  5xx) is never resent here: the caller gets `outcome_unknown=True` and looks Xero up
+  before sending anything again. The Idempotency-Key it carries would make Xero replay
+  the stored answer, but only for as long as Xero keeps keys (about 6 minutes, not
+  confirmed: notes §3, open item 1), and Xero keeps an internal error under its key too,
+  so a resend under it would only fetch the same error. Exactly-once must not lean on
+  either;
 - a 429 is always safe to resend: Xero rate-limits before it processes or caches anything
   (notes §3, "Idempotency is applied after rate limiting").
-Xero also caches an internal error under its key, so a keyed write that keeps failing ends
-as `outcome_unknown`: look the documents up, then send with a NEW key (notes §3).
 
 Call `send` outside any transaction: its SyncLog rows and rate-limit slots must be visible
 to other processes at once, and must survive the caller's rollback.
@@ -115,7 +116,7 @@ class _Call:
 
     @property
     def resend_is_safe(self) -> bool:
-        return not self.is_write or bool(self.idempotency_key) or self.replay_safe
+        return not self.is_write or self.replay_safe
 
     @property
     def outcome_can_be_unknown(self) -> bool:
