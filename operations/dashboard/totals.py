@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 
 from outlets.models import Outlet
 from xero_integration.models import DocumentKind, ExportDocument, Sale, SaleType
+from xero_integration.sales.money import to_amount
 
 from ..states import sent
 
@@ -52,7 +53,8 @@ def pos_totals(since: datetime.date) -> dict[tuple, Decimal]:
             refunded=Sum("total", filter=Q(type=SaleType.REFUND)),
         )
     )
-    return {key(row): (row["sold"] or ZERO) - (row["refunded"] or ZERO) for row in rows}
+    # SQLite's SUM may drop trailing zeros (12.5): amounts are shown as Xero rounds them.
+    return {key(row): to_amount((row["sold"] or ZERO) - (row["refunded"] or ZERO)) for row in rows}
 
 
 def xero_totals(since: datetime.date) -> dict[tuple, Decimal]:
@@ -64,7 +66,10 @@ def xero_totals(since: datetime.date) -> dict[tuple, Decimal]:
             credit_notes=Sum("total", filter=Q(kind=DocumentKind.CREDIT_NOTE)),
         )
     )
-    return {key(row): (row["invoices"] or ZERO) - (row["credit_notes"] or ZERO) for row in rows}
+    return {
+        key(row): to_amount((row["invoices"] or ZERO) - (row["credit_notes"] or ZERO))
+        for row in rows
+    }
 
 
 def key(row: dict) -> tuple:
