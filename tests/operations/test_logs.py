@@ -5,9 +5,12 @@ import logging
 import subprocess
 import sys
 
+import responses
 from django.conf import settings
 
 from operations.logs import JsonFormatter
+from xero_integration.models import SyncLog
+from xero_integration.xero import transport
 
 
 def record(**extra) -> logging.LogRecord:
@@ -68,3 +71,33 @@ def test_log_format_json_is_chosen_by_a_setting_and_a_bad_value_fails_loudly():
 
     assert json.loads(good.stderr.strip().splitlines()[-1])["message"] == "hi"
     assert "LOG_FORMAT must be 'text' or 'json'" in bad.stderr
+
+
+@responses.activate
+def test_a_call_to_xero_logs_one_json_line_with_merchant_documents_batch_and_correlation(
+    caplog, export_outlet, settings
+):
+    settings.XERO_API_URL = "https://api.xero.test/api.xro/2.0"
+    connection = export_outlet.merchant.xero_connections.get()
+    responses.put(f"{settings.XERO_API_URL}/Invoices", json={"Invoices": []})
+
+    with caplog.at_level(logging.INFO, logger="xero_integration.xero.transport"):
+        transport.send(
+            connection=connection,
+            outlet=export_outlet,
+            method="PUT",
+            url=f"{settings.XERO_API_URL}/Invoices",
+            operation="create_invoices",
+            json={"Invoices": []},
+            idempotency_key="xb-batch-1",
+            documents=["POSS1-B1"],
+            access_token="tok",
+        )
+
+    (line,) = [json.loads(JsonFormatter().format(r)) for r in caplog.records]
+    log = SyncLog.objects.get()
+    assert line["message"] == f"xero create_invoices: HTTP 200 (correlation {log.correlation_id})"
+    assert line["merchant_id"] == export_outlet.merchant_id
+    assert line["outlet_id"] == export_outlet.pk
+    assert line["documents"] == ["POSS1-B1"] and line["batch"] == "xb-batch-1"
+    assert line["correlation_id"] == log.correlation_id and line["http_status"] == 200
