@@ -25,6 +25,10 @@ from .models import WorkerHeartbeat
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 CACHE_KEY = "operations:health"
 HOUR = datetime.timedelta(hours=1)
+# Down: the same shape, every figure unknown.
+UNKNOWN_QUEUE: dict[str, Any] = {"queued": None, "oldest_age_s": None}
+UNKNOWN_WORKERS: dict[str, Any] = {"alive": None, "last_heartbeat_at": None}
+UNKNOWN_SYNCS: dict[str, int | None] = {"success": None, "failed": None}
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class Health:
     db_latency_ms: float | None
     queue: dict[str, Any]
     workers: dict[str, Any]
-    sync_1h: dict[str, int]
+    sync_1h: dict[str, int | None]
     version: str
 
     @property
@@ -66,7 +70,7 @@ def current_health(now: datetime.datetime | None = None) -> Health:
         latency = db_latency_ms()
         queue, workers, syncs = queue_load(now), worker_liveness(now), syncs_last_hour(now)
     except DatabaseError:
-        return Health(DOWN, None, {}, {}, {}, version())
+        return Health(DOWN, None, UNKNOWN_QUEUE, UNKNOWN_WORKERS, UNKNOWN_SYNCS, version())
     return Health(status_of(queue, workers), latency, queue, workers, syncs, version())
 
 
@@ -106,7 +110,7 @@ def worker_liveness(now: datetime.datetime) -> dict[str, Any]:
     return {"alive": beats["alive"], "last_heartbeat_at": beats["last"]}
 
 
-def syncs_last_hour(now: datetime.datetime) -> dict[str, int]:
+def syncs_last_hour(now: datetime.datetime) -> dict[str, int | None]:
     """Calls to Xero in the last hour by outcome (the created_at index bounds the scan)."""
     outcomes = SyncLog.objects.filter(created_at__gte=now - HOUR).aggregate(
         success=Count("id", filter=Q(outcome=SyncLog.Outcome.SUCCESS)),

@@ -21,30 +21,34 @@ EXAMPLE = {
 DOWN_EXAMPLE: dict[str, object] = {
     "status": "down",
     "db_latency_ms": None,
-    "queue": {},
-    "workers": {},
-    "sync_1h": {},
+    "queue": {"queued": None, "oldest_age_s": None},
+    "workers": {"alive": None, "last_heartbeat_at": None},
+    "sync_1h": {"success": None, "failed": None},
     "version": "0.1.0",
 }
 
 
 class QueueSchema(serializers.Serializer):
-    queued = serializers.IntegerField(help_text="Tasks waiting for a worker.")
+    queued = serializers.IntegerField(allow_null=True, help_text="Tasks waiting for a worker.")
     oldest_age_s = serializers.FloatField(
         allow_null=True, help_text="Seconds the oldest of them has waited (null: none)."
     )
 
 
 class WorkersSchema(serializers.Serializer):
-    alive = serializers.IntegerField(help_text="Worker processes seen in the last minute.")
+    alive = serializers.IntegerField(
+        allow_null=True, help_text="Worker processes seen in the last minute."
+    )
     last_heartbeat_at = serializers.DateTimeField(
         allow_null=True, help_text="The newest heartbeat of any worker (null: never)."
     )
 
 
 class SyncsSchema(serializers.Serializer):
-    success = serializers.IntegerField(help_text="Calls to Xero that succeeded.")
-    failed = serializers.IntegerField(help_text="Calls that failed or Xero partly refused.")
+    success = serializers.IntegerField(allow_null=True, help_text="Calls to Xero that succeeded.")
+    failed = serializers.IntegerField(
+        allow_null=True, help_text="Calls that failed or Xero partly refused."
+    )
 
 
 class HealthSchema(serializers.Serializer):
@@ -54,9 +58,9 @@ class HealthSchema(serializers.Serializer):
         "minutes (exports wait). `down` (HTTP 503): the database does not answer.",
     )
     db_latency_ms = serializers.FloatField(allow_null=True)
-    queue = QueueSchema(help_text="Empty when down.")
-    workers = WorkersSchema(help_text="Empty when down.")
-    sync_1h = SyncsSchema(help_text="Calls to Xero in the last hour. Empty when down.")
+    queue = QueueSchema(help_text="Every figure null when down.")
+    workers = WorkersSchema(help_text="Every figure null when down.")
+    sync_1h = SyncsSchema(help_text="Calls to Xero in the last hour; null when down.")
     version = serializers.CharField()
 
 

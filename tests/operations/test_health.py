@@ -87,7 +87,10 @@ def test_a_database_that_does_not_answer_is_down_with_503(anonymous_api, db):
         response = anonymous_api.get("/api/health")
 
     assert response.status_code == 503
-    assert response.json()["status"] == "down" and response.json()["db_latency_ms"] is None
+    body = response.json()
+    assert body["status"] == "down" and body["db_latency_ms"] is None
+    assert body["queue"] == {"queued": None, "oldest_age_s": None}
+    assert body["workers"] == {"alive": None, "last_heartbeat_at": None}
 
 
 def test_healthz_is_the_same_check(anonymous_api, db, settings):

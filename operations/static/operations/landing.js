@@ -17,7 +17,7 @@
     box.dataset.state = state;
     show("service-status", state === "unreachable" ? "unreachable — the service did not answer" : state);
     show("checked-at", new Date().toLocaleTimeString());
-    if (!health || !health.queue || health.queue.queued === undefined) {
+    if (!health || !health.queue || health.queue.queued === null || health.queue.queued === undefined) {
       ["db-latency", "queue-load", "workers", "syncs"].forEach(function (id) { show(id, "—"); });
       return;
     }

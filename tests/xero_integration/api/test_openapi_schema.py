@@ -372,3 +372,54 @@ def test_alert_settings_and_health_answers_match_their_schemas(api, anonymous_ap
     assert_answer_matches(put, "/api/alerts/settings", "put")
     assert_answer_matches(get, "/api/alerts/settings", "get")
     assert_answer_matches(health, "/api/health", "get")
+
+
+# ---- examples: every endpoint has them, and they are true to the schema ------------------
+
+
+def every_operation():
+    for path, operations in schema()["paths"].items():
+        for method, op in operations.items():
+            yield path, method, op
+
+
+def success_of(op: dict) -> str:
+    return next(code for code in op["responses"] if code.startswith("2"))
+
+
+def test_every_operation_has_a_response_example_and_a_request_example_when_it_takes_a_body():
+    missing = []
+    for path, method, op in every_operation():
+        answer = op["responses"][success_of(op)]["content"]["application/json"]
+        if not answer.get("examples"):
+            missing.append(f"{method.upper()} {path}: response")
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None and not body.get("examples"):
+            missing.append(f"{method.upper()} {path}: request")
+
+    assert missing == []
+
+
+def examples_of(op: dict):
+    """(what, example value, the schema it must match) for each example of an operation."""
+    for code, answer in op["responses"].items():
+        content = answer.get("content", {}).get("application/json", {})
+        for name, example in content.get("examples", {}).items():
+            yield f"{code} {name}", example["value"], content["schema"]
+    body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+    for name, example in body.get("examples", {}).items():
+        yield f"request {name}", example["value"], body["schema"]
+
+
+def test_every_example_matches_the_schema_it_illustrates():
+    components = as_json_schema(copy.deepcopy(schema()["components"]))
+    wrong = []
+    for path, method, op in every_operation():
+        for what, value, declared in examples_of(op):
+            root = as_json_schema({**declared, "components": components})
+            for error in jsonschema.Draft7Validator(root).iter_errors(value):
+                wrong.append(
+                    f"{method.upper()} {path} {what}: {list(error.absolute_path)} {error.message}"
+                )
+
+    assert wrong == []
