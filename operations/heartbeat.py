@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -58,11 +59,9 @@ def start_in_worker(sender: Any = None, proc_name: str = "", **kwargs: Any) -> N
 
 
 def _beat_forever() -> None:
-    stop = threading.Event()  # never set: the thread ends with its (daemon) process
-    while True:
+    while True:  # a daemon thread: it ends with its process
         _beat_once()
-        if stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
-            return
+        time.sleep(settings.WORKER_HEARTBEAT_SECONDS)
 
 
 def _beat_once() -> None:

@@ -2,10 +2,10 @@
 and /metrics. Thin: they read through selectors and act through services."""
 
 import hmac
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,8 +37,12 @@ def landing(request: HttpRequest) -> HttpResponse:
 def viewer_zone(request: HttpRequest) -> ZoneInfo:
     """The viewer's zone: ?tz=, else the browser's (a cookie the page sets), else the default."""
     for name in (request.GET.get("tz"), request.COOKIES.get(TZ_COOKIE)):
-        if name and name in available_timezones():
+        if not name:
+            continue
+        try:
             return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):  # not a zone name: try the next
+            continue
     return ZoneInfo(settings.DASHBOARD_TIME_ZONE)
 
 
@@ -50,10 +54,12 @@ def operations_dashboard(request: HttpRequest) -> HttpResponse:
         "tz_cookie": TZ_COOKIE,
         "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
         "may_replay": may_replay(request),
+        # What the admin's base template needs (each_context would also list every app).
         "title": "Operations dashboard",
-        "has_permission": True,  # the admin header's user links
-        "site_header": "xero-bridge",
-        "site_url": "/",
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": admin.site.site_url,
+        "has_permission": admin.site.has_permission(request),
     }
     return render(request, "operations/dashboard.html", context)
 

@@ -199,3 +199,11 @@ def test_exports_per_hour_and_organisation_limits_are_counted(staff, export_outl
 
     assert "per hour (UTC): 2 succeeded, 1 failed" in page
     assert "2 / 60" in page and "3 / 5000" in page
+
+
+def test_a_zone_that_is_not_one_falls_back_to_the_browsers_then_the_default(staff, export_outlet):
+    staff.cookies["xb_tz"] = "Europe/Paris"
+
+    assert "per hour (Europe/Paris)" in text(staff.get(DASHBOARD, {"tz": "../../etc/passwd"}))
+    staff.cookies["xb_tz"] = "Not/AZone"
+    assert "per hour (UTC)" in text(staff.get(DASHBOARD))
