@@ -228,3 +228,65 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# ---- Operations (operations/): health, landing page, dashboard, alerts, metrics, logs ------
+# Kept in one block so it merges cleanly with other changes to this file.
+import zoneinfo  # noqa: E402
+from typing import cast  # noqa: E402
+
+INSTALLED_APPS += [
+    # Swagger UI and ReDoc as our own static files: /api/docs/ works without internet.
+    "drf_spectacular_sidecar",
+    "operations",
+]
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
+SPECTACULAR_SETTINGS["TAGS"] = [
+    *cast(list, SPECTACULAR_SETTINGS["TAGS"]),
+    {"name": "alerts", "description": "Where a merchant's alerts go: emails and a webhook."},
+    {"name": "service", "description": "The service's own health (no API key)."},
+]
+# Static files (the docs' and the admin's) come from the installed apps, so the service
+# serves them with or without `collectstatic`.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# Health: a worker process beats every WORKER_HEARTBEAT_SECONDS; none within
+# WORKER_STALE_SECONDS, or a task queued longer than HEALTH_QUEUE_STALE_SECONDS, is degraded.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=60.0)
+HEALTH_QUEUE_STALE_SECONDS = env.float("HEALTH_QUEUE_STALE_SECONDS", default=300.0)
+HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=2.0)
+LANDING_POLL_SECONDS = env.float("LANDING_POLL_SECONDS", default=5.0)
+
+# The operations dashboard (/admin/dashboard/).
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=30)
+DASHBOARD_DAYS = env.int("DASHBOARD_DAYS", default=7)
+DASHBOARD_FAILURES = env.int("DASHBOARD_FAILURES", default=20)
+DASHBOARD_TIME_ZONE = env.str("DASHBOARD_TIME_ZONE", default=TIME_ZONE)
+
+# Alerts: emails through Django's email backend (EMAIL_URL, e.g. smtp+tls://user:pass@host:587;
+# default: printed to the console), and signed webhooks retried with exponential backoff.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+ALERT_FROM_EMAIL = env.str("ALERT_FROM_EMAIL", default="xero-bridge@localhost")
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=30.0)
+WEBHOOK_BACKOFF_CAP_SECONDS = env.float("WEBHOOK_BACKOFF_CAP_SECONDS", default=3600.0)
+
+# Prometheus: /metrics answers 404 until a token is set, then wants it as a bearer token.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Logs: plain text, or one JSON object per line with the ids of what each event is about.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}.")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "operations.logs.JsonFormatter"}}
+    LOGGING["handlers"] = {"console": {"class": "logging.StreamHandler", "formatter": "json"}}
+if DASHBOARD_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured("DASHBOARD_TIME_ZONE must be an IANA zone such as Australia/Sydney.")

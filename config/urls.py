@@ -1,22 +1,26 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
+    # Before admin/: the operations dashboard lives at /admin/dashboard/.
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path(
         "api/docs/",
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]),
         name="api-docs",
     ),
+    path(
+        "api/redoc/",
+        # Our template: the stock one loads web fonts from the internet.
+        SpectacularRedocView.as_view(
+            url_name="schema", permission_classes=[], template_name="operations/redoc.html"
+        ),
+        name="api-redoc",
+    ),
+    path("api/", include("operations.api.urls")),
     path("api/", include("xero_integration.api.urls")),
     path("", include("xero_integration.connection.urls")),
 ]

@@ -22,6 +22,7 @@ class PeriodicJob:
 
 
 TASKS = "xero_integration.tasks."
+OPERATIONS_TASKS = "operations.tasks."
 PERIODIC_JOBS = [
     # Realtime outlets are exported within a minute; hourly and daily ones when due;
     # retries when their not-before time has passed.
@@ -35,6 +36,10 @@ PERIODIC_JOBS = [
     PeriodicJob("refresh-reference-data", TASKS + "refresh_all_reference_data_task", 60 * 24),
     PeriodicJob("purge-old-sync-logs", TASKS + "purge_old_sync_logs_task", 60 * 24),
     PeriodicJob("purge-rate-limit-slots", TASKS + "purge_rate_limit_slots_task", 60),
+    # Operations (the app above this one; named by path, never imported): open and clear
+    # problems and alert once per problem, and retry webhooks that are due.
+    PeriodicJob("evaluate-alerts", OPERATIONS_TASKS + "evaluate_alerts_task", 1),
+    PeriodicJob("deliver-alert-webhooks", OPERATIONS_TASKS + "deliver_webhooks_task", 1),
 ]
 
 

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from outlets.selectors import merchant_for_client
 
 from ..connection import oauth
+from . import examples
 from .schema import errors
 from .scope import ScopeInput, api_client, resolve_scope
 
@@ -45,6 +46,7 @@ class ConnectView(APIView):
             200: inline_serializer("ConnectStart", {"authorize_url": serializers.URLField()}),
             **errors(400, 404),
         },
+        examples=[examples.CONNECT_ANSWER],
     )
     def get(self, request: Request) -> Response:
         params = self.Input(data=request.query_params)
@@ -76,6 +78,7 @@ class DisconnectView(APIView):
         ),
         request=ScopeInput,
         responses={200: Output, **errors(400, 404, 409)},
+        examples=[examples.SCOPE_REQUEST, examples.DISCONNECT_ANSWER],
     )
     def post(self, request: Request) -> Response:
         merchant, outlet = resolve_scope(request, request.data)

@@ -15,6 +15,7 @@ from xero_integration.exports.control import request_sync
 from xero_integration.models import SyncLog
 from xero_integration.synclogs import OUTCOMES, sync_logs
 
+from . import examples
 from .schema import (
     FREQUENCIES,
     GROUPINGS,
@@ -47,6 +48,7 @@ class SyncView(APIView):
         ),
         request=Input,
         responses={202: SyncSchema, **errors(400, 404)},
+        examples=[examples.SYNC_REQUEST, examples.SYNC_ANSWER],
     )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
@@ -111,6 +113,7 @@ class LogsView(APIView):
             page_size(default=LogPage.page_size, maximum=LogPage.max_page_size),
         ],
         responses={200: page_of("SyncLogPage", OutputSchema(many=True)), **errors(400, 404)},
+        examples=[examples.LOGS_ANSWER],
     )
     def get(self, request: Request) -> Response:
         filters = self.Filters(data=request.query_params)
@@ -149,6 +152,7 @@ class ExportSettingsView(APIView):
         summary="An outlet's export settings",
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         responses={200: Output, **errors(400, 404)},
+        examples=[examples.EXPORT_SETTINGS_ANSWER],
     )
     def get(self, request: Request) -> Response:
         outlet = self.outlet(request, request.query_params)
@@ -166,6 +170,7 @@ class ExportSettingsView(APIView):
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         request=Input,
         responses={200: Output, **errors(400, 404)},
+        examples=[examples.EXPORT_SETTINGS_REQUEST, examples.EXPORT_SETTINGS_PUT_ANSWER],
     )
     def put(self, request: Request) -> Response:
         data = self.Input(data=request.data)

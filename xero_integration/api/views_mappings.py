@@ -17,6 +17,7 @@ from mappings.services import set_mappings
 from mappings.types import item_from_mapping
 from outlets.models import Merchant, Outlet
 
+from . import examples
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_mappings import MAPPING_TYPE, MappingItemField, MappingsSchema
 from .scope import ScopeInput, resolve_scope
@@ -49,6 +50,7 @@ class MappingsView(APIView):
         summary="Mappings of one type at one scope",
         parameters=[MAPPING_TYPE, MERCHANT_ID, POS_STATION_ID],
         responses={200: MappingsSchema, **errors(400, 404)},
+        examples=[examples.MAPPINGS_ANSWER],
     )
     def get(self, request: Request, mapping_type: str) -> Response:
         check_type(mapping_type)
@@ -66,6 +68,7 @@ class MappingsView(APIView):
         parameters=[MAPPING_TYPE],
         request=PutSchema,
         responses={200: MappingsSchema, **errors(400, 404)},
+        examples=[examples.MAPPINGS_REQUEST, examples.MAPPINGS_PUT_ANSWER],
     )
     def put(self, request: Request, mapping_type: str) -> Response:
         check_type(mapping_type)

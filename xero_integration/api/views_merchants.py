@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client, outlets_of
 
+from . import examples
 from .schema import errors
 from .scope import api_client
 
@@ -46,6 +47,7 @@ class MerchantView(APIView):
             ),
             **errors(404),
         },
+        examples=[examples.MERCHANT_ANSWER],
     )
     def get(self, request: Request, merchant_id: str) -> Response:
         merchant = merchant_for_client(client=api_client(request), merchant_id=merchant_id)

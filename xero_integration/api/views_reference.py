@@ -21,6 +21,7 @@ from xero_integration.connection.selectors import (
 from xero_integration.models import ReferenceKind, XeroConnection
 from xero_integration.tasks import queue_reference_refresh
 
+from . import examples
 from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
 from .scope import ScopeInput, resolve_scope
 
@@ -83,6 +84,7 @@ class ReferenceDataView(APIView):
             ),
             **errors(400, 404, 409),
         },
+        examples=[examples.REFERENCE_ANSWER],
     )
     def get(self, request: Request, kind: str) -> Response:
         if kind not in ReferenceKind.values:
@@ -117,6 +119,7 @@ class ReferenceRefreshView(APIView):
             ),
             **errors(400, 404, 409),
         },
+        examples=[examples.SCOPE_REQUEST, examples.REFRESH_ANSWER],
     )
     def post(self, request: Request) -> Response:
         connection = connection_or_conflict(*resolve_scope(request, request.data))

@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 from outlets.selectors import merchant_for_client
 from xero_integration.sales.services import ingest_sales
 
+from . import examples
 from .schema import errors
-from .schema_sales import SALES_EXAMPLE, SaleSchema, SalesResultSchema
+from .schema_sales import SaleSchema, SalesResultSchema
 from .scope import api_client
 
 MAX_SALES = 500
@@ -46,7 +47,7 @@ class SalesView(APIView):
         ),
         request=InputSchema,
         responses={200: SalesResultSchema, **errors(400, 404)},
-        examples=[OpenApiExample("A sale", value=SALES_EXAMPLE, request_only=True)],
+        examples=[examples.SALES_REQUEST, examples.SALES_ANSWER],
     )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)

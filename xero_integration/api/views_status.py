@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from xero_integration.exports.selectors import export_status
 
+from . import examples
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_status import StatusSchema
 from .scope import resolve_scope
@@ -19,6 +20,7 @@ class StatusView(APIView):
         summary="Can the outlet export now, and if not why",
         parameters=[MERCHANT_ID, POS_STATION_ID],
         responses={200: StatusSchema, **errors(400, 404)},
+        examples=[examples.STATUS_ANSWER, examples.STATUS_WAITING],
     )
     def get(self, request: Request) -> Response:
         merchant, outlet = resolve_scope(request, request.query_params)

@@ -236,6 +236,7 @@ def _send_with_retries(call: _Call, *, attempts: int) -> XeroResponse:
             call.operation,
             wait,
             call.correlation_id,
+            extra=_log_ids(call, attempt),
         )
         sleep(wait)
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -254,6 +255,7 @@ def _attempt(call: _Call, attempt: int, headers: dict[str, str]) -> XeroResponse
             error.kind,
             error.status,
             call.correlation_id,
+            extra=_log_ids(call, attempt, http_status=error.status, error_kind=error.kind),
         )
         raise
     except Exception as exc:
@@ -262,9 +264,29 @@ def _attempt(call: _Call, attempt: int, headers: dict[str, str]) -> XeroResponse
         raise
     calllog.close_row(log, started, status=response.status)
     logger.info(
-        "xero %s: HTTP %s (correlation %s)", call.operation, response.status, call.correlation_id
+        "xero %s: HTTP %s (correlation %s)",
+        call.operation,
+        response.status,
+        call.correlation_id,
+        extra=_log_ids(call, attempt, http_status=response.status),
     )
     return response
+
+
+def _log_ids(call: _Call, attempt: int, **more: Any) -> dict[str, Any]:
+    """What a log line is about, as fields (LOG_FORMAT=json writes them out): the merchant,
+    outlet, export documents (their numbers), batch (the request's Idempotency-Key, the
+    same on every retry of the batch) and the call's correlation id (its SyncLog rows)."""
+    return {
+        "operation": call.operation,
+        "merchant_id": _merchant_id(call),
+        "outlet_id": call.outlet.pk if call.outlet is not None else None,
+        "documents": call.documents or [],
+        "batch": call.idempotency_key,
+        "correlation_id": call.correlation_id,
+        "attempt": attempt,
+        **more,
+    }
 
 
 def _http(call: _Call, headers: dict[str, str]) -> requests.Response:

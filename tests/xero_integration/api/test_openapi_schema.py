@@ -16,6 +16,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from operations.api import urls as operations_api_urls
 from tests.factories import MappingFactory
 from xero_integration.api import urls as api_urls
 from xero_integration.api.schema_sales import SALES_EXAMPLE
@@ -30,9 +31,10 @@ def schema() -> dict:
 
 
 def documented_routes() -> dict[str, set[str]]:
-    """Each /api/ route of xero_integration/api/urls.py with the methods its view answers."""
+    """Each /api/ route that needs a key (xero_integration's and operations' API URLs) with
+    the methods its view answers."""
     routes = {}
-    for pattern in api_urls.urlpatterns:
+    for pattern in [*api_urls.urlpatterns, *operations_api_urls.urlpatterns]:
         assert isinstance(pattern, URLPattern)
         path = "/api/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         view = pattern.callback.view_class  # type: ignore[attr-defined]  # set by as_view()
@@ -82,6 +84,14 @@ def test_every_operation_needs_the_api_key_and_documents_its_errors():
             assert error == {"$ref": "#/components/schemas/Error"}
 
 
+def test_the_health_check_is_documented_as_public_with_its_503():
+    health = operation("/api/health", "get")
+
+    assert "security" not in health or health["security"] in ([], [{}])
+    assert {"200", "503"} <= set(health["responses"])
+    assert "/healthz" not in schema()["paths"]  # the same view, documented once
+
+
 def test_bearer_scheme_is_declared():
     scheme = schema()["components"]["securitySchemes"]["ApiKey"]
 
@@ -119,6 +129,7 @@ def test_error_body_has_error_detail_and_fields():
         ),
         ("/api/xero/export-settings", "get", {"merchant_id", "pos_station_id"}),
         ("/api/xero/export-settings", "put", {"merchant_id", "pos_station_id"}),
+        ("/api/alerts/settings", "get", {"merchant_id"}),
     ],
 )
 def test_query_parameters_are_documented(path, method, names):
@@ -347,3 +358,68 @@ def test_error_answers_match_the_error_schema(api, anonymous_api, outlet):
     ]:
         assert response.status_code in (400, 401, 404, 409)
         assert_answer_matches(response, path, method)
+
+
+def test_alert_settings_and_health_answers_match_their_schemas(api, anonymous_api, merchant):
+    put = api.put(
+        "/api/alerts/settings",
+        {"merchant_id": "M-ALLOWED", "finance_emails": ["a@cafe.example"]},
+        format="json",
+    )
+    get = api.get("/api/alerts/settings", {"merchant_id": "M-ALLOWED"})
+    health = anonymous_api.get("/api/health")
+
+    assert_answer_matches(put, "/api/alerts/settings", "put")
+    assert_answer_matches(get, "/api/alerts/settings", "get")
+    assert_answer_matches(health, "/api/health", "get")
+
+
+# ---- examples: every endpoint has them, and they are true to the schema ------------------
+
+
+def every_operation():
+    for path, operations in schema()["paths"].items():
+        for method, op in operations.items():
+            yield path, method, op
+
+
+def success_of(op: dict) -> str:
+    return next(code for code in op["responses"] if code.startswith("2"))
+
+
+def test_every_operation_has_a_response_example_and_a_request_example_when_it_takes_a_body():
+    missing = []
+    for path, method, op in every_operation():
+        answer = op["responses"][success_of(op)]["content"]["application/json"]
+        if not answer.get("examples"):
+            missing.append(f"{method.upper()} {path}: response")
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None and not body.get("examples"):
+            missing.append(f"{method.upper()} {path}: request")
+
+    assert missing == []
+
+
+def examples_of(op: dict):
+    """(what, example value, the schema it must match) for each example of an operation."""
+    for code, answer in op["responses"].items():
+        content = answer.get("content", {}).get("application/json", {})
+        for name, example in content.get("examples", {}).items():
+            yield f"{code} {name}", example["value"], content["schema"]
+    body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+    for name, example in body.get("examples", {}).items():
+        yield f"request {name}", example["value"], body["schema"]
+
+
+def test_every_example_matches_the_schema_it_illustrates():
+    components = as_json_schema(copy.deepcopy(schema()["components"]))
+    wrong = []
+    for path, method, op in every_operation():
+        for what, value, declared in examples_of(op):
+            root = as_json_schema({**declared, "components": components})
+            for error in jsonschema.Draft7Validator(root).iter_errors(value):
+                wrong.append(
+                    f"{method.upper()} {path} {what}: {list(error.absolute_path)} {error.message}"
+                )
+
+    assert wrong == []

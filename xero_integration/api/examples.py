@@ -1,0 +1,245 @@
+"""Request and response examples for every endpoint, shown in /api/docs/ and ReDoc.
+
+They are hand-written for a person to read, and kept true by a test that validates each
+against the schema of what it illustrates (tests/xero_integration/api/test_openapi_schema.py).
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample
+
+from .schema_sales import SALES_EXAMPLE
+
+MERCHANT = "M1"
+AT = "2026-11-23T10:15:00Z"
+TENANT = "36b46a24-61f5-4714-8742-0dc1f939f568"
+
+
+def request(name: str, value: Any) -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+def response(name: str, value: Any, status: int = 200) -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[str(status)])
+
+
+MERCHANT_ANSWER = response(
+    "A merchant",
+    {
+        "merchant_id": MERCHANT,
+        "name": "Harbour Cafe",
+        "currency": "AUD",
+        "amounts_include_tax": True,
+        "outlets": [
+            {
+                "pos_station_id": "S1",
+                "name": "Front counter",
+                "timezone": "Australia/Sydney",
+                "is_active": True,
+            }
+        ],
+    },
+)
+
+CONNECT_ANSWER = response(
+    "The URL to open",
+    {
+        "authorize_url": "https://login.xero.com/identity/connect/authorize?response_type=code"
+        "&client_id=YOUR-CLIENT-ID&redirect_uri=https%3A%2F%2Fxero-bridge.example.com%2Fxero"
+        "%2Fcallback&scope=offline_access+openid+accounting.invoices&state=3kY0…"
+    },
+)
+
+SCOPE_REQUEST = request("The merchant's default organisation", {"merchant_id": MERCHANT})
+
+DISCONNECT_ANSWER = response(
+    "Disconnected",
+    {
+        "tenant_id": TENANT,
+        "tenant_name": "Harbour Cafe Pty Ltd",
+        "status": "disconnected",
+        "xero_notified": True,
+        "problems": [],
+    },
+)
+
+STATUS_ANSWER = response(
+    "An outlet that can export",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "can_export": True,
+        "reasons": [],
+        "connection": {
+            "status": "active",
+            "status_reason": "",
+            "tenant_id": TENANT,
+            "tenant_name": "Harbour Cafe Pty Ltd",
+            "access_token_expires_at": "2026-11-23T10:40:00Z",
+            "refresh_token_expires_at": "2027-01-22T10:10:00Z",
+            "last_refreshed_at": "2026-11-23T10:10:00Z",
+        },
+        "last_successful_sync_at": AT,
+        "last_failed_sync_at": None,
+        "pending_sales": 3,
+        "pending_exports": 1,
+        "failed_exports": 0,
+        "missing_mappings": [],
+        "invalid_mappings": [],
+    },
+)
+STATUS_WAITING = response(
+    "An outlet that waits, and why",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "can_export": False,
+        "reasons": ["Some mappings are missing."],
+        "connection": None,
+        "last_successful_sync_at": None,
+        "last_failed_sync_at": None,
+        "pending_sales": 12,
+        "pending_exports": 0,
+        "failed_exports": 0,
+        "missing_mappings": [
+            {"type": "special", "key": "rounding", "reason": "No rounding account."}
+        ],
+        "invalid_mappings": [],
+    },
+)
+
+REVENUE_ITEMS = [
+    {"category": "*", "account_code": "200"},
+    {"category": "coffee", "account_code": "210"},
+]
+MAPPINGS_REQUEST = request(
+    "Revenue accounts for the merchant", {"merchant_id": MERCHANT, "mappings": REVENUE_ITEMS}
+)
+MAPPINGS_ANSWER = response(
+    "Revenue mappings at an outlet",
+    {
+        "type": "revenue",
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "mappings": [{"category": "coffee", "account_code": "220"}],
+        "effective": [
+            {"category": "*", "account_code": "200"},
+            {"category": "coffee", "account_code": "220"},
+        ],
+    },
+)
+MAPPINGS_PUT_ANSWER = response(
+    "Saved at the merchant's level",
+    {"type": "revenue", "merchant_id": MERCHANT, "pos_station_id": None, "mappings": REVENUE_ITEMS},
+)
+
+REFRESH_ANSWER = response(
+    "Queued",
+    {"task_id": "b8a1d2e4c3f94e0a9d1c2b3a4f5e6d7c", "tenant_name": "Harbour Cafe Pty Ltd"},
+    status=202,
+)
+REFERENCE_ANSWER = response(
+    "Accounts",
+    {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "xero_id": "0d3b5f7e-2c4a-4a8e-9f1b-6c7d8e9fa0b1",
+                "code": "200",
+                "name": "Sales",
+                "status": "ACTIVE",
+                "data": {"Code": "200", "Name": "Sales", "Type": "REVENUE", "Status": "ACTIVE"},
+            }
+        ],
+        "kind": "accounts",
+        "refreshed_at": AT,
+    },
+)
+
+SALES_REQUEST = request("A sale", SALES_EXAMPLE)
+SALES_ANSWER = response(
+    "One accepted, one rejected",
+    {
+        "accepted": 1,
+        "duplicate": 0,
+        "conflict": 0,
+        "rejected": 1,
+        "results": [
+            {"id": "S1-000123", "status": "accepted", "errors": {}},
+            {
+                "id": "S1-000124",
+                "status": "rejected",
+                "errors": {
+                    "lines[0].unit_price": [
+                        'Must be a decimal string such as "4.50", not a number.'
+                    ]
+                },
+            },
+        ],
+    },
+)
+
+SYNC_REQUEST = request(
+    "Export an outlet now, with its failed exports",
+    {"merchant_id": MERCHANT, "pos_station_id": "S1", "retry_failed": True},
+)
+SYNC_ANSWER = response(
+    "Queued",
+    {
+        "queued": [
+            {
+                "pos_station_id": "S1",
+                "task_id": "5f0c7e1a9b2d4c3e8f6a1b0c9d8e7f6a",
+                "unplanned_sales": 4,
+                "pending_documents": 1,
+            }
+        ],
+        "waiting": [],
+    },
+    status=202,
+)
+
+LOGS_ANSWER = response(
+    "A failed call",
+    {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "id": 812,
+                "created_at": AT,
+                "operation": "create_invoices",
+                "pos_station_id": "S1",
+                "documents": ["POSS1-S1-000123"],
+                "status": "partial",
+                "http_status": 200,
+                "message": "POSS1-S1-000123: The document date cannot be before the period "
+                "lock date (2026-10-31).",
+                "attempt": 1,
+                "duration_ms": 412,
+                "correlation_id": "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
+            }
+        ],
+    },
+)
+
+EXPORT_SETTINGS = {
+    "frequency": "daily",
+    "grouping": "daily_summary",
+    "daily_at": "02:00",
+    "business_day_start_hour": 4,
+    "number_prefix": "POSS1",
+    "enabled": True,
+}
+EXPORT_SETTINGS_ANSWER = response("Daily summaries", EXPORT_SETTINGS)
+EXPORT_SETTINGS_REQUEST = request(
+    "Export each sale in real time",
+    # merchant_id and pos_station_id go in the query string.
+    {"frequency": "realtime", "grouping": "per_sale"},
+)
+EXPORT_SETTINGS_PUT_ANSWER = response(
+    "Each sale in real time", {**EXPORT_SETTINGS, "frequency": "realtime", "grouping": "per_sale"}
+)
