@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from outlets.selectors import merchant_for_client
 
 from ..connection import oauth
+from .fields import TextField
 from .schema import errors
 from .scope import ScopeInput, api_client, resolve_scope
 
@@ -22,8 +23,10 @@ class ConnectView(APIView):
     """The Xero URL to send the merchant's browser to; the callback brings them back."""
 
     class Input(serializers.Serializer):
-        merchant_id = serializers.CharField(max_length=64)
-        return_url = serializers.CharField(required=False, allow_blank=True, default="")
+        merchant_id = TextField(max_length=64)
+        return_url = TextField(
+            max_length=oauth.RETURN_URL_MAX_LENGTH, required=False, allow_blank=True, default=""
+        )
 
     @extend_schema(
         tags=["connection"],

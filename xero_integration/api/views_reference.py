@@ -21,6 +21,7 @@ from xero_integration.connection.selectors import (
 from xero_integration.models import ReferenceKind, XeroConnection
 from xero_integration.tasks import queue_reference_refresh
 
+from .fields import TextField
 from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
 from .scope import ScopeInput, resolve_scope
 
@@ -43,6 +44,9 @@ class ReferencePage(PageNumberPagination):
 
 class ReferenceDataView(APIView):
     """The cached accounts, tax rates, tracking categories or contacts of a connection."""
+
+    class Filters(serializers.Serializer):
+        search = TextField(required=False, allow_blank=True, max_length=255)
 
     @extend_schema_serializer(component_name="ReferenceRecord")
     class Output(serializers.Serializer):
@@ -89,7 +93,9 @@ class ReferenceDataView(APIView):
             kinds = ", ".join(ReferenceKind.values)
             raise NotFound(UNKNOWN_KIND.format(kind=kind, kinds=kinds))
         connection = connection_or_conflict(*resolve_scope(request, request.query_params))
-        search = request.query_params.get("search", "").strip()
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        search = filters.validated_data.get("search", "")
         records = reference_records(connection=connection, kind=kind, search=search)
         paginator = ReferencePage()
         page = paginator.paginate_queryset(records, request, view=self)

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from outlets.selectors import merchant_for_client
 from xero_integration.sales.services import ingest_sales
 
+from .fields import TextField
 from .schema import errors
 from .schema_sales import SALES_EXAMPLE, SaleSchema, SalesResultSchema
 from .scope import api_client
@@ -20,7 +21,7 @@ class SalesView(APIView):
     """Register up to 500 sales and refunds; each is answered on its own."""
 
     class Input(serializers.Serializer):
-        merchant_id = serializers.CharField(max_length=64)
+        merchant_id = TextField(max_length=64)
         sales = serializers.ListField(
             child=serializers.JSONField(),
             allow_empty=False,

@@ -27,8 +27,10 @@ from ..xero.errors import XeroError
 from .selectors import live_connections
 
 STATE_LIFETIME = datetime.timedelta(minutes=10)
+RETURN_URL_MAX_LENGTH = OAuthState._meta.get_field("return_url").max_length or 0
 
 MSG_RETURN_URL = "return_url must be an http(s) URL on one of these hosts: {hosts}."
+MSG_RETURN_URL_TOO_LONG = "return_url must be at most {max_length} characters."
 MSG_STATE_MISSING = "The Xero callback has no state; start connecting to Xero again."
 MSG_STATE_UNKNOWN = (
     "This Xero authorisation is not one we started (unknown state); start connecting again."
@@ -94,6 +96,9 @@ def start_authorisation(*, merchant: Merchant, return_url: str = "") -> str:
 def _validate_return_url(return_url: str) -> None:
     if not return_url:
         return
+    if len(return_url) > RETURN_URL_MAX_LENGTH:  # what OAuthState.return_url holds
+        message = MSG_RETURN_URL_TOO_LONG.format(max_length=RETURN_URL_MAX_LENGTH)
+        raise ValidationError({"return_url": message})
     parts = urlsplit(return_url)
     # An allow-list of hosts stops the callback being used as an open redirect.
     allowed_hosts = settings.XERO_RETURN_URL_HOSTS
