@@ -83,14 +83,17 @@ def start_authorisation(*, merchant: Merchant, return_url: str = "") -> str:
     """Record a single-use state for the merchant and return Xero's authorise URL."""
     _validate_return_url(return_url)
     state = secrets.token_urlsafe(32)
-    # Only the hash is stored: a database reader cannot complete someone's authorisation.
+    verifier = identity.new_code_verifier()
+    # Only the state's hash is stored: a database reader cannot complete someone's
+    # authorisation. The PKCE verifier must be read back at the callback: it is encrypted.
     OAuthState.objects.create(
         state_hash=_hash(state),
         merchant=merchant,
         return_url=return_url,
+        code_verifier=verifier,
         expires_at=timezone.now() + STATE_LIFETIME,
     )
-    return identity.authorize_url(state=state)
+    return identity.authorize_url(state=state, code_verifier=verifier)
 
 
 def _validate_return_url(return_url: str) -> None:
@@ -120,7 +123,9 @@ def complete_authorisation(
     if not code:
         raise AuthorisationFailed(MSG_CODE_MISSING)
     try:
-        token_set = identity.exchange_code(code=code, merchant=pending.merchant)
+        token_set = identity.exchange_code(
+            code=code, code_verifier=pending.code_verifier, merchant=pending.merchant
+        )
         tenants = identity.list_connections(
             access_token=token_set.access_token,
             merchant=pending.merchant,
