@@ -5,7 +5,7 @@ least once (redelivered after Q_CLUSTER["retry"] seconds), so every task here mu
 harmless when it runs twice. Periodic tasks are declared in periodic.py.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,13 +34,22 @@ def enqueue(func: str, *args: object, task_name: str) -> str | None:
     return queued[0] if queued else None
 
 
-def queue_reference_refresh(*, connection: XeroConnection) -> str | None:
-    """Queue a refresh of the connection's reference data."""
-    return enqueue(
+@dataclass(frozen=True)
+class RefreshQueued:
+    task_id: str | None  # None when joined, or when queued once the caller's transaction commits
+    joined: bool  # a refresh queued earlier, not started yet, fetches it: nothing more is queued
+
+
+def queue_reference_refresh(*, connection: XeroConnection) -> RefreshQueued:
+    """Queue a refresh of the connection's reference data, or join the one already queued."""
+    if not reference_data.claim_queued_refresh(connection=connection):
+        return RefreshQueued(task_id=None, joined=True)
+    task_id = enqueue(
         TASKS + "refresh_reference_data_task",
         connection.pk,
         task_name=f"reference-data-{connection.pk}",
     )
+    return RefreshQueued(task_id=task_id, joined=False)
 
 
 def queue_export(*, connection_id: int) -> str | None:
@@ -66,6 +75,7 @@ def refresh_connection_task(connection_id: int) -> None:
 
 def refresh_reference_data_task(connection_id: int) -> dict[str, int] | None:
     # Twice is harmless: the cache is upserted by Xero id, never appended to.
+    reference_data.start_queued_refresh(connection_id=connection_id)
     connection = XeroConnection.objects.filter(pk=connection_id).first()
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
         return None  # disconnected since it was queued: nothing to refresh

@@ -111,14 +111,21 @@ class ReferenceRefreshView(APIView):
     @extend_schema(
         tags=["reference data"],
         summary="Refresh the reference data from Xero",
-        description="Queues the refresh and answers 202 with the task id; a worker fetches from Xero.",
+        description=(
+            "Queues the refresh and answers 202 with the task id; a worker fetches from Xero. "
+            "While a refresh is queued and not started, more requests join it "
+            "(`already_queued`, no task id) rather than spend the organisation's Xero calls."
+        ),
         request=ScopeInput,
         responses={
             202: inline_serializer(
                 "ReferenceRefreshQueued",
                 {
-                    "task_id": serializers.CharField(),
+                    "task_id": serializers.CharField(
+                        allow_null=True, help_text="null when this request joined a queued one."
+                    ),
                     "tenant_name": serializers.CharField(),
+                    "already_queued": serializers.BooleanField(),
                 },
             ),
             **errors(400, 404, 409),
@@ -126,8 +133,10 @@ class ReferenceRefreshView(APIView):
     )
     def post(self, request: Request) -> Response:
         connection = connection_or_conflict(*resolve_scope(request, request.data))
-        task_id = queue_reference_refresh(connection=connection)
-        return Response(
-            {"task_id": task_id, "tenant_name": connection.tenant_name},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        queued = queue_reference_refresh(connection=connection)
+        body = {
+            "task_id": queued.task_id,
+            "tenant_name": connection.tenant_name,
+            "already_queued": queued.joined,
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
