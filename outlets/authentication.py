@@ -65,13 +65,13 @@ class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
         return count <= limit
 
     def count(self, key: str, duration: int) -> int:
-        """This request's number in its window."""
-        self.cache.add(key, 0, duration)
+        """This request's number in its window: one increment, once the window is open."""
         try:
             return self.cache.incr(key)
-        except ValueError:  # expired between add and incr: this request opens a new count
-            self.cache.set(key, 1, duration)
-            return 1
+        except ValueError:  # the window's first request (the count is not there yet)
+            if self.cache.add(key, 1, duration):
+                return 1
+            return self.cache.incr(key)  # another process opened it just now
 
     def wait(self) -> float | None:
         return self.wait_seconds
