@@ -5,6 +5,7 @@ least once (redelivered after Q_CLUSTER["retry"] seconds), so every task here mu
 harmless when it runs twice. Periodic tasks are declared in periodic.py.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
@@ -23,31 +24,48 @@ TASKS = "xero_integration.tasks."
 # ---- queueing ------------------------------------------------------------------------------
 
 
-def enqueue(func: str, *args: object, task_name: str) -> str | None:
+def enqueue(
+    func: str,
+    *args: object,
+    task_name: str,
+    on_queued: Callable[[str], None] | None = None,
+) -> str | None:
     """Queue a task once the caller's transaction commits; at once outside a transaction.
 
     A worker must never run a task about rows it cannot see yet, or that are rolled
-    back (STYLE.md §11). Returns the task id when it was queued at once, else None.
+    back (STYLE.md §11). Returns the task id when it was queued at once, else None;
+    `on_queued` is given the id either way, once there is one.
     """
     queued: list[str] = []
-    transaction.on_commit(lambda: queued.append(async_task(func, *args, task_name=task_name)))
+
+    def send() -> None:
+        queued.append(async_task(func, *args, task_name=task_name))
+        if on_queued is not None:
+            on_queued(queued[0])
+
+    transaction.on_commit(send)
     return queued[0] if queued else None
 
 
 @dataclass(frozen=True)
 class RefreshQueued:
-    task_id: str | None  # None when joined, or when queued once the caller's transaction commits
+    # The refresh's task id; None until its queuing commits (inside a caller's transaction).
+    task_id: str | None
     joined: bool  # a refresh queued earlier, not started yet, fetches it: nothing more is queued
 
 
 def queue_reference_refresh(*, connection: XeroConnection) -> RefreshQueued:
     """Queue a refresh of the connection's reference data, or join the one already queued."""
     if not reference_data.claim_queued_refresh(connection=connection):
-        return RefreshQueued(task_id=None, joined=True)
+        task_id = reference_data.queued_refresh_task_id(connection_id=connection.pk)
+        return RefreshQueued(task_id=task_id, joined=True)
     task_id = enqueue(
         TASKS + "refresh_reference_data_task",
         connection.pk,
         task_name=f"reference-data-{connection.pk}",
+        on_queued=lambda queued_id: reference_data.note_queued_refresh(
+            connection_id=connection.pk, task_id=queued_id
+        ),
     )
     return RefreshQueued(task_id=task_id, joined=False)
 

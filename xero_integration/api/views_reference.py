@@ -114,7 +114,7 @@ class ReferenceRefreshView(APIView):
         description=(
             "Queues the refresh and answers 202 with the task id; a worker fetches from Xero. "
             "While a refresh is queued and not started, more requests join it "
-            "(`already_queued`, no task id) rather than spend the organisation's Xero calls."
+            "(`already_queued`, with its task id) rather than spend the organisation's Xero calls."
         ),
         request=ScopeInput,
         responses={
@@ -122,13 +122,15 @@ class ReferenceRefreshView(APIView):
                 "ReferenceRefreshQueued",
                 {
                     "task_id": serializers.CharField(
-                        allow_null=True, help_text="null when this request joined a queued one."
+                        allow_null=True,
+                        help_text="The refresh's task; null only for a moment, while the "
+                        "refresh this request joined is being queued.",
                     ),
                     "tenant_name": serializers.CharField(),
                     "already_queued": serializers.BooleanField(),
                 },
             ),
-            **errors(400, 404, 409),
+            **errors(400, 404, 409, 413),
         },
     )
     def post(self, request: Request) -> Response:

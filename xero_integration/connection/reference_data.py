@@ -39,15 +39,28 @@ def claim_queued_refresh(*, connection: XeroConnection) -> bool:
     lost = now - datetime.timedelta(seconds=settings.Q_CLUSTER["retry"])
     unmarked = Q(reference_refresh_queued_at__isnull=True) | Q(reference_refresh_queued_at__lt=lost)
     claimed = XeroConnection.objects.filter(unmarked, pk=connection.pk).update(
-        reference_refresh_queued_at=now
+        reference_refresh_queued_at=now, reference_refresh_task_id=""
     )
     return claimed == 1
+
+
+def note_queued_refresh(*, connection_id: int, task_id: str) -> None:
+    """The id of the queued refresh, for the requests that join it."""
+    XeroConnection.objects.filter(pk=connection_id).update(reference_refresh_task_id=task_id)
+
+
+def queued_refresh_task_id(*, connection_id: int) -> str | None:
+    """The queued refresh's task id; None until it is known (its queuing committed)."""
+    row = XeroConnection.objects.filter(pk=connection_id)
+    return row.values_list("reference_refresh_task_id", flat=True).first() or None
 
 
 def start_queued_refresh(*, connection_id: int) -> None:
     """The queued refresh starts: a request from now on may queue another, since this one
     may already have read what the person just changed in Xero."""
-    XeroConnection.objects.filter(pk=connection_id).update(reference_refresh_queued_at=None)
+    XeroConnection.objects.filter(pk=connection_id).update(
+        reference_refresh_queued_at=None, reference_refresh_task_id=""
+    )
 
 
 def refresh_reference_data(*, connection: XeroConnection) -> dict[str, int]:

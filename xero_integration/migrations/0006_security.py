@@ -21,4 +21,9 @@ class Migration(migrations.Migration):
             name='reference_refresh_queued_at',
             field=models.DateTimeField(blank=True, editable=False, help_text='Set while a refresh of the reference data is queued and not yet started: more requests join it instead of queuing more calls to Xero.', null=True),
         ),
+        migrations.AddField(
+            model_name='xeroconnection',
+            name='reference_refresh_task_id',
+            field=models.CharField(blank=True, editable=False, help_text="The queued refresh's task id.", max_length=32),
+        ),
     ]

@@ -59,6 +59,9 @@ class XeroConnection(models.Model):
         help_text="Set while a refresh of the reference data is queued and not yet started: "
         "more requests join it instead of queuing more calls to Xero.",
     )
+    reference_refresh_task_id = models.CharField(
+        max_length=32, blank=True, editable=False, help_text="The queued refresh's task id."
+    )
 
     class Meta:
         ordering = ["merchant", "-is_merchant_default", "tenant_name"]
