@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.api_errors.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +127,9 @@ LANGUAGE_CODE = "en-au"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# The largest request body read (bytes): larger API bodies answer 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # Messages live in the session (server side), not a cookie: the admin shows a new API
 # key once as a message, and a cookie would carry it readable to the browser.

@@ -80,7 +80,7 @@ def page_size(*, default: int, maximum: int) -> OpenApiParameter:
 
 @extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer (see xero_integration.api.exception_handler)."""
+    """The body of every error answer (xero_integration.api.exception_handler, config.api_errors)."""
 
     error = serializers.CharField(
         help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated."
@@ -120,6 +120,7 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, malformed, unknown or revoked API key.",
     404: "Unknown merchant, or one outside the key's scope (they answer alike), or an unknown outlet or type.",
     409: "The request conflicts with the connection's state (e.g. Xero is not connected).",
+    413: "The body is larger than the service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     429: "Too many requests for this key (API_THROTTLE_RATE).",
 }
 

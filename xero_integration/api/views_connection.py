@@ -78,7 +78,7 @@ class DisconnectView(APIView):
             "`problems`) when Xero could not be told; the connection is disconnected anyway."
         ),
         request=ScopeInput,
-        responses={200: Output, **errors(400, 404, 409)},
+        responses={200: Output, **errors(400, 404, 409, 413)},
     )
     def post(self, request: Request) -> Response:
         merchant, outlet = resolve_scope(request, request.data)

@@ -46,7 +46,7 @@ class SalesView(APIView):
             "amounts exclude tax) plus tips, surcharge and rounding equal its payments."
         ),
         request=InputSchema,
-        responses={200: SalesResultSchema, **errors(400, 404)},
+        responses={200: SalesResultSchema, **errors(400, 404, 413)},
         examples=[OpenApiExample("A sale", value=SALES_EXAMPLE, request_only=True)],
     )
     def post(self, request: Request) -> Response:
