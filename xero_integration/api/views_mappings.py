@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.utils import (
+    OpenApiExample,
     extend_schema,
     extend_schema_serializer,
 )
@@ -66,6 +67,13 @@ class MappingsView(APIView):
         ),
         parameters=[MAPPING_TYPE],
         request=PutSchema,
+        examples=[
+            OpenApiExample(
+                "The merchant's default revenue account",
+                value={"merchant_id": "M", "mappings": [{"category": "*", "account_code": "200"}]},
+                request_only=True,
+            )
+        ],
         responses={200: MappingsSchema, **errors(400, 404, 409, 413)},
     )
     def put(self, request: Request, mapping_type: str) -> Response:

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from outlets.selectors import merchant_for_client, outlets_of
 
-from .schema import errors
+from .schema import EXAMPLE_MERCHANT, errors
 from .scope import api_client
 
 
@@ -36,7 +36,11 @@ class MerchantView(APIView):
         summary="A merchant and its outlets",
         parameters=[
             OpenApiParameter(
-                "merchant_id", str, OpenApiParameter.PATH, description="The POS's merchant id."
+                "merchant_id",
+                str,
+                OpenApiParameter.PATH,
+                description="The POS's merchant id.",
+                examples=EXAMPLE_MERCHANT,
             )
         ],
         # Schema only: the answer is Output plus the outlets that get() adds.
