@@ -5,8 +5,19 @@ them without knowing about HTTP; the API's one exception handler
 (xero_integration/api/exception_handler.py) answers any of them with the documented
 JSON `{"error": code, "detail": …, "fields": …}` and the error's status. Message
 templates stay constants next to the service that raises them, so tests assert the
-exact text.
+exact text. `error_body` is that JSON, for the errors Django answers itself too
+(config/api_errors.py).
 """
+
+from typing import Any
+
+
+def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
+    """The API's error JSON: a stable code, a sentence, and for bad input each bad field."""
+    body: dict[str, Any] = {"error": code, "detail": detail}
+    if fields:
+        body["fields"] = fields
+    return body
 
 
 class DomainError(Exception):

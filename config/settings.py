@@ -1,9 +1,11 @@
 """Settings for xero-bridge.
 
-Every value comes from the environment (see .env.example) with a default that is
-safe for a laptop: SQLite in the project folder, DEBUG on, the sandbox Xero's
-client credentials. Production sets DATABASE_URL, SECRET_KEY, FERNET_KEYS and the
-real XERO_* values.
+Every value comes from the environment (see .env.example). The defaults are safe for
+production: DEBUG off, HTTPS only, and no SECRET_KEY or FERNET_KEYS at all, so a
+deployment that forgets one refuses to start instead of signing and encrypting with a
+key that is in this repository. A developer's machine says DEBUG=True (scripts/bootstrap
+writes a .env saying so), which brings the laptop defaults: SQLite in the project folder,
+a development key, plain HTTP, the sandbox Xero's client credentials.
 """
 
 import os
@@ -14,16 +16,31 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+def proxy_ssl_header(value: list[str]) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "HEADER,value" (e.g. HTTP_X_FORWARDED_PROTO,https)."""
+    if not value:
+        return None
+    if len(value) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER is a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https."
+        )
+    return (value[0], value[1])
+
+
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# Values already in the environment win over the file. ENV_FILE names another file
+# (/dev/null for none: the settings tests read only what they pass).
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
     raise ImproperlyConfigured(
-        "Set SECRET_KEY: the development key refuses to run with DEBUG=False."
+        "Set SECRET_KEY: there is no default with DEBUG=False, and the development key "
+        "refuses to run."
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -47,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.api_errors.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,7 +108,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the API's throttle counts, so it must be one for every web process:
+# the database by default (`manage.py createcachetable` makes its table; the release step
+# and scripts/run do), Redis when CACHE_URL says redis://. Never per-process memory.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://xero_bridge_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # The same, with an increment two processes cannot both lose (config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -104,6 +128,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The largest request body read (bytes): larger API bodies answer 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+
 # Messages live in the session (server side), not a cookie: the admin shows a new API
 # key once as a message, and a cookie would carry it readable to the browser.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -112,16 +139,35 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Tokens are encrypted at rest with these keys: the first encrypts, all decrypt, so a
-# new key can be put first and old ones kept until every row has been rewritten.
-FERNET_KEYS = env.list("FERNET_KEYS", default=[SECRET_KEY])
+# new key can be put first and old ones kept until every row has been rewritten. Only a
+# development machine falls back to its (development) SECRET_KEY.
+FERNET_KEYS = env.list("FERNET_KEYS", default=[SECRET_KEY] if DEBUG else [])
+if not DEBUG and (not FERNET_KEYS or DEV_SECRET_KEY in FERNET_KEYS):
+    raise ImproperlyConfigured(
+        "Set FERNET_KEYS: tokens are encrypted with them, and there is no default with DEBUG=False."
+    )
+
+# HTTPS only, unless DEBUG: redirect plain HTTP, tell browsers to stay on HTTPS (HSTS),
+# and send cookies only over HTTPS. Each can be set; behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER (e.g. HTTP_X_FORWARDED_PROTO,https) so the redirect knows.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env.list("SECURE_PROXY_SSL_HEADER", default=[]))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Asks browsers' preload lists to take the host: only once you mean it (hstspreload.org).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["outlets.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["outlets.authentication.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_THROTTLE_RATE", default="600/minute")},
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["xero_integration.api.json_format.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["xero_integration.api.json_format.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xero_integration.api.exception_handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -2,6 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+# Under /api/ these answer the API's JSON error format; elsewhere Django's own pages.
+handler400 = "config.api_errors.bad_request"
+handler403 = "config.api_errors.permission_denied"
+handler404 = "config.api_errors.page_not_found"
+handler500 = "config.api_errors.server_error"
+
+
 urlpatterns = [
     # Before admin/: the operations dashboard lives at /admin/dashboard/.
     path("", include("operations.urls")),

@@ -5,6 +5,7 @@ from typing import Any, TypedDict
 from django.db import transaction
 
 from config.errors import Conflict, Invalid
+from config.text import is_clean_text
 from outlets.models import Merchant, Outlet
 from xero_integration.connection.selectors import connection_for, has_reference_data
 
@@ -23,8 +24,13 @@ NOT_AN_OBJECT = "Each mapping must be a JSON object."
 WRONG_KEYS = "Expected the keys {expected}."
 NOT_A_STRING = "'{key}' must be a non-empty string of at most {max_length} characters."
 DUPLICATE_KEY = "'{value}' is mapped more than once."
+CONTROL_CHARACTERS_IN = "'{key}' must not contain control characters (such as NUL or escape)."
 
-MAX_LENGTHS = {"pos": 100, "xero": 255}
+# What Mapping.pos_value and Mapping.xero_value hold.
+MAX_LENGTHS = {
+    "pos": Mapping._meta.get_field("pos_value").max_length or 0,
+    "xero": Mapping._meta.get_field("xero_value").max_length or 0,
+}
 
 
 class MappingsRejected(Invalid):
@@ -60,6 +66,8 @@ def parse_item(mapping_type: str, item: Any) -> tuple[tuple[str, str] | None, st
         value = item[key]
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
             return None, NOT_A_STRING.format(key=key, max_length=limit)
+        if not is_clean_text(value):
+            return None, CONTROL_CHARACTERS_IN.format(key=key)
     if mapping_type == MappingType.SPECIAL and (reason := check_special_kind(item["kind"])):
         return None, reason
     return (item[pos_key].strip(), item[xero_key].strip()), None

@@ -68,7 +68,9 @@ class ApiClientAdmin(admin.ModelAdmin):
         if key:
             messages.success(request, API_KEY_SHOWN_ONCE.format(name=obj.name, key=key))
 
-    @admin.action(description="Revoke selected keys")
+    # Only for staff who may change API clients: a view-only user could otherwise cut
+    # every POS off.
+    @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         clients = list(queryset.filter(is_active=True))
         for client in clients:

@@ -37,9 +37,41 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """API_THROTTLE_RATE requests per key, counted in the cache every web process shares.
+
+    DRF's throttle keeps a list of timestamps that it reads and writes back, so two
+    processes answering one key at once would each drop the other's request. Here each
+    request is one atomic increment of the key's count for the current window (the
+    database cache locks the row, Redis increments by itself; config/cache.py). Windows
+    are fixed, so a key may send up to twice the rate across a window's edge.
+    """
+
     scope = "api_key"
+    wait_seconds: float | None = None
 
     def get_cache_key(self, request: Request, view: "APIView") -> str:
         if request.auth is None:
             return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+    def allow_request(self, request: Request, view: "APIView") -> bool:
+        limit, duration = self.parse_rate(self.rate)
+        if limit is None or duration is None:
+            return True
+        now = self.timer()
+        window = int(now // duration)
+        count = self.count(f"{self.get_cache_key(request, view)}:{window}", duration)
+        self.wait_seconds = (window + 1) * duration - now
+        return count <= limit
+
+    def count(self, key: str, duration: int) -> int:
+        """This request's number in its window: one increment, once the window is open."""
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # the window's first request (the count is not there yet)
+            if self.cache.add(key, 1, duration):
+                return 1
+            return self.cache.incr(key)  # another process opened it just now
+
+    def wait(self) -> float | None:
+        return self.wait_seconds

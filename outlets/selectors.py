@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from config.errors import NotFound
+from config.text import is_clean_text
 
 from .models import ApiClient, Merchant, Outlet
 
@@ -21,7 +22,12 @@ def merchants_visible_to(client: ApiClient) -> QuerySet[Merchant]:
 
 
 def merchant_for_client(*, client: ApiClient, merchant_id: str) -> Merchant:
-    merchant = merchants_visible_to(client).filter(merchant_id=merchant_id).first()
+    # An id with a control character is never stored (and PostgreSQL refuses a NUL in the
+    # query): it is simply not found, like any other unknown id.
+    clean = is_clean_text(merchant_id)
+    merchant = (
+        merchants_visible_to(client).filter(merchant_id=merchant_id).first() if clean else None
+    )
     if merchant is None:
         raise NotInScope(f"Merchant '{merchant_id}' was not found.")
     return merchant

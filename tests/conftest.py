@@ -53,3 +53,31 @@ def connection(merchant):
     connection = XeroConnectionFactory.create(merchant=merchant, tenant_name="Allowed Cafe Pty Ltd")
     seed_reference_data(connection)
     return connection
+
+
+@pytest.fixture
+def staff_user(db):
+    """A staff user holding exactly the given permissions ("app_label.codename")."""
+    from django.contrib.auth.models import Permission, User
+
+    def make(*perms: str, username: str = "staff") -> User:
+        user = User.objects.create(username=username, is_staff=True)  # for force_login
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def viewer(staff_user):
+    """Staff who may look at every page and change nothing."""
+    from django.contrib.auth.models import Permission
+
+    perms = Permission.objects.filter(codename__startswith="view_").select_related("content_type")
+    return staff_user(
+        *(f"{p.content_type.app_label}.{p.codename}" for p in perms), username="viewer"
+    )

@@ -5,7 +5,8 @@ least once (redelivered after Q_CLUSTER["retry"] seconds), so every task here mu
 harmless when it runs twice. Periodic tasks are declared in periodic.py.
 """
 
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,24 +25,50 @@ TASKS = "xero_integration.tasks."
 # ---- queueing ------------------------------------------------------------------------------
 
 
-def enqueue(func: str, *args: object, task_name: str) -> str | None:
+def enqueue(
+    func: str,
+    *args: object,
+    task_name: str,
+    on_queued: Callable[[str], None] | None = None,
+) -> str | None:
     """Queue a task once the caller's transaction commits; at once outside a transaction.
 
     A worker must never run a task about rows it cannot see yet, or that are rolled
-    back (STYLE.md §11). Returns the task id when it was queued at once, else None.
+    back (STYLE.md §11). Returns the task id when it was queued at once, else None;
+    `on_queued` is given the id either way, once there is one.
     """
     queued: list[str] = []
-    transaction.on_commit(lambda: queued.append(async_task(func, *args, task_name=task_name)))
+
+    def send() -> None:
+        queued.append(async_task(func, *args, task_name=task_name))
+        if on_queued is not None:
+            on_queued(queued[0])
+
+    transaction.on_commit(send)
     return queued[0] if queued else None
 
 
-def queue_reference_refresh(*, connection: XeroConnection) -> str | None:
-    """Queue a refresh of the connection's reference data."""
-    return enqueue(
+@dataclass(frozen=True)
+class RefreshQueued:
+    # The refresh's task id; None until its queuing commits (inside a caller's transaction).
+    task_id: str | None
+    joined: bool  # a refresh queued earlier, not started yet, fetches it: nothing more is queued
+
+
+def queue_reference_refresh(*, connection: XeroConnection) -> RefreshQueued:
+    """Queue a refresh of the connection's reference data, or join the one already queued."""
+    if not reference_data.claim_queued_refresh(connection=connection):
+        task_id = reference_data.queued_refresh_task_id(connection_id=connection.pk)
+        return RefreshQueued(task_id=task_id, joined=True)
+    task_id = enqueue(
         TASKS + "refresh_reference_data_task",
         connection.pk,
         task_name=f"reference-data-{connection.pk}",
+        on_queued=lambda queued_id: reference_data.note_queued_refresh(
+            connection_id=connection.pk, task_id=queued_id
+        ),
     )
+    return RefreshQueued(task_id=task_id, joined=False)
 
 
 def queue_export(*, connection_id: int) -> str | None:
@@ -67,6 +94,7 @@ def refresh_connection_task(connection_id: int) -> None:
 
 def refresh_reference_data_task(connection_id: int) -> dict[str, int] | None:
     # Twice is harmless: the cache is upserted by Xero id, never appended to.
+    reference_data.start_queued_refresh(connection_id=connection_id)
     connection = XeroConnection.objects.filter(pk=connection_id).first()
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
         return None  # disconnected since it was queued: nothing to refresh

@@ -80,3 +80,25 @@ def test_revoke_action_deactivates_keys_and_they_stop_authenticating(admin_clien
     assert new_key.client.is_active is False
     assert authenticate_api_key(new_key.key) is None
     assert authenticate_api_key(untouched.key) == untouched.client
+
+
+def test_staff_who_may_only_view_api_clients_cannot_revoke_keys(client, merchant, viewer):
+    new_key = create_api_client(name="POS platform", merchant_ids=[merchant.merchant_id])
+    client.force_login(viewer)
+
+    client.post(
+        reverse("admin:outlets_apiclient_changelist"),
+        {"action": "revoke", "_selected_action": [new_key.client.pk]},
+    )
+
+    assert authenticate_api_key(new_key.key) == new_key.client
+
+
+def test_revoke_is_not_offered_to_staff_who_may_only_view_api_clients(client, merchant, viewer):
+    create_api_client(name="POS platform", merchant_ids=[merchant.merchant_id])
+    client.force_login(viewer)
+
+    response = client.get(reverse("admin:outlets_apiclient_changelist"))
+
+    assert response.status_code == 200
+    assert b'value="revoke"' not in response.content

@@ -5,4 +5,5 @@ call the services (replay, resolve, disconnect, make default). Tokens are never 
 no form, column or read-only field names them.
 """
 
-from . import connections, exports, logs, merchants  # noqa: F401  (importing registers the admins)
+# Importing registers the admins; tasks re-registers django-q2's task pages.
+from . import connections, exports, logs, merchants, tasks  # noqa: F401

@@ -1,7 +1,9 @@
 """The one place that turns errors into the API's JSON.
 
 Every error body has `error` (a stable code) and `detail` (a sentence a person can
-act on); validation errors add `fields`, naming each bad field.
+act on); validation errors add `fields`, naming each bad field. Errors Django answers
+before or after a view (404 for an unknown URL, 413, 500) get the same body from
+config/api_errors.py.
 """
 
 from typing import Any
@@ -11,14 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
-
-
-def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"error": code, "detail": detail}
-    if fields:
-        body["fields"] = fields
-    return body
+from config.errors import DomainError, error_body
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema_serializer,
@@ -40,12 +41,17 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
 # ---- parameters ------------------------------------------------------------------------
 
+# The ids the README's and the schema's examples use (the fuzz run seeds them: scripts/fuzz).
+EXAMPLE_MERCHANT = [OpenApiExample("A merchant", value="M")]
+EXAMPLE_STATION = [OpenApiExample("An outlet", value="S1")]
+
 MERCHANT_ID = OpenApiParameter(
     "merchant_id",
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     required=True,
     description="The POS's merchant id. A merchant outside the key's scope answers 404.",
+    examples=EXAMPLE_MERCHANT,
 )
 POS_STATION_ID = OpenApiParameter(
     "pos_station_id",
@@ -53,6 +59,7 @@ POS_STATION_ID = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=False,
     description="The outlet's POS station id; omit it for the merchant as a whole.",
+    examples=EXAMPLE_STATION,
 )
 POS_STATION_ID_REQUIRED = OpenApiParameter(
     "pos_station_id",
@@ -60,6 +67,7 @@ POS_STATION_ID_REQUIRED = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=True,
     description="The outlet's POS station id.",
+    examples=EXAMPLE_STATION,
 )
 PAGE = OpenApiParameter(
     "page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="1-based page number."
@@ -80,7 +88,7 @@ def page_size(*, default: int, maximum: int) -> OpenApiParameter:
 
 @extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer (see xero_integration.api.exception_handler)."""
+    """The body of every error answer (xero_integration.api.exception_handler, config.api_errors)."""
 
     error = serializers.CharField(
         help_text="A stable code, e.g. invalid, not_found, conflict, not_authenticated."
@@ -120,6 +128,7 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, malformed, unknown or revoked API key.",
     404: "Unknown merchant, or one outside the key's scope (they answer alike), or an unknown outlet or type.",
     409: "The request conflicts with the connection's state (e.g. Xero is not connected).",
+    413: "The body is larger than the service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     429: "Too many requests for this key (API_THROTTLE_RATE).",
 }
 

@@ -9,10 +9,12 @@ from rest_framework.request import Request
 from outlets.models import ApiClient, Merchant, Outlet
 from outlets.selectors import merchant_for_client, outlet_for_merchant
 
+from .fields import TextField
+
 
 class ScopeInput(serializers.Serializer):
-    merchant_id = serializers.CharField(max_length=64)
-    pos_station_id = serializers.CharField(max_length=64, required=False)
+    merchant_id = TextField(max_length=64)
+    pos_station_id = TextField(max_length=64, required=False)
 
 
 def api_client(request: Request) -> ApiClient:

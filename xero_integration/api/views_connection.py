@@ -15,6 +15,7 @@ from outlets.selectors import merchant_for_client
 
 from ..connection import oauth
 from . import examples
+from .fields import TextField
 from .schema import errors
 from .scope import ScopeInput, api_client, resolve_scope
 
@@ -23,8 +24,10 @@ class ConnectView(APIView):
     """The Xero URL to send the merchant's browser to; the callback brings them back."""
 
     class Input(serializers.Serializer):
-        merchant_id = serializers.CharField(max_length=64)
-        return_url = serializers.CharField(required=False, allow_blank=True, default="")
+        merchant_id = TextField(max_length=64)
+        return_url = TextField(
+            max_length=oauth.RETURN_URL_MAX_LENGTH, required=False, allow_blank=True, default=""
+        )
 
     @extend_schema(
         tags=["connection"],
@@ -77,7 +80,7 @@ class DisconnectView(APIView):
             "`problems`) when Xero could not be told; the connection is disconnected anyway."
         ),
         request=ScopeInput,
-        responses={200: Output, **errors(400, 404, 409)},
+        responses={200: Output, **errors(400, 404, 409, 413)},
         examples=[examples.SCOPE_REQUEST, examples.DISCONNECT_ANSWER],
     )
     def post(self, request: Request) -> Response:

@@ -2,7 +2,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -29,6 +29,27 @@ from .schema import (
 from .schema_exports import SyncSchema
 from .scope import ScopeInput, resolve_scope
 
+# Local wall-clock times as HH:MM. OpenAPI's `format: time` means RFC 3339's HH:MM:SS with
+# an offset, which neither the answer ("02:00") nor the outlet's local time is.
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+HH_MM_OPTIONAL_SS = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+@extend_schema_field({"type": "string", "pattern": HH_MM, "example": "02:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day, answered as HH:MM."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": HH_MM_OPTIONAL_SS, "example": "02:00"})
+class LocalTimeInputField(serializers.TimeField):
+    """A local time of day, sent as HH:MM (or HH:MM:SS)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
 
 class SyncView(APIView):
     """Queue an export now for manual, overdue or failed work."""
@@ -47,7 +68,7 @@ class SyncView(APIView):
             "Outlets that cannot export are listed under `waiting` with the reasons."
         ),
         request=Input,
-        responses={202: SyncSchema, **errors(400, 404)},
+        responses={202: SyncSchema, **errors(400, 404, 413)},
         examples=[examples.SYNC_REQUEST, examples.SYNC_ANSWER],
     )
     def post(self, request: Request) -> Response:
@@ -133,7 +154,7 @@ class ExportSettingsView(APIView):
     class Output(serializers.Serializer):
         frequency = serializers.CharField()
         grouping = serializers.CharField()
-        daily_at = serializers.TimeField(format="%H:%M")
+        daily_at = LocalTimeField()
         business_day_start_hour = serializers.IntegerField()
         number_prefix = serializers.CharField(source="effective_prefix")
         enabled = serializers.BooleanField()
@@ -142,7 +163,7 @@ class ExportSettingsView(APIView):
     class Input(serializers.Serializer):
         frequency = serializers.CharField(required=False)
         grouping = serializers.CharField(required=False)
-        daily_at = serializers.TimeField(required=False, input_formats=["%H:%M", "%H:%M:%S"])
+        daily_at = LocalTimeInputField(required=False)
         business_day_start_hour = serializers.IntegerField(required=False)
         number_prefix = serializers.CharField(required=False, allow_blank=True)
         enabled = serializers.BooleanField(required=False)
@@ -169,7 +190,7 @@ class ExportSettingsView(APIView):
         ),
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         request=Input,
-        responses={200: Output, **errors(400, 404)},
+        responses={200: Output, **errors(400, 404, 413)},
         examples=[examples.EXPORT_SETTINGS_REQUEST, examples.EXPORT_SETTINGS_PUT_ANSWER],
     )
     def put(self, request: Request) -> Response:

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.utils import (
+    OpenApiExample,
     extend_schema,
     extend_schema_serializer,
 )
@@ -63,11 +64,12 @@ class MappingsView(APIView):
         description=(
             "Omit `pos_station_id` to set the merchant's defaults. Every item is checked "
             "against the cached reference data (refresh it first); a bad item answers 400 "
-            "naming its index and the reason, and nothing is saved."
+            "naming its index and the reason, and nothing is saved. 409 when the merchant has no "
+            "Xero connection or its reference data was never fetched."
         ),
         parameters=[MAPPING_TYPE],
         request=PutSchema,
-        responses={200: MappingsSchema, **errors(400, 404)},
+        responses={200: MappingsSchema, **errors(400, 404, 409, 413)},
         examples=[examples.MAPPINGS_REQUEST, examples.MAPPINGS_PUT_ANSWER],
     )
     def put(self, request: Request, mapping_type: str) -> Response:

@@ -13,6 +13,7 @@ from outlets.selectors import merchant_for_client, outlets_of
 
 from . import examples
 from .schema import errors
+from .schema import EXAMPLE_MERCHANT, errors
 from .scope import api_client
 
 
@@ -37,7 +38,11 @@ class MerchantView(APIView):
         summary="A merchant and its outlets",
         parameters=[
             OpenApiParameter(
-                "merchant_id", str, OpenApiParameter.PATH, description="The POS's merchant id."
+                "merchant_id",
+                str,
+                OpenApiParameter.PATH,
+                description="The POS's merchant id.",
+                examples=EXAMPLE_MERCHANT,
             )
         ],
         # Schema only: the answer is Output plus the outlets that get() adds.

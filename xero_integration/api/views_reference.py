@@ -22,6 +22,7 @@ from xero_integration.models import ReferenceKind, XeroConnection
 from xero_integration.tasks import queue_reference_refresh
 
 from . import examples
+from .fields import TextField
 from .schema import MERCHANT_ID, PAGE, POS_STATION_ID, errors, page_of, page_size
 from .scope import ScopeInput, resolve_scope
 
@@ -44,6 +45,9 @@ class ReferencePage(PageNumberPagination):
 
 class ReferenceDataView(APIView):
     """The cached accounts, tax rates, tracking categories or contacts of a connection."""
+
+    class Filters(serializers.Serializer):
+        search = TextField(required=False, allow_blank=True, max_length=255)
 
     @extend_schema_serializer(component_name="ReferenceRecord")
     class Output(serializers.Serializer):
@@ -91,7 +95,9 @@ class ReferenceDataView(APIView):
             kinds = ", ".join(ReferenceKind.values)
             raise NotFound(UNKNOWN_KIND.format(kind=kind, kinds=kinds))
         connection = connection_or_conflict(*resolve_scope(request, request.query_params))
-        search = request.query_params.get("search", "").strip()
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        search = filters.validated_data.get("search", "")
         records = reference_records(connection=connection, kind=kind, search=search)
         paginator = ReferencePage()
         page = paginator.paginate_queryset(records, request, view=self)
@@ -107,24 +113,35 @@ class ReferenceRefreshView(APIView):
     @extend_schema(
         tags=["reference data"],
         summary="Refresh the reference data from Xero",
-        description="Queues the refresh and answers 202 with the task id; a worker fetches from Xero.",
+        description=(
+            "Queues the refresh and answers 202 with the task id; a worker fetches from Xero. "
+            "While a refresh is queued and not started, more requests join it "
+            "(`already_queued`, with its task id) rather than spend the organisation's Xero calls."
+        ),
         request=ScopeInput,
         responses={
             202: inline_serializer(
                 "ReferenceRefreshQueued",
                 {
-                    "task_id": serializers.CharField(),
+                    "task_id": serializers.CharField(
+                        allow_null=True,
+                        help_text="The refresh's task; null only for a moment, while the "
+                        "refresh this request joined is being queued.",
+                    ),
                     "tenant_name": serializers.CharField(),
+                    "already_queued": serializers.BooleanField(),
                 },
             ),
-            **errors(400, 404, 409),
+            **errors(400, 404, 409, 413),
         },
         examples=[examples.SCOPE_REQUEST, examples.REFRESH_ANSWER],
     )
     def post(self, request: Request) -> Response:
         connection = connection_or_conflict(*resolve_scope(request, request.data))
-        task_id = queue_reference_refresh(connection=connection)
-        return Response(
-            {"task_id": task_id, "tenant_name": connection.tenant_name},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        queued = queue_reference_refresh(connection=connection)
+        body = {
+            "task_id": queued.task_id,
+            "tenant_name": connection.tenant_name,
+            "already_queued": queued.joined,
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -10,6 +10,7 @@ from outlets.selectors import merchant_for_client
 from xero_integration.sales.services import ingest_sales
 
 from . import examples
+from .fields import TextField
 from .schema import errors
 from .schema_sales import SaleSchema, SalesResultSchema
 from .scope import api_client
@@ -21,7 +22,7 @@ class SalesView(APIView):
     """Register up to 500 sales and refunds; each is answered on its own."""
 
     class Input(serializers.Serializer):
-        merchant_id = serializers.CharField(max_length=64)
+        merchant_id = TextField(max_length=64)
         sales = serializers.ListField(
             child=serializers.JSONField(),
             allow_empty=False,
@@ -46,7 +47,7 @@ class SalesView(APIView):
             "amounts exclude tax) plus tips, surcharge and rounding equal its payments."
         ),
         request=InputSchema,
-        responses={200: SalesResultSchema, **errors(400, 404)},
+        responses={200: SalesResultSchema, **errors(400, 404, 413)},
         examples=[examples.SALES_REQUEST, examples.SALES_ANSWER],
     )
     def post(self, request: Request) -> Response:

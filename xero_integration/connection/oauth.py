@@ -27,8 +27,10 @@ from ..xero.errors import XeroError
 from .selectors import live_connections
 
 STATE_LIFETIME = datetime.timedelta(minutes=10)
+RETURN_URL_MAX_LENGTH = OAuthState._meta.get_field("return_url").max_length or 0
 
 MSG_RETURN_URL = "return_url must be an http(s) URL on one of these hosts: {hosts}."
+MSG_RETURN_URL_TOO_LONG = "return_url must be at most {max_length} characters."
 MSG_STATE_MISSING = "The Xero callback has no state; start connecting to Xero again."
 MSG_STATE_UNKNOWN = (
     "This Xero authorisation is not one we started (unknown state); start connecting again."
@@ -81,19 +83,25 @@ def start_authorisation(*, merchant: Merchant, return_url: str = "") -> str:
     """Record a single-use state for the merchant and return Xero's authorise URL."""
     _validate_return_url(return_url)
     state = secrets.token_urlsafe(32)
-    # Only the hash is stored: a database reader cannot complete someone's authorisation.
+    verifier = identity.new_code_verifier()
+    # Only the state's hash is stored: a database reader cannot complete someone's
+    # authorisation. The PKCE verifier must be read back at the callback: it is encrypted.
     OAuthState.objects.create(
         state_hash=_hash(state),
         merchant=merchant,
         return_url=return_url,
+        code_verifier=verifier,
         expires_at=timezone.now() + STATE_LIFETIME,
     )
-    return identity.authorize_url(state=state)
+    return identity.authorize_url(state=state, code_verifier=verifier)
 
 
 def _validate_return_url(return_url: str) -> None:
     if not return_url:
         return
+    if len(return_url) > RETURN_URL_MAX_LENGTH:  # what OAuthState.return_url holds
+        message = MSG_RETURN_URL_TOO_LONG.format(max_length=RETURN_URL_MAX_LENGTH)
+        raise ValidationError({"return_url": message})
     parts = urlsplit(return_url)
     # An allow-list of hosts stops the callback being used as an open redirect.
     allowed_hosts = settings.XERO_RETURN_URL_HOSTS
@@ -115,7 +123,9 @@ def complete_authorisation(
     if not code:
         raise AuthorisationFailed(MSG_CODE_MISSING)
     try:
-        token_set = identity.exchange_code(code=code, merchant=pending.merchant)
+        token_set = identity.exchange_code(
+            code=code, code_verifier=pending.code_verifier, merchant=pending.merchant
+        )
         tenants = identity.list_connections(
             access_token=token_set.access_token,
             merchant=pending.merchant,

@@ -11,6 +11,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ReferenceKind, ReferenceRecord, ReferenceSnapshot, XeroConnection
@@ -22,6 +24,43 @@ ORGANISATION = "organisation"
 MODIFIED_SINCE_OVERLAP = datetime.timedelta(minutes=5)
 UPDATED_FIELDS = ["code", "name", "status", "data", "refreshed_at"]
 _NET_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def claim_queued_refresh(*, connection: XeroConnection) -> bool:
+    """Mark a refresh of the connection as queued, unless one is queued and not started.
+
+    True: the caller queues the refresh. False: the one already queued will fetch the
+    same data, so nothing more is asked of Xero (a refresh is five or more calls of the
+    organisation's 60 a minute, shared with exports). Conditional UPDATE: of two callers
+    at once, exactly one gets True. A mark older than the broker's redelivery time is a
+    task that was lost, so it no longer holds anyone back.
+    """
+    now = timezone.now()
+    lost = now - datetime.timedelta(seconds=settings.Q_CLUSTER["retry"])
+    unmarked = Q(reference_refresh_queued_at__isnull=True) | Q(reference_refresh_queued_at__lt=lost)
+    claimed = XeroConnection.objects.filter(unmarked, pk=connection.pk).update(
+        reference_refresh_queued_at=now, reference_refresh_task_id=""
+    )
+    return claimed == 1
+
+
+def note_queued_refresh(*, connection_id: int, task_id: str) -> None:
+    """The id of the queued refresh, for the requests that join it."""
+    XeroConnection.objects.filter(pk=connection_id).update(reference_refresh_task_id=task_id)
+
+
+def queued_refresh_task_id(*, connection_id: int) -> str | None:
+    """The queued refresh's task id; None until it is known (its queuing committed)."""
+    row = XeroConnection.objects.filter(pk=connection_id)
+    return row.values_list("reference_refresh_task_id", flat=True).first() or None
+
+
+def start_queued_refresh(*, connection_id: int) -> None:
+    """The queued refresh starts: a request from now on may queue another, since this one
+    may already have read what the person just changed in Xero."""
+    XeroConnection.objects.filter(pk=connection_id).update(
+        reference_refresh_queued_at=None, reference_refresh_task_id=""
+    )
 
 
 def refresh_reference_data(*, connection: XeroConnection) -> dict[str, int]:

@@ -3,19 +3,26 @@
 from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from outlets.models import Merchant
 
 from . import oauth
 
+# Who may connect a merchant to an organisation of their choosing: the same permission
+# that guards disconnecting and the other actions on connections.
+CONNECT_PERMISSION = "xero_integration.change_xeroconnection"
+
 
 @staff_member_required
-@require_GET
+@require_POST  # with Django's CSRF check: a link or an image on another site cannot start it
 def admin_connect(request: HttpRequest, merchant_pk: int) -> HttpResponse:
+    if not request.user.has_perm(CONNECT_PERMISSION):
+        raise PermissionDenied
     merchant = get_object_or_404(Merchant, pk=merchant_pk)
     return redirect(oauth.start_authorisation(merchant=merchant))
 

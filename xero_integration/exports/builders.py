@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from config.errors import Conflict
+from config.errors import Conflict, Invalid
 from mappings.models import SpecialKind
 from mappings.selectors import EffectiveMappings
 
+from ..sales.limits import MAX_AMOUNT
 from ..sales.money import ZERO, line_amount, to_amount, to_unit_price, total
 from ..sales.types import SaleData, SaleLine
 from .numbers import sale_document_number, summary_document_number
@@ -31,11 +32,25 @@ NO_TAX_TYPE = "No Xero tax type is mapped for POS tax code '{tax_code}'."
 NO_PAYMENT_ACCOUNT = "No Xero account is mapped for payment method '{method}'."
 NO_SPECIAL_ACCOUNT = "No {kind} account is mapped, and a sale carries {kind}."
 UNBALANCED = "Document {number} totals {document_total} but its sales total {sales_total}."
+DOCUMENT_TOO_LARGE = (
+    "Document {number} would total {total}, more than the largest amount that can be stored "
+    "({limit}): export these sales per sale (the outlet's grouping), or enter them in Xero by "
+    "hand and mark this export resolved."
+)
+LINE_TOO_LARGE = (
+    "A line of document {number} ({description}) would amount to {amount}, more than the "
+    "largest amount that can be stored ({limit}): export these sales per sale (the outlet's "
+    "grouping), or enter them in Xero by hand and mark this export resolved."
+)
 MIXED_SUMMARY = "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
 
 
 class UnmappedError(Conflict):
     """A sale needs a mapping that is not set; the detail says which."""
+
+
+class DocumentTooLarge(Invalid):
+    """Each sale fits, but their sum does not: the document cannot be stored or sent."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +217,23 @@ def check_balanced(
         raise AssertionError(
             UNBALANCED.format(number=number, document_total=built, sales_total=sales_total)
         )
+    if abs(built) > MAX_AMOUNT:
+        raise DocumentTooLarge(
+            DOCUMENT_TOO_LARGE.format(number=number, total=built, limit=MAX_AMOUNT)
+        )
+    check_fits(number, lines)
     return built
+
+
+def check_fits(number: str, lines: list[dict]) -> None:
+    """Every line within the limit of a stored total (ExportDocument.total; sales/limits.py)."""
+    for line in lines:
+        amount = line_amount(line["Quantity"], line["UnitAmount"])
+        if abs(amount) > MAX_AMOUNT:
+            message = LINE_TOO_LARGE.format(
+                number=number, description=line["Description"], amount=amount, limit=MAX_AMOUNT
+            )
+            raise DocumentTooLarge(message)
 
 
 # Documents ----------------------------------------------------------------------

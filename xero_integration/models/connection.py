@@ -62,6 +62,16 @@ class XeroConnection(models.Model):
         editable=False,
         help_text="When a run last took over the claim of a run that had stopped renewing it.",
     )
+    reference_refresh_queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set while a refresh of the reference data is queued and not yet started: "
+        "more requests join it instead of queuing more calls to Xero.",
+    )
+    reference_refresh_task_id = models.CharField(
+        max_length=32, blank=True, editable=False, help_text="The queued refresh's task id."
+    )
 
     class Meta:
         ordering = ["merchant", "-is_merchant_default", "tenant_name"]
@@ -91,6 +101,9 @@ class OAuthState(models.Model):
     state_hash = models.CharField(max_length=64, unique=True)
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
     return_url = models.URLField(max_length=2000, blank=True)
+    # PKCE (RFC 7636): Xero exchanges the code only with this, so a code that leaks (a log,
+    # a browser history) is of no use. Read back at the callback, so encrypted like the tokens.
+    code_verifier = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,7 @@ from xero_integration.models import Sale
 
 from .money import to_amount, to_unit_price
 from .types import SaleData, sale_to_json
-from .validation import SaleErrors, parse_sale
+from .validation import SALE_ID_PATTERN, SaleErrors, parse_sale
 
 ACCEPTED, DUPLICATE, CONFLICT, REJECTED = "accepted", "duplicate", "conflict", "rejected"
 UNKNOWN_OUTLET = "Unknown outlet '{station}' for merchant '{merchant}'."
@@ -58,22 +58,24 @@ class Batch:
         self.outlets = {
             o.pos_station_id: o for o in merchant.outlets.select_related("export_settings")
         }
-        ids = [
-            s.get("id") for s in raw_sales if isinstance(s, dict) and isinstance(s.get("id"), str)
-        ]
-        refund_ids = [
-            s.get("refund_of")
-            for s in raw_sales
-            if isinstance(s, dict) and isinstance(s.get("refund_of"), str)
+        wanted = [
+            s.get(key) for s in raw_sales if isinstance(s, dict) for key in ("id", "refund_of")
         ]
         self.stored = {
             s.sale_id: s
-            for s in Sale.objects.filter(merchant=merchant, sale_id__in=ids + refund_ids)
+            for s in Sale.objects.filter(merchant=merchant, sale_id__in=possible_ids(wanted))
         }
         self.new: dict[str, Sale] = {}
 
     def known_sale(self, sale_id: str) -> Sale | None:
         return self.new.get(sale_id) or self.stored.get(sale_id)
+
+
+def possible_ids(values: list[Any]) -> set[str]:
+    """The values that could be stored sale ids: looked up before each sale is validated,
+    and a value the database cannot hold (a NUL, on PostgreSQL) would fail the query."""
+    texts = (v.strip() for v in values if isinstance(v, str))
+    return {v for v in texts if SALE_ID_PATTERN.match(v)}
 
 
 def outlet_of(batch: Batch, station: str) -> Outlet:

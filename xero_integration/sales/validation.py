@@ -14,19 +14,29 @@ from typing import Any, TypeVar
 import pycountry
 
 from config.errors import Invalid
+from config.text import CONTROL_CHARACTERS, is_clean_text
 
+from .limits import MAX_AMOUNT, SALE_ID_MAX_LENGTH, STATION_MAX_LENGTH
 from .types import SaleData, SaleLine, SalePayment
 
 MAX_FUTURE = datetime.timedelta(minutes=10)
 MAX_AGE = datetime.timedelta(days=400)
 MAX_LINES = 1000
 
-# Plain decimals only: no exponents ("1E+27"), underscores ("1_0") or NaN, and at most 12
-# digits before the point, so sums fit the database's 14-digit amounts.
-DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,12})?$")
+# Plain decimals in ASCII digits only: no exponents ("1E+27"), underscores ("1_0"), NaN,
+# or digits of other scripts ("٤.٥٠", "４.５０", which Decimal() would read), and at most
+# 12 digits before the point. Sums are checked against the database's limit (limits.py).
+DECIMAL_PATTERN = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,12})?$")
 # Sale ids become Xero document numbers and go into Xero look-up queries: no quotes,
 # commas or spaces.
-SALE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
+SALE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,%d}$" % (SALE_ID_MAX_LENGTH - 1))
+# ISO 4217 codes that name no money a sale is paid in: funds (BOV, CHE, CHW, CLF, COU,
+# MXV, USN, UYI, UYW), precious metals (XAG, XAU, XPD, XPT), units of account (XAD,
+# XBA-XBD, XDR, XSU, XUA), testing (XTS) and "no currency" (XXX).
+NOT_MONEY_CODES = frozenset(
+    "BOV CHE CHW CLF COU MXV USN UYI UYW XAG XAU XPD XPT XAD XBA XBB XBC XBD XDR XSU XUA "
+    "XTS XXX".split()
+)
 
 SALE_REJECTED = "The sale is not valid."
 REQUIRED = "This field is required."
@@ -45,6 +55,11 @@ BAD_DATETIME = (
 IN_THE_FUTURE = "Is in the future."
 TOO_OLD = "Is more than 400 days ago."
 BAD_CURRENCY = "'{value}' is not an ISO 4217 currency code."
+NOT_MONEY = "'{value}' is an ISO 4217 code, but not of a currency sales are paid in."
+TOTAL_TOO_LARGE = "The total is {total}, more than the largest amount that can be stored ({limit})."
+LINE_TOO_LARGE = (
+    "The line amounts to {amount}, more than the largest amount that can be stored ({limit})."
+)
 NOT_BOOLEAN = "Must be true or false."
 NOT_A_LIST = "Must be a list."
 EMPTY_LIST = "Must have at least one item."
@@ -85,6 +100,7 @@ class Collector:
         *,
         max_length: int = 100,
         required: bool = True,
+        multiline: bool = False,
         path: str = "",
     ) -> str | None:
         value = data.get(field)
@@ -94,6 +110,9 @@ class Collector:
             self.add(
                 path + field, REQUIRED if value is None else NOT_TEXT.format(max_length=max_length)
             )
+            return None
+        if not is_clean_text(value, multiline=multiline):
+            self.add(path + field, CONTROL_CHARACTERS)
             return None
         return value.strip()
 
@@ -124,7 +143,8 @@ class Collector:
         if -exponent > places:
             self.add(name, TOO_MANY_PLACES.format(places=places))
             return None
-        return number
+        # "-0.00" is zero: stored and hashed as "0.00", so a resend with "0.00" is the same sale.
+        return abs(number) if number.is_zero() else number
 
 
 def check_sign(
@@ -162,10 +182,15 @@ def parse_occurred_at(c: Collector, value: Any, now: datetime.datetime) -> datet
 
 
 def parse_currency(c: Collector, value: Any) -> str | None:
-    if not isinstance(value, str) or pycountry.currencies.get(alpha_3=value) is None:
+    """The ISO 4217 code in capitals ("aud" is AUD: Xero knows only the capitals)."""
+    code = value.strip().upper() if isinstance(value, str) else None
+    if code is None or not code.isascii() or pycountry.currencies.get(alpha_3=code) is None:
         c.add("currency", REQUIRED if value is None else BAD_CURRENCY.format(value=value))
         return None
-    return value
+    if code in NOT_MONEY_CODES:
+        c.add("currency", NOT_MONEY.format(value=value))
+        return None
+    return code
 
 
 def parse_line(c: Collector, raw: Any, index: int) -> SaleLine | None:
@@ -174,7 +199,9 @@ def parse_line(c: Collector, raw: Any, index: int) -> SaleLine | None:
         c.add(f"lines[{index}]", NOT_AN_OBJECT)
         return None
     category = c.text(raw, "category", path=path)
-    description = c.text(raw, "description", max_length=4000, required=False, path=path)
+    description = c.text(
+        raw, "description", max_length=4000, required=False, multiline=True, path=path
+    )
     quantity = c.decimal(raw, "quantity", places=4, path=path)
     unit_price = c.decimal(raw, "unit_price", places=4, path=path)
     discount = c.decimal(raw, "discount", default="0.00", path=path)
@@ -237,7 +264,20 @@ def parse_flag(c: Collector, raw: dict[str, Any], default: bool) -> bool:
     return value
 
 
+def check_fits(c: Collector, sale: SaleData) -> bool:
+    """Each line and the total within what the database stores (so a day's sum can be built)."""
+    for index, line in enumerate(sale.lines):
+        amount = line.total(sale.amounts_include_tax)
+        if abs(amount) > MAX_AMOUNT:
+            c.add(f"lines[{index}]", LINE_TOO_LARGE.format(amount=amount, limit=MAX_AMOUNT))
+    if not c.errors and abs(sale.total) > MAX_AMOUNT:
+        c.add("lines", TOTAL_TOO_LARGE.format(total=sale.total, limit=MAX_AMOUNT))
+    return not c.errors
+
+
 def check_totals(c: Collector, sale: SaleData) -> None:
+    if not check_fits(c, sale):
+        return
     if sale.total < 0:
         c.add("lines", NEGATIVE_TOTAL.format(total=sale.total))
         return
@@ -264,10 +304,10 @@ def parse_sale(raw: Any, *, default_amounts_include_tax: bool, now: datetime.dat
     if not isinstance(raw, dict):
         raise SaleErrors({"sale": [NOT_AN_OBJECT]})
     c = Collector()
-    sale_id = c.text(raw, "id")
+    sale_id = c.text(raw, "id", max_length=SALE_ID_MAX_LENGTH)
     if sale_id and not SALE_ID_PATTERN.match(sale_id):
         c.add("id", BAD_SALE_ID)
-    c.text(raw, "pos_station_id", max_length=64)
+    c.text(raw, "pos_station_id", max_length=STATION_MAX_LENGTH)
     sale_type = raw.get("type")
     if sale_type not in ("sale", "refund"):
         c.add("type", REQUIRED if sale_type is None else BAD_TYPE)
@@ -281,7 +321,7 @@ def parse_sale(raw: Any, *, default_amounts_include_tax: bool, now: datetime.dat
     )
     check_sign(c, "tips", tips, non_negative=True)
     check_sign(c, "surcharge", surcharge, non_negative=True)
-    refund_of = c.text(raw, "refund_of", required=False)
+    refund_of = c.text(raw, "refund_of", max_length=SALE_ID_MAX_LENGTH, required=False)
     if refund_of and sale_type == "sale":
         c.add("refund_of", REFUND_OF_ON_SALE)
     if c.errors:

@@ -36,6 +36,7 @@ __all__ = [
     "delete_connection",
     "exchange_code",
     "list_connections",
+    "new_code_verifier",
     "refresh",
     "revoke",
 ]
@@ -52,6 +53,8 @@ REFRESH_MAX_WAIT_SECONDS = 1.0
 # The token endpoint takes a form body (notes §1, "Token").
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+PKCE_METHOD = "S256"
+PKCE_VERIFIER_LENGTH = 96
 
 
 @dataclass(frozen=True)
@@ -65,22 +68,39 @@ class TokenSet:
     id_token: str = field(default="", repr=False)
 
 
-def authorize_url(*, state: str) -> str:
-    """The login.xero.com URL that starts the authorisation-code flow."""
+def new_code_verifier() -> str:
+    """A PKCE code verifier: 43-128 characters of [A-Za-z0-9-._~] (notes §1, "PKCE")."""
+    return _client().create_code_verifier(PKCE_VERIFIER_LENGTH)
+
+
+def authorize_url(*, state: str, code_verifier: str) -> str:
+    """The login.xero.com URL that starts the authorisation-code flow.
+
+    With PKCE's S256 challenge (RFC 7636 §4.2), on top of the client secret: only the
+    holder of the verifier can exchange the code (notes §1, "PKCE").
+    """
     _allow_loopback_http(settings.XERO_AUTHORIZE_URL)
-    return _client().prepare_request_uri(
+    client = _client()
+    return client.prepare_request_uri(
         settings.XERO_AUTHORIZE_URL,
         redirect_uri=settings.XERO_REDIRECT_URI,
         scope=list(settings.XERO_SCOPES),
         state=state,
+        code_challenge=client.create_code_challenge(code_verifier, PKCE_METHOD),
+        code_challenge_method=PKCE_METHOD,
     )
 
 
-def exchange_code(*, code: str, merchant: Merchant | None = None) -> TokenSet:
+def exchange_code(
+    *, code: str, code_verifier: str = "", merchant: Merchant | None = None
+) -> TokenSet:
     """Exchange an authorisation code. Not retried: a code may be exchanged only once."""
     # The client id travels in the Basic auth header, not the body (notes §1, "Token").
     body = _client().prepare_request_body(
-        code=code, redirect_uri=settings.XERO_REDIRECT_URI, include_client_id=False
+        code=code,
+        redirect_uri=settings.XERO_REDIRECT_URI,
+        include_client_id=False,
+        code_verifier=code_verifier or None,
     )
     response = send(
         merchant=merchant,

@@ -145,10 +145,31 @@ def test_query_parameters_are_documented(path, method, names):
         ("/api/xero/reference-data/{kind}", "get", "409"),
         ("/api/xero/sales", "post", "400"),
         ("/api/xero/mappings/{mapping_type}", "put", "400"),
+        ("/api/xero/mappings/{mapping_type}", "put", "409"),
+        ("/api/xero/sales", "post", "413"),
+        ("/api/xero/mappings/{mapping_type}", "put", "413"),
     ],
 )
 def test_status_codes_are_documented(path, method, code):
     assert code in operation(path, method)["responses"]
+
+
+def test_daily_at_is_documented_as_the_hh_mm_it_answers(api, outlet):
+    answer = api.get(
+        "/api/xero/export-settings", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}
+    ).json()["daily_at"]
+    documented = component("ExportSettings")["properties"]["daily_at"]
+
+    assert answer == "02:00"
+    assert documented.get("format") != "time"  # RFC 3339's HH:MM:SS, which "02:00" is not
+    assert re.fullmatch(documented["pattern"], answer)
+
+
+def test_daily_at_input_is_documented_as_hh_mm():
+    documented = component("ExportSettingsInput")["properties"]["daily_at"]
+
+    assert documented.get("format") != "time"
+    assert re.fullmatch(documented["pattern"], "02:00")
 
 
 def test_sale_money_fields_are_decimal_strings():
@@ -181,7 +202,7 @@ def test_mapping_items_have_the_shape_of_each_type():
     ]
 
 
-def test_schema_and_docs_are_public(anonymous_api):
+def test_schema_and_docs_are_public(anonymous_api, db):  # db: the throttle's count
     assert anonymous_api.get("/api/schema/").status_code == 200
     assert anonymous_api.get("/api/docs/").status_code == 200
 

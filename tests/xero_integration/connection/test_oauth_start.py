@@ -1,11 +1,13 @@
 """Starting an authorisation: the POS endpoint and the admin's connect button."""
 
 import hashlib
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import Client
 
 from xero_integration.models import OAuthState
 
@@ -83,11 +85,16 @@ def test_connect_without_api_key_is_unauthorised(anonymous_api, merchant):
     assert response.status_code == 401
 
 
-def test_admin_connect_redirects_staff_to_xero_without_return_url(client, merchant):
-    staff = User.objects.create_user("staff", password="pw", is_staff=True)
-    client.force_login(staff)
+def connect_url(merchant) -> str:
+    return f"/xero/connect/{merchant.pk}"
 
-    response = client.get(f"/xero/connect/{merchant.pk}")
+
+def test_admin_connect_redirects_staff_who_may_change_connections_to_xero(
+    client, merchant, staff_user
+):
+    client.force_login(staff_user("xero_integration.change_xeroconnection"))
+
+    response = client.post(connect_url(merchant))
 
     assert response.status_code == 302
     assert response["Location"].startswith(settings.XERO_AUTHORIZE_URL)
@@ -96,20 +103,64 @@ def test_admin_connect_redirects_staff_to_xero_without_return_url(client, mercha
     assert pending.return_url == ""
 
 
+def test_admin_connect_is_refused_to_staff_who_may_not_change_connections(client, merchant, viewer):
+    client.force_login(viewer)
+
+    response = client.post(connect_url(merchant))
+
+    assert response.status_code == 403
+    assert not OAuthState.objects.exists()
+
+
+def test_admin_connect_is_refused_as_a_link(admin_client, merchant):
+    # A GET could be started by a link or an image on another site.
+    response = admin_client.get(connect_url(merchant))
+
+    assert response.status_code == 405
+    assert not OAuthState.objects.exists()
+
+
+def test_admin_connect_without_the_csrf_token_is_refused(merchant):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+
+    response = client.post(connect_url(merchant))
+
+    assert response.status_code == 403
+    assert not OAuthState.objects.exists()
+
+
 def test_admin_connect_sends_non_staff_to_the_admin_login(client, merchant):
     client.force_login(User.objects.create_user("someone", password="pw"))
 
-    response = client.get(f"/xero/connect/{merchant.pk}")
+    response = client.post(connect_url(merchant))
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert not OAuthState.objects.exists()
 
 
-def test_merchant_admin_page_offers_connect_to_xero(client, merchant):
+def test_merchant_admin_page_offers_connect_as_a_form_with_its_csrf_token(merchant):
+    client = Client(enforce_csrf_checks=True)
     client.force_login(User.objects.create_superuser("admin", password="pw"))
+    page = client.get(f"/admin/outlets/merchant/{merchant.pk}/change/")
+    form = re.search(
+        r'<form method="post" action="/xero/connect/\d+" class="connect-xero">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
+        page.text,
+    )
+    assert form is not None
+
+    response = client.post(connect_url(merchant), {"csrfmiddlewaretoken": form.group(1)})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(settings.XERO_AUTHORIZE_URL)
+
+
+def test_merchant_admin_page_hides_connect_from_staff_who_may_not_use_it(client, merchant, viewer):
+    client.force_login(viewer)
 
     response = client.get(f"/admin/outlets/merchant/{merchant.pk}/change/")
 
     assert response.status_code == 200
-    assert f'href="/xero/connect/{merchant.pk}"'.encode() in response.content
+    assert b'action="/xero/connect/' not in response.content

@@ -1,0 +1,66 @@
+"""The database cache counts every increment, even from several processes at once."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.db import connections
+
+THREADS, EACH = 4, 25
+
+
+def increment_at_once(cache, key: str) -> None:
+    """THREADS threads (each with its own database connection) increment `key` EACH times."""
+    start = threading.Barrier(THREADS)
+
+    def work():
+        try:
+            start.wait()
+            for _ in range(EACH):
+                cache.incr(key)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_increments_made_at_once_are_all_counted():
+    cache = caches["default"]
+    cache.set("count", 0)
+
+    increment_at_once(cache, "count")
+
+    assert cache.get("count") == THREADS * EACH
+
+
+def test_expired_entry_is_not_incremented(db):
+    cache = caches["default"]
+    cache.set("count", 1, timeout=-1)
+
+    with pytest.raises(ValueError):
+        cache.incr("count")
+
+
+def test_increment_keeps_the_entrys_expiry(db):
+    # A throttle window's count must end with its window, however often it is counted.
+    cache = caches["default"]
+    cache.set("count", 1, timeout=2)
+
+    cache.incr("count")
+    time.sleep(2.1)
+
+    assert cache.get("count") is None
+
+
+def test_increment_is_read_back_by_get(db):
+    cache = caches["default"]
+    cache.set("count", 41)
+
+    assert cache.incr("count") == 42
+    assert cache.get("count") == 42
