@@ -115,6 +115,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://xero_bridge_cache
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     # The same, with an increment two processes cannot both lose (config/cache.py).
     CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
+# In each process's memory: for what must not depend on the database, such as the health
+# check's answer of a second or two ago (it reports whether the database answers).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

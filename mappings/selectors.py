@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from outlets.models import Outlet
 
-from .models import WILDCARD_CATEGORY, Mapping, MappingType
+from .models import WILDCARD_CATEGORY, Mapping, MappingType, SpecialKind
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,21 @@ class EffectiveMappings:
     def revenue_account(self, category: str) -> str | None:
         """The account for a POS category, falling back to the `*` default."""
         return self.revenue.get(category) or self.revenue.get(WILDCARD_CATEGORY)
+
+    def payment_account(self, method: str) -> str | None:
+        """The account for a payment method; gift cards fall back to the gift-card liability."""
+        account = self.payments.get(method)
+        if not account and method == SpecialKind.GIFT_CARD:
+            account = self.special.get(SpecialKind.GIFT_CARD)
+        return account
+
+    def resolve(self, mapping_type: str, pos_value: str) -> str | None:
+        """The Xero value a POS value maps to here, or None when it is unmapped."""
+        if mapping_type == MappingType.REVENUE:
+            return self.revenue_account(pos_value)
+        if mapping_type == MappingType.PAYMENTS:
+            return self.payment_account(pos_value)
+        return self.of_type(mapping_type).get(pos_value)
 
 
 def mappings_at_scope(

@@ -24,12 +24,18 @@ class AlertSettingsAdmin(admin.ModelAdmin):
     list_display = ("merchant", "finance_emails", "webhook_url", "updated_at")
     list_select_related = ("merchant",)
     search_fields = ("merchant__merchant_id", "merchant__name", "webhook_url")
-    # The secret is shown (the POS needs it to verify webhooks) but changed only by rotating.
-    fields = ("merchant", "finance_emails", "webhook_url", "webhook_secret", "updated_at")
-    readonly_fields = ("webhook_secret", "updated_at")
+    # A secret is never shown in the admin (the POS receives it from the API when it
+    # registers or rotates): staff see its first characters, to tell secrets apart.
+    fields = ("merchant", "finance_emails", "webhook_url", "secret_hint", "updated_at")
+    readonly_fields = ("secret_hint", "updated_at")
     actions = ("rotate_secret",)
 
-    @admin.action(description="Rotate the webhook secret")
+    @admin.display(description="Webhook secret")
+    def secret_hint(self, alert_settings: AlertSettings) -> str:
+        secret = alert_settings.webhook_secret or ""
+        return f"{secret[:10]}… (shown to the POS only)" if secret else "—"
+
+    @admin.action(description="Rotate the webhook secret", permissions=["change"])
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[AlertSettings]) -> None:
         for alert_settings in queryset:
             alert_settings.webhook_secret = new_webhook_secret()

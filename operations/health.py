@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -54,7 +54,12 @@ def version() -> str:
 
 
 def cached_health() -> Health:
-    """The health, computed at most once per HEALTH_CACHE_SECONDS per cache."""
+    """The health, computed at most once per HEALTH_CACHE_SECONDS in each process.
+
+    The process's own memory, not the shared cache: that lives in the database, which is
+    what the check must be able to report as down.
+    """
+    cache = caches["local"]
     found = cache.get(CACHE_KEY)
     if found is not None:
         return Health(**found)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,13 +72,12 @@ def may_replay(request: HttpRequest) -> bool:
 @require_POST
 def replay(request: HttpRequest, document_id: int) -> HttpResponse:
     if not may_replay(request):
-        messages.error(request, NO_PERMISSION)
-    else:
-        try:
-            document = replay_failed_export(document_id=document_id)
-            messages.success(request, REPLAYED.format(number=document.number))
-        except DomainError as error:
-            messages.warning(request, error.detail)
+        raise PermissionDenied(NO_PERMISSION)
+    try:
+        document = replay_failed_export(document_id=document_id)
+        messages.success(request, REPLAYED.format(number=document.number))
+    except DomainError as error:
+        messages.warning(request, error.detail)
     return HttpResponseRedirect(reverse("operations-dashboard") + "#failures")
 
 

@@ -20,6 +20,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
 
+from operations.api import urls as operations_api_urls
+from operations.models import AlertSettings, Problem, WebhookDelivery, WorkerHeartbeat
 from outlets.services import create_api_client, revoke_api_client
 from tests.factories import (
     MappingFactory,
@@ -95,6 +97,9 @@ def world(db) -> World:
         currency="AUD",
         status="failed",
     )
+    problem = Problem.objects.create(
+        key=f"outlet-{outlet.pk}", kind="exports_failing", merchant=merchant, outlet=outlet
+    )
     now = timezone.now()
     task = {"func": "xero_integration.tasks.purge_old_sync_logs_task", "started": now}
     viewer = staff("viewer", Permission.objects.filter(codename__startswith="view_"))
@@ -131,6 +136,14 @@ def world(db) -> World:
         "xero_integration.referencerecord": ReferenceRecord.objects.filter(
             connection=connection
         ).first(),
+        "operations.alertsettings": AlertSettings.objects.create(merchant=merchant),
+        "operations.problem": problem,
+        "operations.webhookdelivery": WebhookDelivery.objects.create(
+            merchant=merchant, problem=problem, event="problem", url="https://pos.test/", body="{}"
+        ),
+        "operations.workerheartbeat": WorkerHeartbeat.objects.create(
+            name="host:1", host="host", pid=1
+        ),
     }
     return World(clients, objects)
 
@@ -162,6 +175,10 @@ ADMIN_MODELS = {
     "xero_integration.sale": "",
     "xero_integration.synclog": "",
     "xero_integration.referencerecord": "",
+    "operations.alertsettings": "ad",
+    "operations.problem": "",
+    "operations.webhookdelivery": "",
+    "operations.workerheartbeat": "",
 }
 LOGIN = 302  # the admin sends anyone without a staff session to its login page
 
@@ -224,6 +241,7 @@ ACTIONS = {
     ("xero_integration.xeroconnection", "make_default"): (SUPER, EDITOR),
     ("xero_integration.exportdocument", "replay"): (SUPER,),
     ("xero_integration.exportdocument", "resolve"): (SUPER,),
+    ("operations.alertsettings", "rotate_secret"): (SUPER,),
     ("django_q.success", "resubmit_task"): (SUPER,),
     ("django_q.failure", "resubmit_task"): (SUPER,),
     **{
@@ -305,6 +323,33 @@ def test_admin_connect_to_xero(world):
     assert answers(world, "post", url) == expected
 
 
+def test_operations_dashboard_is_for_staff(world):
+    expected = {**{caller: 200 for caller in STAFF}, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert answers(world, "get", reverse("operations-dashboard")) == expected
+
+
+def test_dashboard_replay_button_needs_the_change_permission(world):
+    url = reverse("operations-replay", args=[world.objects["xero_integration.exportdocument"].pk])
+    expected = {SUPER: 302, VIEWER: 403, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert answers(world, "post", url) == expected
+
+
+@pytest.mark.parametrize("url", ["/", "/api/health", "/healthz"])
+def test_service_pages_are_public(world, url):
+    assert answers(world, "get", url) == {caller: 200 for caller in CALLERS}
+
+
+def test_metrics_answer_only_with_their_token(world, settings):
+    settings.METRICS_TOKEN = "metrics-token-123"
+    expected = {caller: 401 for caller in CALLERS}
+    with_token = Client(HTTP_AUTHORIZATION="Bearer metrics-token-123").get("/metrics")
+
+    assert answers(world, "get", "/metrics") == expected
+    assert with_token.status_code == 200
+
+
 def test_xero_callback_is_public_and_needs_its_state(world):
     # The single-use state is the credential, whoever's browser brings it.
     assert answers(world, "get", "/xero/callback") == {caller: 400 for caller in CALLERS}
@@ -345,6 +390,8 @@ ENDPOINTS = [
     ("get", "/api/xero/export-settings", A_S1, 200),
     ("put", "/api/xero/export-settings", {**A_S1, "enabled": False}, 200),
     ("post", "/api/xero/disconnect", A, 200),
+    ("get", "/api/alerts/settings", A, 200),
+    ("put", "/api/alerts/settings", {**A, "finance_emails": ["accounts@a.test"]}, 200),
 ]
 
 
@@ -357,7 +404,8 @@ def call(world: World, caller: str, method: str, url: str, data) -> int:
 
 
 def test_every_api_endpoint_has_a_row():
-    routes = {"api/" + str(pattern.pattern) for pattern in api_urls.urlpatterns}
+    patterns = api_urls.urlpatterns + operations_api_urls.urlpatterns
+    routes = {"api/" + str(pattern.pattern) for pattern in patterns}
 
     assert {resolve(url).route for _, url, _, _ in ENDPOINTS} == routes
 

@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from tests.factories import OutletFactory, XeroConnectionFactory
@@ -21,9 +21,9 @@ XERO_LOCKED = (
 @pytest.fixture(autouse=True)
 def fresh_health_cache():
     # The health answer is cached a second or two; each test starts without it.
-    cache.clear()
+    caches["local"].clear()
     yield
-    cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture

@@ -140,7 +140,11 @@ MAPPINGS_PUT_ANSWER = response(
 
 REFRESH_ANSWER = response(
     "Queued",
-    {"task_id": "b8a1d2e4c3f94e0a9d1c2b3a4f5e6d7c", "tenant_name": "Harbour Cafe Pty Ltd"},
+    {
+        "task_id": "b8a1d2e4c3f94e0a9d1c2b3a4f5e6d7c",
+        "tenant_name": "Harbour Cafe Pty Ltd",
+        "already_queued": False,
+    },
     status=202,
 )
 REFERENCE_ANSWER = response(

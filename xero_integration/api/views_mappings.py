@@ -2,7 +2,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.utils import (
-    OpenApiExample,
     extend_schema,
     extend_schema_serializer,
 )

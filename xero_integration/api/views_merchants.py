@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from outlets.selectors import merchant_for_client, outlets_of
 
 from . import examples
-from .schema import errors
 from .schema import EXAMPLE_MERCHANT, errors
 from .scope import api_client
 

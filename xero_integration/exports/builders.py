@@ -103,9 +103,7 @@ def special_account(ctx: ExportContext, kind: str) -> str:
 
 
 def payment_account(ctx: ExportContext, method: str) -> str:
-    account = ctx.mappings.payments.get(method)
-    if not account and method == SpecialKind.GIFT_CARD:
-        account = ctx.mappings.special.get(SpecialKind.GIFT_CARD)
+    account = ctx.mappings.payment_account(method)
     if not account:
         raise UnmappedError(NO_PAYMENT_ACCOUNT.format(method=method))
     return account
