@@ -26,6 +26,11 @@ NUMBER_CLASH = (
     "Outlet '{station}' of {merchant} sends to the same Xero organisation with the same "
     "document number prefix '{prefix}': give one of them its own number prefix."
 )
+# Another merchant's outlet (two merchants' books in one organisation) is never named.
+NUMBER_CLASH_ELSEWHERE = (
+    "An outlet of another merchant sends to the same Xero organisation with the same "
+    "document number prefix '{prefix}': give this outlet its own number prefix."
+)
 EXPORTS_DISABLED = "Exports are disabled for this outlet."
 
 
@@ -70,12 +75,15 @@ def number_clash(outlet: Outlet | None, connection: XeroConnection | None) -> li
         return []
     prefix = outlet.export_settings.effective_prefix
     for other in outlets_sharing_the_organisation(outlet, connection):
-        if other.export_settings.effective_prefix.upper() == prefix.upper():
-            return [
-                NUMBER_CLASH.format(
-                    station=other.pos_station_id, merchant=other.merchant.name, prefix=prefix
-                )
-            ]
+        if other.export_settings.effective_prefix.upper() != prefix.upper():
+            continue
+        if other.merchant_id != outlet.merchant_id:
+            return [NUMBER_CLASH_ELSEWHERE.format(prefix=prefix)]
+        return [
+            NUMBER_CLASH.format(
+                station=other.pos_station_id, merchant=other.merchant.name, prefix=prefix
+            )
+        ]
     return []
 
 

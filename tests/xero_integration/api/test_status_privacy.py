@@ -5,20 +5,11 @@ document number prefixes clash, each is told to change its own prefix, without l
 who the other merchant is.
 """
 
-import pytest
-
 from tests.factories import XeroConnectionFactory
 
 URL = "/api/xero/status"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The message is built in xero_integration/exports/readiness.py (number_clash), "
-        "outside the security branch's boundary: fix there, then drop this mark."
-    ),
-)
 def test_number_clash_with_another_merchants_outlet_does_not_name_it(
     api, connection, outlet, other_outlet
 ):
