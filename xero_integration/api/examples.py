@@ -90,6 +90,14 @@ STATUS_ANSWER = response(
         "waiting_exports": 0,
         "missing_mappings": [],
         "invalid_mappings": [],
+        "unmapped_keys": [
+            {
+                "type": "payments",
+                "key": "eftpos",
+                "sales": 4,
+                "reason": "No Xero account is mapped for payment method 'eftpos'.",
+            }
+        ],
     },
 )
 STATUS_WAITING = response(
@@ -110,6 +118,7 @@ STATUS_WAITING = response(
             {"type": "special", "key": "rounding", "reason": "No rounding account."}
         ],
         "invalid_mappings": [],
+        "unmapped_keys": [],
     },
 )
 

@@ -42,6 +42,16 @@ class MappingProblemSchema(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="UnmappedKey")
+class UnmappedKeySchema(serializers.Serializer):
+    type = serializers.CharField(
+        help_text="The mapping type the value needs: revenue, payments, tax or special."
+    )
+    key = serializers.CharField(help_text="The POS value, as the sales carry it.")
+    sales = serializers.IntegerField(help_text="Sales not yet in Xero that hold it.")
+    reason = serializers.CharField()
+
+
 @extend_schema_serializer(component_name="ExportStatus")
 class StatusSchema(serializers.Serializer):
     merchant_id = serializers.CharField()
@@ -64,3 +74,8 @@ class StatusSchema(serializers.Serializer):
     )
     missing_mappings = MappingProblemSchema(many=True)
     invalid_mappings = MappingProblemSchema(many=True)
+    unmapped_keys = UnmappedKeySchema(
+        many=True,
+        help_text="Every POS value the outlet's sales not yet in Xero carry that nothing maps. "
+        "Those sales wait (the others go) and go out by themselves once it is mapped.",
+    )

@@ -50,7 +50,10 @@ def plan_due_outlets(run: ExportRun, connection: XeroConnection, now: datetime.d
             run.waiting[outlet.pos_station_id] = ready.reasons
             continue
         try:
-            run.planned_sales += plan_outlet(outlet=outlet, connection=connection, now=now)
+            held = [(k["type"], k["key"]) for k in ready.unmapped_keys]
+            run.planned_sales += plan_outlet(
+                outlet=outlet, connection=connection, now=now, held=held
+            )
         except IntegrityError:
             # Another outlet in this organisation makes the same document numbers.
             run.waiting[outlet.pos_station_id] = [NUMBER_CLASH]

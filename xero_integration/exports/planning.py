@@ -6,16 +6,24 @@ documents, and every sale without a document is picked up by the next run.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
 
-from ..models import DocumentKind, ExportDocument, ExportStatus, Sale, SaleType, XeroConnection
+from ..models import (
+    DocumentKind,
+    ExportDocument,
+    ExportStatus,
+    Sale,
+    SaleKey,
+    SaleType,
+    XeroConnection,
+)
 from .numbers import sale_document_number, summary_document_number
 
 
@@ -28,13 +36,23 @@ def open_business_date(outlet: Outlet, now: datetime.datetime) -> datetime.date:
     return business_date(now, timezone=outlet.timezone, start_hour=settings.business_day_start_hour)
 
 
-def sales_to_plan(outlet: Outlet, now: datetime.datetime) -> QuerySet[Sale]:
+def sales_to_plan(
+    outlet: Outlet, now: datetime.datetime, held: Collection[tuple[str, str]] = ()
+) -> QuerySet[Sale]:
     """The outlet's sales without a document that are ready to export.
 
     Summaries wait until their business day is over; daily exports take only days
     that are over, too (the previous business day and any earlier one left behind).
+    A sale holding a `held` (type, key) pair, one nothing maps yet, waits outside any
+    document, so the rest go and it follows once the value is mapped.
     """
     sales = Sale.objects.filter(outlet=outlet, document__isnull=True)
+    if held:
+        unmapped = Q()
+        for type_, key in held:
+            unmapped |= Q(type=type_, key=key)
+        waiting = SaleKey.objects.filter(unmapped, outlet=outlet).values("sale_id")
+        sales = sales.exclude(pk__in=waiting)
     settings = outlet.export_settings
     closed_days_only = (
         settings.grouping == ExportGrouping.DAILY_SUMMARY
@@ -114,9 +132,15 @@ def plan_summaries(outlet: Outlet, connection: XeroConnection, sales: Iterable[S
 
 
 @transaction.atomic
-def plan_outlet(*, outlet: Outlet, connection: XeroConnection, now: datetime.datetime) -> int:
+def plan_outlet(
+    *,
+    outlet: Outlet,
+    connection: XeroConnection,
+    now: datetime.datetime,
+    held: Collection[tuple[str, str]] = (),
+) -> int:
     """Put the outlet's ready sales into documents; returns how many sales were planned."""
-    sales = list(sales_to_plan(outlet, now))
+    sales = list(sales_to_plan(outlet, now, held))
     if outlet.export_settings.grouping == ExportGrouping.PER_SALE:
         return plan_per_sale(outlet, connection, sales)
     return plan_summaries(outlet, connection, sales)

@@ -4,17 +4,19 @@ The status endpoint shows these reasons; the export engine waits on them, and th
 work goes out by itself once they are fixed.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from mappings.models import MappingType
 from mappings.rules import InvalidMapping, invalid_mappings, missing_mappings
-from mappings.selectors import effective_mappings, merchant_default_mappings
+from mappings.selectors import EffectiveMappings, effective_mappings, merchant_default_mappings
 from outlets.models import Merchant, Outlet
 
 from ..connection.selectors import has_reference_data
-from ..models import ConnectionStatus, XeroConnection
+from ..models import ConnectionStatus, ExportStatus, SaleKey, XeroConnection
+from .builders import NO_PAYMENT_ACCOUNT, NO_REVENUE_ACCOUNT, NO_SPECIAL_ACCOUNT, NO_TAX_TYPE
 
 NOT_CONNECTED = "Xero is not connected for this merchant."
 NEEDS_RECONNECT = "The Xero connection needs to be reconnected: {reason}"
@@ -39,6 +41,9 @@ class Readiness:
     reasons: list[str]
     missing_mappings: list[dict[str, Any]]
     invalid_mappings: list[InvalidMapping]
+    # POS values the outlet's waiting sales carry that nothing maps: those sales wait
+    # (others go), and go out by themselves once the value is mapped.
+    unmapped_keys: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def can_export(self) -> bool:
@@ -95,6 +100,39 @@ def connection_reasons(connection: XeroConnection | None) -> list[str]:
     return []
 
 
+# Why a key stops a sale, in the words the document builders use.
+UNMAPPED_REASONS = {
+    MappingType.REVENUE: NO_REVENUE_ACCOUNT.replace("{category}", "{key}"),
+    MappingType.TAX: NO_TAX_TYPE.replace("{tax_code}", "{key}"),
+    MappingType.PAYMENTS: NO_PAYMENT_ACCOUNT.replace("{method}", "{key}"),
+    MappingType.SPECIAL: NO_SPECIAL_ACCOUNT.replace("{kind}", "{key}"),
+}
+
+
+def unmapped_keys(outlet: Outlet, mappings: EffectiveMappings) -> list[dict[str, Any]]:
+    """Every POS value the outlet's sales not yet in Xero need and nothing maps, each with
+    how many sales hold it: all of them at once, read from the sales themselves."""
+    waiting = Q(sale__document__isnull=True) | Q(
+        sale__document__status__in=[ExportStatus.PENDING, ExportStatus.WAITING]
+    )
+    rows = (
+        SaleKey.objects.filter(waiting, outlet=outlet)
+        .values("type", "key")
+        .annotate(sales=Count("sale", distinct=True))
+        .order_by("type", "key")
+    )
+    return [
+        {
+            "type": row["type"],
+            "key": row["key"],
+            "sales": row["sales"],
+            "reason": UNMAPPED_REASONS[row["type"]].format(key=row["key"]),
+        }
+        for row in rows
+        if mappings.resolve(row["type"], row["key"]) is None
+    ]
+
+
 def readiness(
     *, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
 ) -> Readiness:
@@ -114,4 +152,5 @@ def readiness(
         reasons.append(MAPPINGS_MISSING)
     if invalid:
         reasons.append(MAPPINGS_INVALID)
-    return Readiness(reasons, missing, invalid)
+    unmapped = unmapped_keys(outlet, mappings) if outlet is not None else []
+    return Readiness(reasons, missing, invalid, unmapped)

@@ -70,6 +70,7 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any
         **export_counts(merchant, outlet),
         "missing_mappings": ready.missing_mappings,
         "invalid_mappings": ready.invalid_mappings,
+        "unmapped_keys": ready.unmapped_keys,
     }
 
 

@@ -3,7 +3,7 @@ from .exports import DocumentKind, ErrorSource, ExportBatch, ExportDocument, Exp
 from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
-from .sales import Sale, SaleType
+from .sales import Sale, SaleKey, SaleType
 
 __all__ = [
     "ConnectionStatus",
@@ -17,6 +17,7 @@ __all__ = [
     "ReferenceRecord",
     "ReferenceSnapshot",
     "Sale",
+    "SaleKey",
     "SaleType",
     "SyncLog",
     "XeroCallSlot",

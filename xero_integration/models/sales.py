@@ -53,3 +53,26 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.sale_id} ({self.total} {self.currency})"
+
+
+class SaleKey(models.Model):
+    """A POS value a sale needs mapped (sales/keys.py): a category, a tax code, a payment
+    method or a special amount. Kept beside the sale so that finding every unmapped value
+    of an outlet's waiting sales is one indexed query, not a read of every sale."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="mapping_keys")
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=16)
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sale", "type", "key"], name="unique_sale_key"),
+        ]
+        indexes = [
+            # Serves "the outlet's keys and how many waiting sales hold each".
+            models.Index(fields=["outlet", "type", "key"], name="sale_key_outlet_type_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.key}"

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from outlets.business_day import business_date
 from outlets.models import Merchant, Outlet
-from xero_integration.models import Sale
+from xero_integration.models import Sale, SaleKey
 
+from .keys import mapping_keys
 from .money import to_amount, to_unit_price
 from .types import SaleData, sale_to_json
 from .validation import SALE_ID_PATTERN, SaleErrors, parse_sale
@@ -66,6 +67,7 @@ class Batch:
             for s in Sale.objects.filter(merchant=merchant, sale_id__in=possible_ids(wanted))
         }
         self.new: dict[str, Sale] = {}
+        self.keys: dict[str, list[tuple[str, str]]] = {}
 
     def known_sale(self, sale_id: str) -> Sale | None:
         return self.new.get(sale_id) or self.stored.get(sale_id)
@@ -132,6 +134,7 @@ def ingest_one(batch: Batch, raw: Any, now: datetime.datetime) -> SaleResult:
                 {} if same else {"id": [CONFLICTING_SALE.format(sale_id=sale.sale_id)]},
             )
         batch.new[sale.sale_id] = sale_row(batch, outlet, sale, digest)
+        batch.keys[sale.sale_id] = mapping_keys(sale)
         return SaleResult(sale.sale_id, ACCEPTED)
     except SaleErrors as exc:
         return SaleResult(sale_id if isinstance(sale_id, str) else None, REJECTED, exc.errors)
@@ -161,4 +164,9 @@ def store(merchant: Merchant, raw_sales: list[Any]) -> list[SaleResult]:
     # in the same request.
     for row in batch.new.values():
         row.save()
+    SaleKey.objects.bulk_create(
+        SaleKey(sale=row, outlet=row.outlet, type=type_, key=key)
+        for row in batch.new.values()
+        for type_, key in batch.keys[row.sale_id]
+    )
     return results

@@ -132,8 +132,9 @@ def test_status_answers_in_a_handful_of_queries(
         )
 
     # Includes the API key lookup and the throttle's shared count (up to 9 statements, with
-    # savepoints, for a window's first request); does not grow with mappings, logs or sales.
-    with django_assert_max_num_queries(18 + 9):
+    # savepoints, for a window's first request) and one read of the unmapped values the
+    # outlet's sales carry; does not grow with mappings, logs or sales.
+    with django_assert_max_num_queries(19 + 9):
         assert api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).status_code == 200
 
 
@@ -146,3 +147,28 @@ def test_status_without_merchant_id_names_the_field(api):
 
     assert response.status_code == 400
     assert "merchant_id" in response.json()["fields"]
+
+
+def test_every_unmapped_value_of_waiting_sales_is_listed_at_once(api, connection, outlet):
+    from xero_integration.sales.services import ingest_sales
+
+    from ..exports.test_engine import a_sale
+
+    map_everything(connection.merchant)
+    with_surcharge = a_sale("A1", method="eftpos", surcharge="0.50")
+    with_surcharge["payments"][0]["amount"] = "9.50"  # 2 x 4.50 + 0.50
+    results = ingest_sales(
+        merchant=connection.merchant,
+        raw_sales=[with_surcharge, a_sale("A2", method="eftpos"), a_sale("A3")],
+    )
+    assert {r.status for r in results} == {"accepted"}
+
+    body = api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).json()
+
+    assert [(k["type"], k["key"], k["sales"]) for k in body["unmapped_keys"]] == [
+        ("payments", "eftpos", 2),
+        ("special", "surcharge", 1),
+    ]
+    assert body["unmapped_keys"][0]["reason"] == (
+        "No Xero account is mapped for payment method 'eftpos'."
+    )

@@ -339,14 +339,31 @@ def test_sales_wait_while_mappings_are_missing(sandbox, connection, outlet):
     assert Sale.objects.get().document is None
 
 
-def test_unmapped_payment_method_waits_with_our_reason(sandbox, connection, outlet):
-    ingest(outlet.merchant, a_sale("A1", method="voucher"))
+def test_a_sale_with_an_unmapped_payment_method_waits_and_the_others_go(
+    sandbox, connection, outlet
+):
+    ingest(outlet.merchant, a_sale("A1", method="voucher"), a_sale("A2"))
+
+    export_connection(connection_id=connection.pk)
+
+    assert invoice_numbers(xero(sandbox, connection)) == ["POSS1-A2"]
+    assert Sale.objects.get(sale_id="A1").document is None
+
+
+def test_a_mapping_removed_after_planning_holds_the_document_with_our_reason(
+    sandbox, connection, outlet
+):
+    from xero_integration.exports.planning import plan_outlet
+
+    ingest(outlet.merchant, a_sale("A1", method="cash"))
+    plan_outlet(outlet=outlet, connection=connection, now=timezone.now())
+    map_merchant(outlet.merchant, {"payments": [("card", "090")]})  # cash no longer mapped
 
     export_connection(connection_id=connection.pk)
 
     document = ExportDocument.objects.get()
     assert document.status == ExportStatus.WAITING
-    assert document.last_error == "No Xero account is mapped for payment method 'voucher'."
+    assert document.last_error == "No Xero account is mapped for payment method 'cash'."
     assert document.error_source == "ours"
     assert invoice_numbers(xero(sandbox, connection)) == []
 
