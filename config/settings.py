@@ -264,6 +264,16 @@ XERO_UNKNOWN_OUTCOME_WAIT_SECONDS = env.int("XERO_UNKNOWN_OUTCOME_WAIT_SECONDS",
 XERO_MINUTE_LIMIT = env.int("XERO_MINUTE_LIMIT", default=60)
 XERO_CONCURRENT_LIMIT = env.int("XERO_CONCURRENT_LIMIT", default=5)
 XERO_DAY_LIMIT = env.int("XERO_DAY_LIMIT", default=5000)
+# An uncertified Xero app may connect at most 25 organisations (developer.xero.com app
+# limits); a certified app or a higher tier raises it. The 26th connect is refused before
+# the merchant is sent to Xero.
+XERO_MAX_CONNECTIONS = env.int("XERO_MAX_CONNECTIONS", default=25)
+# The signing key of the app's Xero webhook (developer.xero.com > app > Webhooks): events
+# are accepted only with its HMAC-SHA256 signature. Empty: every event is refused (401).
+XERO_WEBHOOK_KEY = env.str("XERO_WEBHOOK_KEY", default="")
+# A reconciliation asked for over the API reads Xero at once for up to this many days;
+# a longer range is read by the worker and the answer says so (202).
+RECONCILIATION_INLINE_DAYS = env.int("RECONCILIATION_INLINE_DAYS", default=7)
 
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
 # An export run's claim on its Xero organisation lasts this long unless renewed (every

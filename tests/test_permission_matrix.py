@@ -239,6 +239,8 @@ ACTIONS = {
     ("xero_integration.xeroconnection", "refresh_reference_data"): (SUPER, EDITOR),
     ("xero_integration.xeroconnection", "disconnect"): (SUPER, EDITOR),
     ("xero_integration.xeroconnection", "make_default"): (SUPER, EDITOR),
+    ("xero_integration.xeroconnection", "set_standard_call_budget"): (SUPER, EDITOR),
+    ("xero_integration.xeroconnection", "set_starter_call_budget"): (SUPER, EDITOR),
     ("xero_integration.exportdocument", "replay"): (SUPER,),
     ("xero_integration.exportdocument", "resolve"): (SUPER,),
     ("operations.alertsettings", "rotate_secret"): (SUPER,),

@@ -5,7 +5,7 @@ same rows every worker counts before it calls, with the same sliding windows.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -41,19 +41,30 @@ def percent(used: int, limit: int) -> int:
 
 
 def organisation_limits(*, now: datetime.datetime) -> list[OrganisationLimits]:
-    tenants = live_tenants()
+    tenants, budgets = live_tenants()
     used = slot_counts(now)
     blocks = {row.tenant_id: row for row in XeroTenantLimit.objects.filter(tenant_id__in=tenants)}
     return [
-        limits_of(tenant_id, name, used.get(tenant_id, {}), blocks.get(tenant_id), now)
+        replace(
+            limits_of(tenant_id, name, used.get(tenant_id, {}), blocks.get(tenant_id), now),
+            day_limit=budgets.get(tenant_id, ratelimit.day_limit()),
+        )
         for tenant_id, name in sorted(tenants.items(), key=lambda item: item[1].lower())
     ]
 
 
-def live_tenants() -> dict[str, str]:
-    """Tenant id → name, of every organisation some merchant is connected to."""
+def live_tenants() -> tuple[dict[str, str], dict[str, int]]:
+    """Of every organisation some merchant is connected to: tenant id → name, and tenant
+    id → its daily call limit (XERO_DAY_LIMIT, or the smaller budget of its Xero plan,
+    XeroConnection.daily_call_limit, as ratelimit.tenant_day_limit keeps it)."""
     live = XeroConnection.objects.exclude(status=ConnectionStatus.DISCONNECTED)
-    return dict(live.values_list("tenant_id", "tenant_name").order_by("tenant_id"))
+    names: dict[str, str] = {}
+    budgets: dict[str, int] = {}
+    rows = live.values_list("tenant_id", "tenant_name", "daily_call_limit").order_by("tenant_id")
+    for tenant_id, name, budget in rows:
+        names[tenant_id] = name
+        budgets[tenant_id] = min(budgets.get(tenant_id, ratelimit.day_limit()), budget)
+    return names, budgets
 
 
 def slot_counts(now: datetime.datetime) -> dict[str, dict[str, int]]:

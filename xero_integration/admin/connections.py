@@ -1,17 +1,18 @@
 """Xero connections: health at a glance, and what staff may do to one."""
 
 import datetime
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.utils import formats, timezone
 
 from .. import tasks
-from ..connection import oauth
-from ..models import ConnectionStatus, XeroConnection
+from ..connection import limits, oauth
+from ..models import ConnectionStatus, DailyCallLimit, XeroConnection
 from .common import ReadOnlyAdmin, may_change
 
 PICK_ONE = "Select exactly one connection to make the merchant's default."
@@ -20,6 +21,11 @@ DISCONNECTED = "Disconnected {count} connection{s} from Xero."
 ALREADY_DISCONNECTED = "{count} already disconnected, skipped."
 REFRESH_QUEUED = "Queued a refresh of the reference data of {count} active connection{s}."
 XERO_NOT_TOLD = "{tenant}: disconnected here, but Xero was not told: {problems}"
+CONNECTED_OF_LIMIT = (
+    "{count} of {limit} Xero organisations connected (an uncertified Xero app may connect "
+    "at most 25; XERO_MAX_CONNECTIONS)"
+)
+BUDGET_SET = "The daily call budget of {count} connection{s} is now {budget}."
 
 
 def token_validity(expires_at: datetime.datetime | None) -> str | None:
@@ -39,6 +45,7 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
         "access_token_validity",
         "refresh_token_validity",
         "last_refreshed_at",
+        "daily_call_limit",
     )
     # `status` answers "who needs reconnecting?" in one click.
     list_filter = ("status", "is_merchant_default", "merchant")
@@ -61,9 +68,46 @@ class XeroConnectionAdmin(ReadOnlyAdmin):
         "created_at",
         "updated_at",
         "disconnected_at",
+        "daily_call_limit",
     )
     readonly_fields = fields
-    actions = ("refresh_reference_data", "disconnect", "make_default")
+    actions = (
+        "refresh_reference_data",
+        "disconnect",
+        "make_default",
+        "set_standard_call_budget",
+        "set_starter_call_budget",
+    )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        count, limit = limits.connected_organisations(), limits.max_connections()
+        subtitle = CONNECTED_OF_LIMIT.format(count=count, limit=limit)
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
+
+    @admin.action(
+        description="Daily call budget: 5,000 (Xero's plans above Starter)", permissions=["manage"]
+    )
+    def set_standard_call_budget(
+        self, request: HttpRequest, queryset: QuerySet[XeroConnection]
+    ) -> None:
+        self._set_call_budget(request, queryset, DailyCallLimit.STANDARD)
+
+    @admin.action(
+        description="Daily call budget: 1,000 (Xero's Starter plan)", permissions=["manage"]
+    )
+    def set_starter_call_budget(
+        self, request: HttpRequest, queryset: QuerySet[XeroConnection]
+    ) -> None:
+        self._set_call_budget(request, queryset, DailyCallLimit.STARTER)
+
+    def _set_call_budget(
+        self, request: HttpRequest, queryset: QuerySet[XeroConnection], budget: DailyCallLimit
+    ) -> None:
+        count = queryset.update(daily_call_limit=budget, updated_at=timezone.now())
+        message = BUDGET_SET.format(count=count, s=pluralize(count), budget=budget.label)
+        self.message_user(request, message, messages.SUCCESS)
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return may_change(request, XeroConnection)

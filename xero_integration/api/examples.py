@@ -81,6 +81,8 @@ STATUS_ANSWER = response(
             "export_running_since": "2026-11-23T10:14:58Z",
             "export_claim_stale_since": None,
             "stale_claim_recovered_at": None,
+            "daily_call_limit": 5000,
+            "calls_last_24h": 212,
         },
         "last_successful_sync_at": AT,
         "last_failed_sync_at": None,

@@ -29,6 +29,13 @@ class ConnectionSchema(serializers.Serializer):
     stale_claim_recovered_at = serializers.DateTimeField(
         allow_null=True, help_text="When a run last took over a dead run's claim."
     )
+    daily_call_limit = serializers.IntegerField(
+        help_text="The organisation's daily budget of Xero API calls: 5,000, or 1,000 on "
+        "Xero's Starter plan. Calls wait rather than exceed it."
+    )
+    calls_last_24h = serializers.IntegerField(
+        help_text="Calls to the organisation in the last 24 hours."
+    )
 
 
 @extend_schema_serializer(component_name="MappingProblem")

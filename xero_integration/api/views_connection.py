@@ -33,7 +33,7 @@ class ConnectView(APIView):
         tags=["connection"],
         summary="Start connecting Xero",
         description=(
-            "Answers the Xero authorisation URL to open in the merchant's browser. After "
+            "Answers the Xero authorisation URL to open in the merchant's browser (409 `connection_limit` when the app already connects as many Xero organisations as it may: XERO_MAX_CONNECTIONS, 25 for an uncertified app). After "
             "they approve, Xero's callback lands on this service, which then redirects to "
             "`return_url`."
         ),
@@ -47,7 +47,7 @@ class ConnectView(APIView):
         ],
         responses={
             200: inline_serializer("ConnectStart", {"authorize_url": serializers.URLField()}),
-            **errors(400, 404),
+            **errors(400, 404, 409),
         },
         examples=[examples.CONNECT_ANSWER],
     )

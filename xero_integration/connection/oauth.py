@@ -24,6 +24,12 @@ from .. import tasks
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, OAuthState, XeroConnection
 from ..xero import identity, tokens
 from ..xero.errors import XeroError
+from .limits import (
+    connected_organisations,
+    ensure_room_to_connect,
+    limit_message,
+    tenants_with_room,
+)
 from .selectors import live_connections
 
 STATE_LIFETIME = datetime.timedelta(minutes=10)
@@ -80,8 +86,12 @@ class DisconnectResult:
 
 
 def start_authorisation(*, merchant: Merchant, return_url: str = "") -> str:
-    """Record a single-use state for the merchant and return Xero's authorise URL."""
+    """Record a single-use state for the merchant and return Xero's authorise URL.
+
+    Raises ConnectionLimitReached when the app may connect no more organisations.
+    """
     _validate_return_url(return_url)
+    ensure_room_to_connect(merchant=merchant)
     state = secrets.token_urlsafe(32)
     verifier = identity.new_code_verifier()
     # Only the state's hash is stored: a database reader cannot complete someone's
@@ -135,8 +145,17 @@ def complete_authorisation(
         raise AuthorisationFailed(MSG_XERO_FAILED.format(reason=exc.message)) from None
     if not tenants:
         raise AuthorisationFailed(MSG_NO_TENANTS)
+    tenants = _within_app_limit(tenants)
     rows = store_connections(merchant=pending.merchant, token_set=token_set, tenants=tenants)
     return CompletedAuthorisation(pending.merchant, rows, pending.return_url)
+
+
+def _within_app_limit(tenants: list[dict]) -> list[dict]:
+    """Only organisations the app may still connect are stored (connection/limits.py)."""
+    kept = tenants_with_room(tenants)
+    if not kept:
+        raise AuthorisationFailed(limit_message(connected_organisations()))
+    return kept
 
 
 def _claim_state(state: str) -> OAuthState:

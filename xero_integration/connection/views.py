@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from outlets.models import Merchant
 
 from . import oauth
+from .limits import ConnectionLimitReached
 
 # Who may connect a merchant to an organisation of their choosing: the same permission
 # that guards disconnecting and the other actions on connections.
@@ -24,7 +26,12 @@ def admin_connect(request: HttpRequest, merchant_pk: int) -> HttpResponse:
     if not request.user.has_perm(CONNECT_PERMISSION):
         raise PermissionDenied
     merchant = get_object_or_404(Merchant, pk=merchant_pk)
-    return redirect(oauth.start_authorisation(merchant=merchant))
+    try:
+        return redirect(oauth.start_authorisation(merchant=merchant))
+    except ConnectionLimitReached as exc:
+        # Refused before the person goes to Xero: say why on the merchant's page.
+        messages.error(request, exc.detail)
+        return redirect(_merchant_admin_url(merchant) or "admin:index")
 
 
 @require_GET

@@ -10,7 +10,8 @@ from django.utils import timezone
 from outlets.models import Merchant, Outlet
 
 from ..connection.selectors import connection_for
-from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
+from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroCallSlot, XeroConnection
+from ..xero import ratelimit
 from .readiness import readiness
 
 
@@ -26,7 +27,16 @@ def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
         "refresh_token_expires_at": connection.refresh_token_expires_at,
         "last_refreshed_at": connection.last_refreshed_at,
         **export_run(connection),
+        **call_budget(connection),
     }
+
+
+def call_budget(connection: XeroConnection) -> dict[str, int]:
+    """The organisation's daily budget of Xero calls, and the calls of the last 24 hours
+    (the rate limiter's own slots: the window it keeps the budget over)."""
+    since = timezone.now() - ratelimit.DAY
+    used = XeroCallSlot.objects.filter(tenant_id=connection.tenant_id, started_at__gt=since)
+    return {"daily_call_limit": connection.daily_call_limit, "calls_last_24h": used.count()}
 
 
 def export_run(connection: XeroConnection) -> dict[str, Any]:

@@ -1,18 +1,30 @@
-from .connection import ConnectionStatus, OAuthState, XeroConnection
-from .exports import DocumentKind, ErrorSource, ExportBatch, ExportDocument, ExportStatus
+from .connection import ConnectionStatus, DailyCallLimit, OAuthState, XeroConnection
+from .exports import (
+    DocumentKind,
+    ErrorSource,
+    ExportBatch,
+    ExportDocument,
+    ExportStatus,
+    XeroChange,
+    XeroChangeDecision,
+)
 from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
+from .reconciliation import DayStatus, ReconciliationDay
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
 from .sales import Sale, SaleKey, SaleType
 
 __all__ = [
     "ConnectionStatus",
+    "DailyCallLimit",
+    "DayStatus",
     "DocumentKind",
     "ErrorSource",
     "ExportBatch",
     "ExportDocument",
     "ExportStatus",
     "OAuthState",
+    "ReconciliationDay",
     "ReferenceKind",
     "ReferenceRecord",
     "ReferenceSnapshot",
@@ -21,6 +33,8 @@ __all__ = [
     "SaleType",
     "SyncLog",
     "XeroCallSlot",
+    "XeroChange",
+    "XeroChangeDecision",
     "XeroConnection",
     "XeroTenantLimit",
 ]

@@ -11,6 +11,13 @@ class ConnectionStatus(models.TextChoices):
     DISCONNECTED = "disconnected", "Disconnected"
 
 
+class DailyCallLimit(models.IntegerChoices):
+    # Xero's daily limit per organisation (developer.xero.com/documentation/oauth2/limits);
+    # 1,000 on the Starter tier since March 2026 (xero-api-notes §2).
+    STANDARD = 5000, "5,000 calls a day"
+    STARTER = 1000, "1,000 calls a day (Xero's Starter plan)"
+
+
 class XeroConnection(models.Model):
     """A merchant's authorisation to one Xero organisation (tenant).
 
@@ -71,6 +78,11 @@ class XeroConnection(models.Model):
     )
     reference_refresh_task_id = models.CharField(
         max_length=32, blank=True, editable=False, help_text="The queued refresh's task id."
+    )
+    daily_call_limit = models.PositiveIntegerField(
+        choices=DailyCallLimit.choices,
+        default=DailyCallLimit.STANDARD,
+        help_text="The organisation's daily budget of Xero API calls, by its Xero plan.",
     )
 
     class Meta:

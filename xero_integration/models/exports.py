@@ -27,6 +27,23 @@ class ErrorSource(models.TextChoices):
     OURS = "ours", "xero-bridge"
 
 
+class XeroChange(models.TextChoices):
+    """What reading a sent document back from Xero found that differs from what was sent."""
+
+    MISSING = "missing", "Missing in Xero"
+    VOIDED = "voided", "Voided in Xero"
+    DELETED = "deleted", "Deleted in Xero"
+    AMOUNT_CHANGED = "amount_changed", "Amount changed in Xero"
+    PAYMENT_REMOVED = "payment_removed", "Payment removed in Xero"
+
+
+class XeroChangeDecision(models.TextChoices):
+    """What a person chose for a document Xero no longer holds as sent."""
+
+    REEXPORTED = "reexported", "Re-exported under a new number"
+    ACCEPTED = "accepted", "Accepted as Xero holds it"
+
+
 class ExportDocument(models.Model):
     """One Xero invoice or credit note, and its payments, with the state of its export.
 
@@ -105,6 +122,32 @@ class ExportDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the last read-back from Xero found (reconciliation/), after the document was sent.
+    xero_status = models.CharField(
+        max_length=16, blank=True, help_text="The document's status in Xero when last read back."
+    )
+    xero_change = models.CharField(
+        max_length=16,
+        choices=XeroChange.choices,
+        blank=True,
+        help_text="How Xero's copy differs from what was sent, when last read back.",
+    )
+    xero_checked_at = models.DateTimeField(null=True, blank=True)
+    xero_change_decision = models.CharField(
+        max_length=16,
+        choices=XeroChangeDecision.choices,
+        blank=True,
+        help_text="What a person chose for a document voided, deleted or missing in Xero.",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement",
+        help_text="The document voided or deleted in Xero that this one re-exports. One to "
+        "one: a document is re-exported at most once, under one new number.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from ..models import XeroCallSlot, XeroTenantLimit
+from ..models import ConnectionStatus, XeroCallSlot, XeroConnection, XeroTenantLimit
 from .errors import MSG_RATE_LIMIT_WAIT_EXCEEDED, TRANSIENT, XeroError, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,16 @@ def minute_limit() -> int:
 
 def day_limit() -> int:
     return getattr(settings, "XERO_DAY_LIMIT", 5000)
+
+
+def tenant_day_limit(tenant_id: str) -> int:
+    """XERO_DAY_LIMIT, or less when the organisation's plan gives it fewer calls a day
+    (XeroConnection.daily_call_limit: 1,000 on Xero's Starter plan)."""
+    budgets = XeroConnection.objects.filter(tenant_id=tenant_id).exclude(
+        status=ConnectionStatus.DISCONNECTED
+    )
+    smallest = budgets.aggregate(smallest=Min("daily_call_limit"))["smallest"]
+    return min(day_limit(), smallest) if smallest else day_limit()
 
 
 def max_wait_seconds() -> float:
@@ -141,7 +151,7 @@ def _seconds_to_wait(limit: XeroTenantLimit, moment: datetime.datetime) -> float
         return CONCURRENT_POLL_SECONDS
     return max(
         _window_wait(slots, moment, MINUTE, minute_limit()),
-        _window_wait(slots, moment, DAY, day_limit()),
+        _window_wait(slots, moment, DAY, tenant_day_limit(limit.tenant_id)),
     )
 
 
