@@ -30,4 +30,5 @@ urlpatterns = [
     path("api/", include("operations.api.urls")),
     path("api/", include("xero_integration.api.urls")),
     path("", include("xero_integration.connection.urls")),
+    path("", include("xero_integration.reconciliation.urls")),
 ]

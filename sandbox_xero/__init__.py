@@ -33,6 +33,13 @@ Limits (0 turns each off):
   400 ValidationException. Xero documents no such limit ("There is no limit to the number
   of elements within a request") but recommends batches of up to 50 (notes §4); the sandbox
   holds clients to that advice.
+- webhook_url (default empty): where POST /_sandbox/change-document
+  voids, deletes, unpays or edits a document as a person would in Xero, then sends the
+  webhook event Xero would send (an UPDATE in xero-webhooks.yaml's WebhookEvent shape) to
+  webhook_url, signed with webhook_key in `x-xero-signature` (base64 HMAC-SHA256 of the
+  body, notes §7). The control's answer carries the event's raw body and signature either
+  way, so a test can deliver it itself.
+- webhook_key (default empty): the key those events are signed with.
 """
 
 from .server import (

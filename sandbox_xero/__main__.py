@@ -29,6 +29,9 @@ SWITCH_FLAGS = (
     "not_modified_304",
 )
 
+# Where changes made through the control API are announced (webhooks.py).
+STRING_FLAGS = ("webhook_url", "webhook_key")
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -50,6 +53,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             default=DEFAULT_CONFIG[name],
             help=_help(name),
         )
+    for name in STRING_FLAGS:
+        parser.add_argument(_flag(name), default=DEFAULT_CONFIG[name], help=_help(name))
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
 
@@ -67,7 +72,7 @@ def _help(name: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
-    config = {name: getattr(args, name) for name in LIMIT_FLAGS + SWITCH_FLAGS}
+    config = {name: getattr(args, name) for name in LIMIT_FLAGS + SWITCH_FLAGS + STRING_FLAGS}
     config.update(consent=args.consent, period_lock_date=args.period_lock_date)
     server = make_server(
         args.host,

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import oauth, reference, wire
+from . import changes, oauth, reference, webhooks, wire
 from .faults import FaultError
 from .reply import Reply, bad_request, not_found
 from .state import DEFAULT_CONFIG
@@ -86,6 +86,8 @@ def _config_problem(key: str, value: Any) -> str | None:
         return None
     if isinstance(default, bool):
         return None if isinstance(value, bool) else f"{key} must be true or false"
+    if isinstance(default, str):
+        return None if isinstance(value, str) else f"{key} must be a string"
     # Whole numbers only: the snapshot encoder refuses floats, and seconds are plenty for tests.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return f"{key} must be a non-negative integer"
@@ -167,6 +169,35 @@ def get_documents(server: "SandboxServer", request: "Request", body: JsonObject)
         )
 
 
+def change_document(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
+    """Void, delete, unpay or edit a document as a person would in Xero; then the webhook.
+
+    Body: {"tenant_id"?, "number", "kind"?: "invoice"|"credit_note", "status"?: "VOIDED"|
+    "DELETED", "remove_payments"?: true, "total"?: "9.00"}. The answer carries the signed
+    event (its raw body and signature) and, when webhook_url is set, the status it got.
+    """
+    with server.state.lock:
+        order = server.state.data["tenant_order"]
+        tenant_id = body.get("tenant_id") or (order[0] if len(order) == 1 else None)
+        tenant = server.state.tenant(tenant_id) if tenant_id else None
+        if not tenant_id or tenant is None:
+            return bad_request("Give the tenant_id of a known tenant.")
+        try:
+            doc = changes.change_document(tenant, body)
+        except (changes.ChangeError, TypeError, ArithmeticError) as error:
+            return bad_request(str(error))
+        summary = changes.public_summary(changes.kind_of(body), doc)
+        server.state.data["webhook_sequence"] += 1
+        payload = webhooks.event_payload(tenant_id, summary, server.state.data["webhook_sequence"])
+        server.state.save()
+        url, key = server.state.config["webhook_url"], server.state.config["webhook_key"]
+    # Sent after the lock is released: the service may call the sandbox back at once.
+    raw = wire.dumps(payload)
+    delivered = webhooks.post_event(url, key, payload) if url else None
+    event = {"body": raw, "signature": webhooks.sign(raw.encode("utf-8"), key)}
+    return Reply(body={"document": _plain(summary), "event": event, "delivered": delivered})
+
+
 def get_requests(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     return Reply(body={"requests": _plain(list(server.call_log.calls))})
 
@@ -195,4 +226,5 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "state"): get_state,
     ("GET", "documents"): get_documents,
     ("GET", "requests"): get_requests,
+    ("POST", "change-document"): change_document,
 }

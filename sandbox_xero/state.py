@@ -30,6 +30,10 @@ DEFAULT_CONFIG = {
     "not_modified_304": True,
     "max_request_bytes": 3_500_000,  # Xero: 3.5MB per request (notes §4)
     "max_elements_per_request": 50,  # Xero recommends up to 50 (notes §4)
+    # Where a change made through /_sandbox/change-document is announced, signed with
+    # webhook_key as Xero signs its webhooks (notes §7); empty: not sent.
+    "webhook_url": "",
+    "webhook_key": "",
 }
 
 CONFIG_HELP = {
@@ -48,6 +52,11 @@ CONFIG_HELP = {
         "answer 304 with no body when nothing changed since If-Modified-Since; off, 200 and an "
         "empty list"
     ),
+    "webhook_url": (
+        "where /_sandbox/change-document sends the webhook event Xero would send for the "
+        "change, signed with webhook_key; empty: not sent (the answer still carries it)"
+    ),
+    "webhook_key": "the webhook signing key (x-xero-signature: base64 HMAC-SHA256 of the body)",
     "max_request_bytes": "answer 413 to a larger request body (notes §4: 3.5 MB); 0: no limit",
     "max_elements_per_request": (
         "refuse a batch with more elements, 400 (Xero recommends up to 50, notes §4); 0: no limit"
@@ -66,6 +75,7 @@ def empty_data() -> JsonObject:
         "codes": {},
         "token_refresh_count": 0,
         "token_endpoint_calls": 0,
+        "webhook_sequence": 0,
     }
 
 

@@ -5,6 +5,7 @@ least once (redelivered after Q_CLUSTER["retry"] seconds), so every task here mu
 harmless when it runs twice. Periodic tasks are declared in periodic.py.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -12,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from outlets.models import Outlet
+
 from .connection import reference_data
 from .exports import due, engine
 from .models import ConnectionStatus, XeroConnection
+from .reconciliation.services import reconcile_outlet
 from .synclogs import purge_old_sync_logs
 from .xero import ratelimit, tokens
 from .xero.errors import AUTH, XeroError
@@ -78,6 +82,20 @@ def queue_export(*, connection_id: int) -> str | None:
     )
 
 
+def queue_reconciliation(
+    *, outlet_id: int, start: datetime.date, end: datetime.date | None = None
+) -> str | None:
+    """Queue a read-back of an outlet's days from Xero (reconciliation/services.py)."""
+    end = end or start
+    return enqueue(
+        TASKS + "reconcile_outlet_task",
+        outlet_id,
+        start.isoformat(),
+        end.isoformat(),
+        task_name=f"reconcile-{outlet_id}-{start:%Y%m%d}-{end:%Y%m%d}",
+    )
+
+
 # ---- tasks ---------------------------------------------------------------------------------
 
 
@@ -136,3 +154,16 @@ def purge_old_sync_logs_task() -> int:
 
 def purge_rate_limit_slots_task() -> int:
     return ratelimit.purge_old_slots()
+
+
+def reconcile_outlet_task(outlet_id: int, start: str, end: str) -> int:
+    # Twice is harmless: each outlet-day row is replaced by the newer read-back.
+    outlet = Outlet.objects.filter(pk=outlet_id).first()
+    if outlet is None:
+        return 0
+    days = reconcile_outlet(
+        outlet=outlet,
+        start=datetime.date.fromisoformat(start),
+        end=datetime.date.fromisoformat(end),
+    )
+    return len(days)

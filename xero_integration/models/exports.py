@@ -158,7 +158,11 @@ class ExportDocument(models.Model):
                 fields=["connection", "kind", "number"], name="unique_document_number"
             ),
         ]
-        indexes = [models.Index(fields=["connection", "status", "not_before"])]
+        indexes = [
+            models.Index(fields=["connection", "status", "not_before"]),
+            # Xero's webhook events name a document by its id: finding ours is one look-up.
+            models.Index(fields=["xero_id"], name="export_document_xero_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} ({self.get_status_display()})"

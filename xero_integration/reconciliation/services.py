@@ -1,0 +1,89 @@
+"""Reconciliation: read an outlet's days back from Xero and store each day's result.
+
+The POS side is the sales we received; Xero's side is read from Xero now, by the numbers
+of the documents we sent (never from our own records of what we sent). Each outlet-day
+is stored as a ReconciliationDay row, the admin calendar and the API read those rows.
+"""
+
+import datetime
+from dataclasses import asdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from outlets.models import Outlet
+
+from ..models import ExportDocument, ExportStatus, ReconciliationDay, Sale
+from ..xero.errors import XeroError
+from .days import judge_day
+from .readback import change_of, read_back
+
+
+def reconcile_outlet(
+    *, outlet: Outlet, start: datetime.date, end: datetime.date
+) -> list[ReconciliationDay]:
+    """Read the outlet's documents of start..end back from Xero and store each day."""
+    sales = list(Sale.objects.filter(outlet=outlet, business_date__range=(start, end)))
+    documents = list(
+        ExportDocument.objects.filter(outlet=outlet, business_date__range=(start, end))
+        .select_related("connection", "replacement")
+        .order_by("business_date", "number")
+    )
+    found, unreadable = read_documents(documents)
+    days = sorted({s.business_date for s in sales} | {d.business_date for d in documents})
+    return [
+        store_day(
+            outlet,
+            day,
+            [s for s in sales if s.business_date == day],
+            [d for d in documents if d.business_date == day],
+            found,
+            unreadable,
+        )
+        for day in days
+    ]
+
+
+def read_documents(documents: list[ExportDocument]) -> tuple[dict[int, dict | None], str]:
+    """Xero's copy of each sent document, noted on the document; or why Xero was not read."""
+    sent = [d for d in documents if d.status == ExportStatus.SENT]
+    try:
+        found = read_back(sent)
+    except XeroError as exc:
+        # Shown on each day (amber, with Xero's text) rather than failing the whole answer.
+        return {}, exc.message
+    now = timezone.now()
+    for document in sent:
+        if document.pk in found:
+            note_read_back(document, found[document.pk], now)
+    return found, ""
+
+
+def note_read_back(document: ExportDocument, element: dict | None, now: datetime.datetime) -> None:
+    document.xero_status = (element or {}).get("Status") or "MISSING"
+    document.xero_change = change_of(document, element)
+    document.xero_checked_at = now
+    document.save(update_fields=["xero_status", "xero_change", "xero_checked_at", "updated_at"])
+
+
+@transaction.atomic
+def store_day(
+    outlet: Outlet,
+    day: datetime.date,
+    sales: list[Sale],
+    documents: list[ExportDocument],
+    found: dict[int, dict | None],
+    unreadable: str,
+) -> ReconciliationDay:
+    result = asdict(judge_day(day, sales, documents, found, unreadable))
+    result.pop("business_date")
+    row, _ = ReconciliationDay.objects.update_or_create(
+        outlet=outlet, business_date=day, defaults={**result, "checked_at": timezone.now()}
+    )
+    return row
+
+
+def reconcile_document(*, document: ExportDocument) -> list[ReconciliationDay]:
+    """A change to one document in Xero (a webhook event): read its day back again."""
+    day = document.business_date
+    return reconcile_outlet(outlet=document.outlet, start=day, end=day)
