@@ -13,7 +13,7 @@ from .conftest import a_sale, change_in_xero, export_all, ingest, run_queued
 
 
 def yesterday_of(outlet):
-    return Sale.objects.filter(outlet=outlet).first().business_date
+    return Sale.objects.filter(outlet=outlet).earliest("business_date").business_date
 
 
 def deliver(client, event):
