@@ -203,6 +203,11 @@ SPECTACULAR_SETTINGS = {
         },
         {"name": "sales", "description": "Sales and refunds in."},
         {"name": "exports", "description": "Export now, sync history and export settings."},
+        {
+            "name": "reconciliation",
+            "description": "Each day's POS totals beside what Xero holds, read back from "
+            "Xero; backfill of days missing in Xero.",
+        },
     ],
     # Names for enums shared by several fields (otherwise derived from field names).
     "ENUM_NAME_OVERRIDES": {

@@ -84,7 +84,20 @@ def world(db) -> World:
         business_date=datetime.date.today(),
         currency="AUD",
         total="1.00",
-        payload={},
+        # As ingest stores it (sales/types.sale_to_json): the reconciliation reads it.
+        payload={
+            "id": "S1-1",
+            "type": "sale",
+            "occurred_at": timezone.now().isoformat(),
+            "currency": "AUD",
+            "amounts_include_tax": True,
+            "lines": [],
+            "tips": "0.00",
+            "surcharge": "0.00",
+            "rounding": "0.00",
+            "payments": [{"method": "card", "amount": "1.00"}],
+            "refund_of": None,
+        },
         content_hash="x",
     )
     document = ExportDocument.objects.create(
@@ -361,6 +374,7 @@ def test_xero_callback_is_public_and_needs_its_state(world):
 
 A = {"merchant_id": "M-A"}
 A_S1 = {"merchant_id": "M-A", "pos_station_id": "S1"}
+TODAY = datetime.date.today().isoformat()
 SALE = {
     "id": "S1-2",
     "pos_station_id": "S1",
@@ -392,6 +406,7 @@ ENDPOINTS = [
     ("get", "/api/xero/export-settings", A_S1, 200),
     ("put", "/api/xero/export-settings", {**A_S1, "enabled": False}, 200),
     ("post", "/api/xero/disconnect", A, 200),
+    ("get", "/api/xero/reconciliation", {**A_S1, "from": TODAY, "to": TODAY}, 200),
     ("get", "/api/alerts/settings", A, 200),
     ("put", "/api/alerts/settings", {**A, "finance_emails": ["accounts@a.test"]}, 200),
 ]

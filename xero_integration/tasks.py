@@ -18,7 +18,7 @@ from outlets.models import Outlet
 from .connection import reference_data
 from .exports import due, engine
 from .models import ConnectionStatus, XeroConnection
-from .reconciliation.services import reconcile_outlet
+from .reconciliation import services as reconciliation
 from .synclogs import purge_old_sync_logs
 from .xero import ratelimit, tokens
 from .xero.errors import AUTH, XeroError
@@ -161,7 +161,7 @@ def reconcile_outlet_task(outlet_id: int, start: str, end: str) -> int:
     outlet = Outlet.objects.filter(pk=outlet_id).first()
     if outlet is None:
         return 0
-    days = reconcile_outlet(
+    days = reconciliation.reconcile_outlet(
         outlet=outlet,
         start=datetime.date.fromisoformat(start),
         end=datetime.date.fromisoformat(end),

@@ -263,3 +263,81 @@ EXPORT_SETTINGS_REQUEST = request(
 EXPORT_SETTINGS_PUT_ANSWER = response(
     "Each sale in real time", {**EXPORT_SETTINGS, "frequency": "realtime", "grouping": "per_sale"}
 )
+
+
+RECONCILIATION_ANSWER = response(
+    "A day voided in Xero beside a matching one",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "state": "done",
+        "task_id": None,
+        "days": [
+            {
+                "business_date": "2026-11-23",
+                "status": "red",
+                "pos": {
+                    "sales": "18.00",
+                    "refunds": "0.00",
+                    "net": "18.00",
+                    "tax": "1.64",
+                    "paid": "18.00",
+                    "tips": "0.00",
+                    "surcharges": "0.00",
+                    "rounding": "0.00",
+                    "payments": {"card": "18.00"},
+                },
+                "xero": {
+                    "sales": "9.00",
+                    "refunds": "0.00",
+                    "net": "9.00",
+                    "tax": "0.82",
+                    "paid": "9.00",
+                },
+                "difference": {
+                    "sales": "-9.00",
+                    "refunds": "0.00",
+                    "net": "-9.00",
+                    "tax": "-0.82",
+                    "paid": "-9.00",
+                },
+                "flags": [
+                    {
+                        "severity": "red",
+                        "flag": "voided",
+                        "number": "POSS1-1001",
+                        "detail": "POSS1-1001: Voided in Xero. Re-export it under a new "
+                        "number, or accept it.",
+                    }
+                ],
+                "documents": [
+                    {
+                        "number": "POSS1-1001",
+                        "kind": "invoice",
+                        "status": "sent",
+                        "total": "9.00",
+                        "xero_status": "VOIDED",
+                        "xero_total": "9.00",
+                        "xero_paid": "0.00",
+                        "change": "voided",
+                        "decision": None,
+                        "replaced_by": None,
+                    },
+                    {
+                        "number": "POSS1-1002",
+                        "kind": "invoice",
+                        "status": "sent",
+                        "total": "9.00",
+                        "xero_status": "PAID",
+                        "xero_total": "9.00",
+                        "xero_paid": "9.00",
+                        "change": None,
+                        "decision": None,
+                        "replaced_by": None,
+                    },
+                ],
+                "checked_at": AT,
+            }
+        ],
+    },
+)

@@ -5,6 +5,7 @@ from . import (
     views_exports,
     views_mappings,
     views_merchants,
+    views_reconciliation,
     views_reference,
     views_sales,
     views_status,
@@ -39,5 +40,11 @@ urlpatterns = [
         "xero/export-settings",
         views_exports.ExportSettingsView.as_view(),
         name="xero-export-settings",
+    ),
+    # What Xero holds, read back, and sending again what it is missing.
+    path(
+        "xero/reconciliation",
+        views_reconciliation.ReconciliationView.as_view(),
+        name="xero-reconciliation",
     ),
 ]

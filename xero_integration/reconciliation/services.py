@@ -6,17 +6,20 @@ is stored as a ReconciliationDay row, the admin calendar and the API read those 
 """
 
 import datetime
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from outlets.models import Outlet
 
+from .. import tasks
 from ..models import ExportDocument, ExportStatus, ReconciliationDay, Sale
 from ..xero.errors import XeroError
 from .days import judge_day
 from .readback import change_of, read_back
+from .selectors import stored_days
 
 
 def reconcile_outlet(
@@ -87,3 +90,25 @@ def reconcile_document(*, document: ExportDocument) -> list[ReconciliationDay]:
     """A change to one document in Xero (a webhook event): read its day back again."""
     day = document.business_date
     return reconcile_outlet(outlet=document.outlet, start=day, end=day)
+
+
+@dataclass(frozen=True)
+class ReconciliationAnswer:
+    state: str  # "done": read from Xero now; "queued": the worker reads it, these are stored
+    task_id: str | None
+    days: list[ReconciliationDay]
+
+
+def reconciliation_for(
+    *, outlet: Outlet, start: datetime.date, end: datetime.date
+) -> ReconciliationAnswer:
+    """Short ranges are read from Xero at once; longer ones by the worker, so a request
+    never waits on hundreds of calls held to Xero's 60 a minute."""
+    if (end - start).days + 1 <= settings.RECONCILIATION_INLINE_DAYS:
+        return ReconciliationAnswer(
+            "done", None, reconcile_outlet(outlet=outlet, start=start, end=end)
+        )
+    task_id = tasks.queue_reconciliation(outlet_id=outlet.pk, start=start, end=end)
+    return ReconciliationAnswer(
+        "queued", task_id, list(stored_days(outlet=outlet, start=start, end=end))
+    )

@@ -130,6 +130,11 @@ def test_error_body_has_error_detail_and_fields():
         ("/api/xero/export-settings", "get", {"merchant_id", "pos_station_id"}),
         ("/api/xero/export-settings", "put", {"merchant_id", "pos_station_id"}),
         ("/api/alerts/settings", "get", {"merchant_id"}),
+        (
+            "/api/xero/reconciliation",
+            "get",
+            {"merchant_id", "pos_station_id", "from", "to", "format"},
+        ),
     ],
 )
 def test_query_parameters_are_documented(path, method, names):
@@ -140,6 +145,7 @@ def test_query_parameters_are_documented(path, method, names):
     "path, method, code",
     [
         ("/api/xero/sync", "post", "202"),
+        ("/api/xero/reconciliation", "get", "202"),
         ("/api/xero/reference-data/refresh", "post", "202"),
         ("/api/xero/disconnect", "post", "409"),
         ("/api/xero/reference-data/{kind}", "get", "409"),
