@@ -407,6 +407,15 @@ ENDPOINTS = [
     ("put", "/api/xero/export-settings", {**A_S1, "enabled": False}, 200),
     ("post", "/api/xero/disconnect", A, 200),
     ("get", "/api/xero/reconciliation", {**A_S1, "from": TODAY, "to": TODAY}, 200),
+    # The world's connection has no reference data a backfill could check: 409 with why.
+    ("post", "/api/xero/backfill", {**A_S1, "from": TODAY, "to": TODAY}, 409),
+    # The world's document was never sent, so there is nothing to decide: 404.
+    (
+        "post",
+        "/api/xero/reconciliation/decision",
+        {**A_S1, "number": "POSS1-S1-1", "decision": "accept"},
+        404,
+    ),
     ("get", "/api/alerts/settings", A, 200),
     ("put", "/api/alerts/settings", {**A, "finance_emails": ["accounts@a.test"]}, 200),
 ]

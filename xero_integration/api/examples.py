@@ -341,3 +341,65 @@ RECONCILIATION_ANSWER = response(
         ],
     },
 )
+
+
+BACKFILL_REQUEST = request(
+    "A dry run of a week",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "from": "2026-11-17",
+        "to": "2026-11-23",
+        "dry_run": True,
+    },
+)
+BACKFILL_ANSWER = response(
+    "Two days to send, one already in Xero",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "dry_run": True,
+        "days": ["2026-11-19", "2026-11-21"],
+        "to_send": [
+            {
+                "business_date": "2026-11-19",
+                "number": "POSS1-20261119-AUD",
+                "kind": "invoice",
+                "total": "412.60",
+                "reason": "not_exported",
+                "sales": 37,
+            },
+            {
+                "business_date": "2026-11-21",
+                "number": "POSS1-20261121-AUD-R1",
+                "kind": "invoice",
+                "total": "388.20",
+                "reason": "voided",
+                "sales": 31,
+            },
+        ],
+        "skipped": [
+            {
+                "business_date": "2026-11-18",
+                "number": "POSS1-20261118-AUD",
+                "kind": "invoice",
+                "total": "297.45",
+                "reason": "not_exported",
+                "sales": 25,
+            }
+        ],
+    },
+)
+DECISION_REQUEST = request(
+    "Re-export a voided invoice",
+    {
+        "merchant_id": MERCHANT,
+        "pos_station_id": "S1",
+        "number": "POSS1-1001",
+        "decision": "reexport",
+    },
+)
+DECISION_ANSWER = response(
+    "Re-exported under a new number",
+    {"number": "POSS1-1001", "decision": "reexport", "replacement_number": "POSS1-1001-R1"},
+)

@@ -87,3 +87,39 @@ class ReconciliationSchema(serializers.Serializer):
     )
     task_id = serializers.CharField(allow_null=True)
     days = DaySchema(many=True, help_text="Days with sales or documents; quiet days are left out.")
+
+
+@extend_schema_serializer(component_name="BackfillDocument")
+class BackfillItemSchema(serializers.Serializer):
+    business_date = serializers.DateField()
+    number = serializers.CharField(help_text="The number it goes (or went) to Xero under.")
+    kind = serializers.ChoiceField(choices=["invoice", "credit_note"])
+    total = serializers.CharField(help_text=AMOUNT_HELP)
+    reason = serializers.CharField(
+        help_text="not_exported (never sent), not_sent (planned, not in Xero yet), or what "
+        "Xero did to the document sent before: missing, voided, deleted."
+    )
+    sales = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="Backfill")
+class BackfillSchema(serializers.Serializer):
+    merchant_id = serializers.CharField()
+    pos_station_id = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    days = serializers.ListField(
+        child=serializers.DateField(), help_text="The days with something to send."
+    )
+    to_send = BackfillItemSchema(many=True)
+    skipped = BackfillItemSchema(
+        many=True, help_text="Already in Xero under the same number with the same total."
+    )
+
+
+@extend_schema_serializer(component_name="Decision")
+class DecisionSchema(serializers.Serializer):
+    number = serializers.CharField()
+    decision = serializers.ChoiceField(choices=["reexport", "accept"])
+    replacement_number = serializers.CharField(
+        allow_null=True, help_text="The new number it is re-exported under."
+    )

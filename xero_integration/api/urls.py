@@ -47,4 +47,10 @@ urlpatterns = [
         views_reconciliation.ReconciliationView.as_view(),
         name="xero-reconciliation",
     ),
+    path(
+        "xero/reconciliation/decision",
+        views_reconciliation.DecisionView.as_view(),
+        name="xero-reconciliation-decision",
+    ),
+    path("xero/backfill", views_reconciliation.BackfillView.as_view(), name="xero-backfill"),
 ]

@@ -10,19 +10,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xero_integration.reconciliation.selectors import CSV_HEADER, csv_row, day_body
+from xero_integration.reconciliation.backfill import backfill
+from xero_integration.reconciliation.decisions import decide
+from xero_integration.reconciliation.selectors import (
+    CSV_HEADER,
+    backfill_body,
+    csv_row,
+    day_body,
+    sent_document,
+)
 from xero_integration.reconciliation.services import reconciliation_for
 
 from . import examples
 from .csv_format import CSVRenderer
+from .fields import TextField
 from .json_format import JSONRenderer
 from .schema import MERCHANT_ID, POS_STATION_ID_REQUIRED, errors
-from .schema_reconciliation import ReconciliationSchema
-from .scope import resolve_scope
+from .schema_reconciliation import BackfillSchema, DecisionSchema, ReconciliationSchema
+from .scope import ScopeInput, resolve_scope
 
 MAX_RANGE_DAYS = 366
+# A backfill answers at once (its look-ups are 50 numbers a call): a month at a time.
+MAX_BACKFILL_DAYS = 31
 MSG_TO_BEFORE_FROM = "Must be on or after `from`."
-MSG_RANGE_TOO_LONG = f"At most {MAX_RANGE_DAYS} days from `from`."
+MSG_RANGE_TOO_LONG = "At most {days} days from `from`."
+MSG_STATION_REQUIRED = "This field is required."
 
 
 class DateRangeInput(serializers.Serializer):
@@ -30,6 +42,7 @@ class DateRangeInput(serializers.Serializer):
     added in get_fields."""
 
     to = serializers.DateField(input_formats=["%Y-%m-%d"])
+    max_days = MAX_RANGE_DAYS
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {"from": serializers.DateField(input_formats=["%Y-%m-%d"]), **super().get_fields()}
@@ -38,8 +51,10 @@ class DateRangeInput(serializers.Serializer):
         start, end = data["from"], data["to"]
         if end < start:
             raise serializers.ValidationError({"to": [MSG_TO_BEFORE_FROM]})
-        if (end - start).days >= MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"to": [MSG_RANGE_TOO_LONG]})
+        if (end - start).days >= self.max_days:
+            raise serializers.ValidationError(
+                {"to": [MSG_RANGE_TOO_LONG.format(days=self.max_days)]}
+            )
         return data
 
 
@@ -92,7 +107,7 @@ class ReconciliationView(APIView):
         dates = DateRangeInput(data=request.query_params)
         dates.is_valid(raise_exception=True)
         if outlet is None:  # POS_STATION_ID_REQUIRED: a missing one fails like any field
-            raise serializers.ValidationError({"pos_station_id": ["This field is required."]})
+            raise serializers.ValidationError({"pos_station_id": [MSG_STATION_REQUIRED]})
         answer = reconciliation_for(
             outlet=outlet, start=dates.validated_data["from"], end=dates.validated_data["to"]
         )
@@ -105,3 +120,79 @@ class ReconciliationView(APIView):
         }
         code = status.HTTP_202_ACCEPTED if answer.state == "queued" else status.HTTP_200_OK
         return Response(body, status=code)
+
+
+class BackfillInput(DateRangeInput):
+    merchant_id = TextField(max_length=64)
+    pos_station_id = TextField(max_length=64)
+    dry_run = serializers.BooleanField(default=True)
+    max_days = MAX_BACKFILL_DAYS
+
+
+class BackfillView(APIView):
+    @extend_schema(
+        tags=["reconciliation"],
+        summary="Send the days Xero is missing",
+        description=(
+            "Exports an outlet's days `from`..`to` (at most 31) from the sales already "
+            "received: sales never exported, documents planned but not in Xero yet, and "
+            "documents missing, voided or deleted in Xero (re-exported under a new number, "
+            "`-R1`). What Xero already holds under the same number with the same total is "
+            "skipped. `dry_run` (the default) lists what would be sent and sends nothing; "
+            "without it the answer is 202 and the worker sends it. 409 when the outlet "
+            "cannot export (not connected, mappings missing) or an export is running."
+        ),
+        request=BackfillInput,
+        responses={200: BackfillSchema, 202: BackfillSchema, **errors(400, 404, 409, 413)},
+        examples=[examples.BACKFILL_REQUEST, examples.BACKFILL_ANSWER],
+    )
+    def post(self, request: Request) -> Response:
+        data = BackfillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant, outlet = resolve_scope(request, request.data)
+        assert outlet is not None  # pos_station_id is required by BackfillInput
+        values = data.validated_data
+        result = backfill(
+            outlet=outlet, start=values["from"], end=values["to"], dry_run=values["dry_run"]
+        )
+        body = {"merchant_id": merchant.merchant_id, **backfill_body(outlet, result)}
+        code = status.HTTP_200_OK if result.dry_run else status.HTTP_202_ACCEPTED
+        return Response(body, status=code)
+
+
+class DecisionInput(ScopeInput):
+    pos_station_id = TextField(max_length=64)
+    number = TextField(max_length=255)
+    decision = serializers.ChoiceField(choices=["reexport", "accept"])
+
+
+class DecisionView(APIView):
+    @extend_schema(
+        tags=["reconciliation"],
+        summary="Re-export or accept a document Xero changed",
+        description=(
+            "For a document the reconciliation found missing, voided or deleted in Xero: "
+            "`reexport` sends its sales again once, under a new number (`-R1`); `accept` "
+            "leaves Xero as it is and the day shows the difference as accepted (amber). "
+            "`accept` also takes an amount changed or a payment removed in Xero. 409 when "
+            "the document has no such change, or a decision was made already."
+        ),
+        request=DecisionInput,
+        responses={200: DecisionSchema, **errors(400, 404, 409, 413)},
+        examples=[examples.DECISION_REQUEST, examples.DECISION_ANSWER],
+    )
+    def post(self, request: Request) -> Response:
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant, outlet = resolve_scope(request, request.data)
+        assert outlet is not None  # pos_station_id is required by DecisionInput
+        values = data.validated_data
+        document = sent_document(outlet=outlet, number=values["number"])
+        replacement = decide(document=document, decision=values["decision"])
+        return Response(
+            {
+                "number": document.number,
+                "decision": values["decision"],
+                "replacement_number": replacement.number if replacement else None,
+            }
+        )

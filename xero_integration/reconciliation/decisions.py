@@ -80,3 +80,11 @@ def accept_change(*, document: ExportDocument) -> None:
     if not claimed:
         raise DecisionRefused(MSG_CANNOT_ACCEPT.format(number=document.number))
     queue_reconciliation(outlet_id=document.outlet_id, start=document.business_date)
+
+
+def decide(*, document: ExportDocument, decision: str) -> ExportDocument | None:
+    """ "reexport" (returns the new document) or "accept" (returns None)."""
+    if decision == "reexport":
+        return reexport_document(document=document)
+    accept_change(document=document)
+    return None

@@ -1,13 +1,19 @@
 """Reads: an outlet's stored reconciliation days, as the API and CSV show them."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from config.errors import NotFound
 from outlets.models import Outlet
 
-from ..models import ReconciliationDay
+from ..models import ExportDocument, ExportStatus, ReconciliationDay
+
+if TYPE_CHECKING:  # backfill.py imports the services that import these selectors
+    from .backfill import BackfillItem, BackfillResult
+
+MSG_NO_DOCUMENT = "Outlet '{outlet}' sent no document numbered '{number}' to Xero."
 
 CSV_FIGURES = ("sales", "refunds", "net", "tax", "paid")
 CSV_HEADER = [
@@ -58,3 +64,36 @@ def csv_row(day: dict[str, Any]) -> list[str]:
         " ".join(d["number"] for d in day["documents"]),
         str(day["checked_at"]),
     ]
+
+
+def item_body(item: "BackfillItem") -> dict[str, Any]:
+    return {
+        "business_date": item.business_date,
+        "number": item.number,
+        "kind": item.kind,
+        "total": str(item.total),
+        "reason": item.reason,
+        "sales": item.sales,
+    }
+
+
+def backfill_body(outlet: Outlet, result: "BackfillResult") -> dict[str, Any]:
+    return {
+        "pos_station_id": outlet.pos_station_id,
+        "dry_run": result.dry_run,
+        "days": result.days,
+        "to_send": [item_body(item) for item in result.to_send],
+        "skipped": [item_body(item) for item in result.skipped],
+    }
+
+
+def sent_document(*, outlet: Outlet, number: str) -> ExportDocument:
+    """The outlet's document with this number that reached Xero; NotFound otherwise."""
+    document = (
+        ExportDocument.objects.filter(outlet=outlet, number=number, status=ExportStatus.SENT)
+        .select_related("outlet", "connection", "replaces")
+        .first()
+    )
+    if document is None:
+        raise NotFound(MSG_NO_DOCUMENT.format(outlet=outlet.pos_station_id, number=number))
+    return document
