@@ -33,6 +33,7 @@ from tests.factories import (
 from xero_integration.api import urls as api_urls
 from xero_integration.models import (
     ExportDocument,
+    ReconciliationDay,
     ReferenceRecord,
     Sale,
     SyncLog,
@@ -149,6 +150,9 @@ def world(db) -> World:
         "xero_integration.referencerecord": ReferenceRecord.objects.filter(
             connection=connection
         ).first(),
+        "xero_integration.reconciliationday": ReconciliationDay.objects.create(
+            outlet=outlet, business_date=sale.business_date, status="red", checked_at=now
+        ),
         "operations.alertsettings": AlertSettings.objects.create(merchant=merchant),
         "operations.problem": problem,
         "operations.webhookdelivery": WebhookDelivery.objects.create(
@@ -188,6 +192,7 @@ ADMIN_MODELS = {
     "xero_integration.sale": "",
     "xero_integration.synclog": "",
     "xero_integration.referencerecord": "",
+    "xero_integration.reconciliationday": "",
     "operations.alertsettings": "ad",
     "operations.problem": "",
     "operations.webhookdelivery": "",
@@ -256,6 +261,9 @@ ACTIONS = {
     ("xero_integration.xeroconnection", "set_starter_call_budget"): (SUPER, EDITOR),
     ("xero_integration.exportdocument", "replay"): (SUPER,),
     ("xero_integration.exportdocument", "resolve"): (SUPER,),
+    ("xero_integration.exportdocument", "reexport"): (SUPER,),
+    ("xero_integration.exportdocument", "accept_xero_change"): (SUPER,),
+    ("xero_integration.reconciliationday", "read_back_again"): (SUPER,),
     ("operations.alertsettings", "rotate_secret"): (SUPER,),
     ("django_q.success", "resubmit_task"): (SUPER,),
     ("django_q.failure", "resubmit_task"): (SUPER,),
@@ -336,6 +344,26 @@ def test_admin_connect_to_xero(world):
     expected = {SUPER: 302, VIEWER: 403, EDITOR: 302, **{c: LOGIN for c in NOT_STAFF}}
 
     assert answers(world, "post", url) == expected
+
+
+@pytest.mark.parametrize("page", ["calendar", "backfill"])
+def test_reconciliation_pages_are_for_staff_who_may_view_reconciliation(world, page):
+    url = reverse(f"admin:xero_integration_reconciliationday_{page}")
+    expected = {SUPER: 200, VIEWER: 200, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert answers(world, "get", url) == expected
+
+
+@pytest.mark.parametrize("page", ["calendar", "backfill"])
+def test_reconciliation_page_posts_need_the_change_permission(world, page):
+    url = reverse(f"admin:xero_integration_reconciliationday_{page}")
+    outlet = world.objects["outlets.outlet"]
+    with responses.RequestsMock(assert_all_requests_are_fired=False):  # no real Xero
+        codes = answers(world, "post", f"{url}?outlet={outlet.pk}", data={})
+    ran = 302 if page == "calendar" else 200  # the calendar queues and redirects
+    expected = {SUPER: ran, VIEWER: 403, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert codes == expected
 
 
 def test_operations_dashboard_is_for_staff(world):

@@ -6,4 +6,4 @@ no form, column or read-only field names them.
 """
 
 # Importing registers the admins; tasks re-registers django-q2's task pages.
-from . import connections, exports, logs, merchants, tasks  # noqa: F401
+from . import connections, exports, logs, merchants, reconciliation, tasks  # noqa: F401

@@ -13,6 +13,7 @@ from outlets.models import Merchant
 
 from ..exports.control import mark_resolved, replay_documents
 from ..models import ErrorSource, ExportDocument, ExportStatus, Sale
+from ..reconciliation.decisions import DecisionRefused, accept_change, reexport_document
 from ..tasks import queue_export
 from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
 
@@ -22,6 +23,8 @@ WHO_SAID: dict[str, str] = {
     ErrorSource.OURS.value: "xero-bridge's reason (Xero was not asked, or did not answer):",
 }
 REPLAYED = "Replayed {replayed}; {skipped} skipped (only failed exports can be replayed)."
+REEXPORTED = "Re-exporting under new numbers: {numbers}. They go to Xero with the next export."
+ACCEPTED = "Accepted {count} as Xero holds them."
 RESOLVED = "Marked {resolved} resolved outside Xero; {skipped} skipped (only failed exports can be resolved)."
 
 
@@ -85,10 +88,14 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         "payments_status",
         "attempts",
         "short_error",
+        "xero_change",
     )
     list_filter = (
         ExportStatusFilter,
         "payments_status",
+        # "What did Xero change?": voided, deleted, missing, amount changed, payment removed.
+        "xero_change",
+        "xero_change_decision",
         "kind",
         "grouping",
         "outlet__merchant",
@@ -125,11 +132,24 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
                 )
             },
         ),
+        (
+            "In Xero now (read back by the reconciliation)",
+            {
+                "fields": (
+                    "xero_status",
+                    "xero_change",
+                    "xero_checked_at",
+                    "xero_change_decision",
+                    "replaces",
+                    "replaced_by",
+                )
+            },
+        ),
         ("As sent to Xero", {"fields": ("body_json", "payments_json")}),
     )
     readonly_fields = tuple(flatten_fieldsets(fieldsets))
     inlines = (SaleInline,)
-    actions = ("replay", "resolve")
+    actions = ("replay", "resolve", "reexport", "accept_xero_change")
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return may_change(request, ExportDocument)
@@ -153,6 +173,11 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
             who,
             document.last_error,
         )
+
+    @admin.display(description="Re-exported as")
+    def replaced_by(self, document: ExportDocument) -> str:
+        replacement = getattr(document, "replacement", None)
+        return replacement.number if replacement is not None else "—"
 
     @admin.display(description="Document")
     def body_json(self, document: ExportDocument) -> str:
@@ -186,6 +211,35 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         resolved = mark_resolved(queryset)
         message = RESOLVED.format(resolved=exports_count(resolved), skipped=selected - resolved)
         self.message_user(request, message, messages.SUCCESS if resolved else messages.WARNING)
+
+    @admin.action(
+        description="Re-export under a new number (voided, deleted or missing in Xero)",
+        permissions=["manage"],
+    )
+    def reexport(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
+        done, refused = [], []
+        for document in queryset.select_related("outlet", "connection", "replaces"):
+            try:
+                done.append(reexport_document(document=document).number)
+            except DecisionRefused as exc:
+                refused.append(exc.detail)
+        if done:
+            self.message_user(request, REEXPORTED.format(numbers=", ".join(done)), messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description="Accept as Xero holds it", permissions=["manage"])
+    def accept_xero_change(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
+        accepted, refused = 0, []
+        for document in queryset:
+            try:
+                accept_change(document=document)
+                accepted += 1
+            except DecisionRefused as exc:
+                refused.append(exc.detail)
+        self.message_user(request, ACCEPTED.format(count=exports_count(accepted)), messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
 
 
 class DocumentFilter(admin.SimpleListFilter):
