@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..sales.money import total
 from ..tasks import queue_export
+from ..xero.errors import XeroError
 from .decisions import REEXPORTABLE, reexport_document, reexport_number
 from .figures import GONE, amount, paid
 from .readback import read_back
@@ -48,6 +49,10 @@ MSG_CANNOT_EXPORT = "Outlet '{outlet}' cannot export now: {reasons}"
 MSG_BUSY = (
     "An export is running for this Xero organisation right now; ask again in a minute "
     "(the backfill plans documents under the same claim, so it never races the export)."
+)
+MSG_XERO_UNREADABLE = (
+    "Xero could not be asked which of these documents it already holds, so nothing was "
+    "sent: {reason} Try again later."
 )
 NOT_EXPORTED, NOT_SENT = "not_exported", "not_sent"
 HELD = (ExportStatus.FAILED, ExportStatus.WAITING)
@@ -94,7 +99,11 @@ def backfill(
 ) -> BackfillResult:
     """Send what Xero is missing of the outlet's days start..end (or, dry, list it)."""
     connection = exporting_connection(outlet)
-    result = backfill_plan(outlet=outlet, connection=connection, start=start, end=end)
+    try:
+        result = backfill_plan(outlet=outlet, connection=connection, start=start, end=end)
+    except XeroError as exc:
+        # Nothing is sent on a guess: without Xero's answer we cannot know what it holds.
+        raise BackfillRefused(MSG_XERO_UNREADABLE.format(reason=exc.message)) from None
     result.dry_run = dry_run
     if dry_run or not (result.to_send or result.skipped):
         return result

@@ -89,3 +89,17 @@ def test_backfill_of_an_outlet_without_xero_is_refused_with_the_reason(outlet, d
         backfill(outlet=outlet, start=day, end=day, dry_run=True)
 
     assert refused.value.detail == "Outlet 'S1' has no active Xero connection: connect Xero first."
+
+
+def test_backfill_when_xero_cannot_be_read_sends_nothing_and_says_why(
+    sandbox, summaries, outlet, settings
+):
+    ingest(outlet.merchant, a_sale("D1", days_ago=1))
+    day = Sale.objects.get().business_date
+    settings.XERO_API_URL = "http://127.0.0.1:9/api.xro/2.0"  # nothing listens there
+
+    with pytest.raises(BackfillRefused) as refused:
+        backfill(outlet=outlet, start=day, end=day, dry_run=False)
+
+    assert refused.value.detail.startswith("Xero could not be asked which of these documents")
+    assert not ExportDocument.objects.exists()
