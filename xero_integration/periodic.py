@@ -36,6 +36,9 @@ PERIODIC_JOBS = [
     PeriodicJob("refresh-reference-data", TASKS + "refresh_all_reference_data_task", 60 * 24),
     PeriodicJob("purge-old-sync-logs", TASKS + "purge_old_sync_logs_task", 60 * 24),
     PeriodicJob("purge-rate-limit-slots", TASKS + "purge_rate_limit_slots_task", 60),
+    # Xero's changes are caught without webhooks too: each outlet's last week is read
+    # back daily (a webhook event reads its day back within a minute).
+    PeriodicJob("reconcile-recent-days", TASKS + "reconcile_recent_days_task", 60 * 24),
     # Operations (the app above this one; named by path, never imported): open and clear
     # problems and alert once per problem, and retry webhooks that are due.
     PeriodicJob("evaluate-alerts", OPERATIONS_TASKS + "evaluate_alerts_task", 1),

@@ -156,6 +156,16 @@ def purge_rate_limit_slots_task() -> int:
     return ratelimit.purge_old_slots()
 
 
+def reconcile_recent_days_task() -> int:
+    """Daily: queue a read-back of each exporting outlet's last RECENT_DAYS business days."""
+    # Twice is harmless: each outlet-day row is replaced by the newer read-back.
+    queued = 0
+    for outlet_id, start, end in reconciliation.recent_days(now=timezone.now()):
+        queue_reconciliation(outlet_id=outlet_id, start=start, end=end)
+        queued += 1
+    return queued
+
+
 def reconcile_outlet_task(outlet_id: int, start: str, end: str) -> int:
     # Twice is harmless: each outlet-day row is replaced by the newer read-back.
     outlet = Outlet.objects.filter(pk=outlet_id).first()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from outlets.models import Outlet
 
 from .. import tasks
+from ..exports.planning import open_business_date
 from ..models import ExportDocument, ExportStatus, ReconciliationDay, Sale
 from ..xero.errors import XeroError
 from .days import judge_day
@@ -112,3 +113,19 @@ def reconciliation_for(
     return ReconciliationAnswer(
         "queued", task_id, list(stored_days(outlet=outlet, start=start, end=end))
     )
+
+
+# The days a daily read-back covers, ending with the outlet's last closed business day.
+RECENT_DAYS = 7
+
+
+def recent_days(*, now: datetime.datetime) -> list[tuple[int, datetime.date, datetime.date]]:
+    """(outlet id, first day, last day) for every outlet with something sent to Xero."""
+    outlets = Outlet.objects.filter(
+        export_documents__status=ExportStatus.SENT, export_settings__isnull=False
+    ).distinct()
+    spans = []
+    for outlet in outlets.select_related("export_settings"):
+        last = open_business_date(outlet, now) - datetime.timedelta(days=1)
+        spans.append((outlet.pk, last - datetime.timedelta(days=RECENT_DAYS - 1), last))
+    return spans
