@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..models import (
     DayStatus,
@@ -23,6 +24,7 @@ from ..sales.types import sale_from_json
 from .figures import COMPARED, amount, as_text, difference, paid, pos_figures, xero_figures
 
 RED, AMBER = "red", "amber"
+PAYMENTS_DONE = (ExportStatus.SENT, ExportStatus.RESOLVED)
 MSG_NOT_PLANNED = "{count} sale(s) of the day are not in an export document yet."
 MSG_NOT_EXPORTED = "{number} is not in Xero yet ({status}). {error}"
 MSG_PAYMENTS_NOT_EXPORTED = "The payments of {number} are not all in Xero yet ({status})."
@@ -39,7 +41,7 @@ MSG_TOTALS_DIFFER = "Xero's totals differ from the POS's: {figures}."
 class DayResult:
     business_date: datetime.date
     status: str
-    pos: dict[str, str]
+    pos: dict[str, Any]  # figures as text, and "payments": {method: text}
     xero: dict[str, str]
     difference: dict[str, str]
     flags: list[dict] = field(default_factory=list)
@@ -66,7 +68,7 @@ def judge_day(
     return DayResult(
         business_date=day,
         status=status_of(flags),
-        pos={**as_text(pos), "payments": as_text(methods)},  # type: ignore[dict-item]
+        pos={**as_text(pos), "payments": as_text(methods)},
         xero=as_text(xero),
         difference=as_text(diff),
         flags=flags,
@@ -85,25 +87,25 @@ def status_of(flags: list[dict]) -> str:
 
 def planning_flags(sales: list[Sale]) -> list[dict]:
     waiting = sum(1 for sale in sales if sale.document_id is None)
-    return [flag(AMBER, "not_planned", None, MSG_NOT_PLANNED.format(count=waiting))] * bool(waiting)
+    if not waiting:
+        return []
+    return [flag(AMBER, "not_planned", None, MSG_NOT_PLANNED.format(count=waiting))]
 
 
 def document_flags(
     documents: Iterable[ExportDocument], found: dict[int, dict | None], unreadable: str
 ) -> list[dict]:
-    flags: list[dict] = []
-    for document in documents:
-        one = document_flag(document, found, unreadable)
-        if one:
-            flags.append(one)
-        elif document.status == ExportStatus.SENT and document.payments_status not in (
-            ExportStatus.SENT,
-            ExportStatus.RESOLVED,
-        ):
-            status = document.get_payments_status_display()
-            detail = MSG_PAYMENTS_NOT_EXPORTED.format(number=document.number, status=status)
-            flags.append(flag(AMBER, "payments_not_exported", document.number, detail))
-    return flags
+    flags = [document_flag(d, found, unreadable) or payments_flag(d) for d in documents]
+    return [f for f in flags if f]
+
+
+def payments_flag(document: ExportDocument) -> dict | None:
+    """A document in Xero whose payments are not all there yet."""
+    if document.status != ExportStatus.SENT or document.payments_status in PAYMENTS_DONE:
+        return None
+    status = document.get_payments_status_display()
+    detail = MSG_PAYMENTS_NOT_EXPORTED.format(number=document.number, status=status)
+    return flag(AMBER, "payments_not_exported", document.number, detail)
 
 
 def document_flag(
