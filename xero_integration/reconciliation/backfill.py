@@ -39,7 +39,7 @@ from ..models import (
 from ..sales.money import total
 from ..tasks import queue_export
 from ..xero.errors import XeroError
-from .decisions import REEXPORTABLE, reexport_document, reexport_number
+from .decisions import REEXPORTABLE, DecisionRefused, reexport_document, reexport_number
 from .figures import GONE, amount, paid
 from .readback import read_back
 from .services import note_read_back
@@ -81,6 +81,8 @@ class BackfillItem:
     # For one Xero already holds (skipped): its id there, and whether it is paid in full.
     xero_id: str = ""
     paid_in_full: bool = False
+    # For a document sent before that Xero no longer has: ours, to re-export.
+    document_id: int | None = None
 
 
 @dataclass
@@ -259,7 +261,13 @@ def item_of(document: ExportDocument, number: str, reason: str) -> BackfillItem:
     sales = document.sales.all()
     day_total = document.total if document.total is not None else total(s.total for s in sales)
     return BackfillItem(
-        document.business_date, number, document.kind, day_total, reason, len(sales)
+        document.business_date,
+        number,
+        document.kind,
+        day_total,
+        reason,
+        len(sales),
+        document_id=document.pk,
     )
 
 
@@ -284,14 +292,13 @@ def carry_out(
             outlet=outlet, business_date__range=(start, end), status__in=HELD
         )
     )
-    for document in ExportDocument.objects.filter(
-        outlet=outlet,
-        business_date__range=(start, end),
-        status=ExportStatus.SENT,
-        xero_change__in=REEXPORTABLE,
-        xero_change_decision="",
-    ):
-        reexport_document(document=document)
+    # Exactly the documents the plan found gone from Xero, read back moments ago.
+    gone = [item.document_id for item in result.to_send if item.reason in REEXPORTABLE]
+    for document in ExportDocument.objects.filter(pk__in=gone).select_related("replaces"):
+        try:
+            reexport_document(document=document)
+        except DecisionRefused:
+            continue  # a person decided on it since the plan was made: their choice stands
 
 
 def adopt_what_xero_has(outlet: Outlet, skipped: list[BackfillItem]) -> None:
