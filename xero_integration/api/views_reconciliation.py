@@ -98,6 +98,9 @@ class ReconciliationView(APIView):
             (200, "application/json"): ReconciliationSchema,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per day."),
             (202, "application/json"): ReconciliationSchema,
+            (202, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The days stored so far, one row each."
+            ),
             **errors(400, 404),
         },
         examples=[examples.RECONCILIATION_ANSWER],
