@@ -1,6 +1,7 @@
 """A document voided in Xero after export: the signed webhook reads it back, the day shows
 it voided, and re-exporting sends it once under a new number."""
 
+import requests
 from django.utils import timezone
 
 from tests.sandbox_helpers import sandbox_documents
@@ -106,3 +107,22 @@ def test_sales_not_yet_exported_leave_the_day_amber(sandbox, connection, outlet)
     assert day.status == DayStatus.AMBER
     assert [f["flag"] for f in day.flags] == ["not_planned"]
     assert day.checked_at <= timezone.now()
+
+
+def test_reading_back_120_documents_takes_three_calls(sandbox, connection, outlet):
+    ingest(outlet.merchant, *(a_sale(f"B{n}", days_ago=1 + n % 3) for n in range(120)))
+    export_all(outlet, connection)
+    before = invoice_lookups(sandbox)
+    first, last = sorted({s.business_date for s in Sale.objects.all()})[::2]
+
+    days = reconcile_outlet(outlet=outlet, start=first, end=last)
+
+    assert [day.status for day in days] == [DayStatus.GREEN] * 3
+    assert invoice_lookups(sandbox) - before == 3  # 50 numbers a call
+
+
+def invoice_lookups(base) -> int:
+    calls = requests.get(f"{base}/_sandbox/requests", timeout=10).json()["requests"]
+    return sum(
+        1 for c in calls if c["method"] == "GET" and c["path"].startswith("/api.xro/2.0/Invoices")
+    )
