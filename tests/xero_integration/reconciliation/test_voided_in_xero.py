@@ -126,3 +126,21 @@ def invoice_lookups(base) -> int:
     return sum(
         1 for c in calls if c["method"] == "GET" and c["path"].startswith("/api.xro/2.0/Invoices")
     )
+
+
+def test_reexport_whose_answer_is_lost_is_looked_up_not_sent_twice(sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1"))
+    export_all(outlet, connection)
+    change_in_xero(sandbox, "POSS1-A1", status="VOIDED")
+    reconcile_outlet(outlet=outlet, start=yesterday_of(outlet), end=yesterday_of(outlet))
+    reexport_document(document=ExportDocument.objects.get(number="POSS1-A1"))
+    fault = {"kind": "drop_after_store", "count": 1, "path_contains": "Invoices", "method": "PUT"}
+    requests.post(f"{sandbox}/_sandbox/faults", json=fault, timeout=10)
+
+    export_connection(connection_id=connection.pk)  # Xero stores it; the answer is lost
+    ExportDocument.objects.update(not_before=timezone.now())  # the wait is over
+    export_connection(connection_id=connection.pk)
+
+    invoices = sandbox_documents(sandbox, connection.tenant_id)["Invoices"]
+    assert sorted(i["InvoiceNumber"] for i in invoices) == ["POSS1-A1", "POSS1-A1-R1"]
+    assert ExportDocument.objects.get(number="POSS1-A1-R1").status == "sent"
