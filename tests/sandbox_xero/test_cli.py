@@ -22,3 +22,11 @@ def test_every_switch_and_limit_is_documented_in_help_and_the_package_docstring(
     assert set(SWITCH_FLAGS) <= set(CONFIG_HELP) and set(CONFIG_HELP) <= set(DEFAULT_CONFIG)
     for name in CONFIG_HELP:
         assert f"- {name} (default" in (sandbox_xero.__doc__ or "")
+
+
+def test_webhook_url_and_key_are_text_flags():
+    args = parse_args(
+        ["--webhook-url", "http://127.0.0.1:8000/xero/webhooks", "--webhook-key", "k"]
+    )
+
+    assert (args.webhook_url, args.webhook_key) == ("http://127.0.0.1:8000/xero/webhooks", "k")
