@@ -11,11 +11,8 @@ from decimal import Decimal
 from ..connection.selectors import live_connections
 from ..exports.context import loads
 from ..exports.documents import in_xero
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroChange, XeroConnection
+from ..models import ConnectionStatus, ExportDocument, XeroChange, XeroConnection
 from .figures import amount, paid
-
-# A document Xero holds as sent, whatever its status there now.
-READ_BACK = (ExportStatus.SENT,)
 
 
 def reading_connection(document: ExportDocument) -> XeroConnection | None:

@@ -6,7 +6,10 @@ is stored as a ReconciliationDay row, the admin calendar and the API read those 
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +25,8 @@ from .days import judge_day
 from .readback import change_of, read_back
 from .selectors import stored_days
 
+DayRow = TypeVar("DayRow", Sale, ExportDocument)
+
 
 def reconcile_outlet(
     *, outlet: Outlet, start: datetime.date, end: datetime.date
@@ -34,18 +39,18 @@ def reconcile_outlet(
         .order_by("business_date", "number")
     )
     found, unreadable = read_documents(documents)
-    days = sorted({s.business_date for s in sales} | {d.business_date for d in documents})
+    sales_of, documents_of = by_day(sales), by_day(documents)
     return [
-        store_day(
-            outlet,
-            day,
-            [s for s in sales if s.business_date == day],
-            [d for d in documents if d.business_date == day],
-            found,
-            unreadable,
-        )
-        for day in days
+        store_day(outlet, day, sales_of.get(day, []), documents_of.get(day, []), found, unreadable)
+        for day in sorted(sales_of.keys() | documents_of.keys())
     ]
+
+
+def by_day(rows: Iterable[DayRow]) -> dict[datetime.date, list[DayRow]]:
+    grouped: dict[datetime.date, list[DayRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.business_date].append(row)
+    return grouped
 
 
 def read_documents(documents: list[ExportDocument]) -> tuple[dict[int, dict | None], str]:
