@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "MappingTypeEnum": "mappings.models.MappingType",
         "ReferenceKindEnum": "xero_integration.models.ReferenceKind",
         "ConnectionStatusEnum": "xero_integration.models.ConnectionStatus",
+        "DocumentKindEnum": "xero_integration.models.DocumentKind",
+        "XeroChangeDecisionEnum": "xero_integration.models.XeroChangeDecision",
+        "DecisionEnum": "xero_integration.reconciliation.decisions.DECISIONS",
     },
 }
 

@@ -6,7 +6,8 @@ These serializers document the API (drf-spectacular); they validate nothing.
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from xero_integration.models import DayStatus, XeroChange, XeroChangeDecision
+from xero_integration.models import DayStatus, DocumentKind, XeroChange, XeroChangeDecision
+from xero_integration.reconciliation.decisions import DECISIONS
 
 AMOUNT_HELP = "A decimal string with 2 decimal places."
 
@@ -49,7 +50,7 @@ class FlagSchema(serializers.Serializer):
 @extend_schema_serializer(component_name="ReconciliationDocument")
 class DocumentSchema(serializers.Serializer):
     number = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["invoice", "credit_note"])
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
     status = serializers.CharField(help_text="The export's status here.")
     total = serializers.CharField(allow_null=True, help_text="Its total as sent.")
     xero_status = serializers.CharField(
@@ -93,7 +94,7 @@ class ReconciliationSchema(serializers.Serializer):
 class BackfillItemSchema(serializers.Serializer):
     business_date = serializers.DateField()
     number = serializers.CharField(help_text="The number it goes (or went) to Xero under.")
-    kind = serializers.ChoiceField(choices=["invoice", "credit_note"])
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
     total = serializers.CharField(help_text=AMOUNT_HELP)
     reason = serializers.CharField(
         help_text="not_exported (never sent), not_sent (planned, not in Xero yet), or what "
@@ -119,7 +120,7 @@ class BackfillSchema(serializers.Serializer):
 @extend_schema_serializer(component_name="Decision")
 class DecisionSchema(serializers.Serializer):
     number = serializers.CharField()
-    decision = serializers.ChoiceField(choices=["reexport", "accept"])
+    decision = serializers.ChoiceField(choices=DECISIONS)
     replacement_number = serializers.CharField(
         allow_null=True, help_text="The new number it is re-exported under."
     )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xero_integration.reconciliation.backfill import backfill
-from xero_integration.reconciliation.decisions import decide
+from xero_integration.reconciliation.decisions import DECISIONS, decide
 from xero_integration.reconciliation.selectors import (
     CSV_HEADER,
     backfill_body,
@@ -166,7 +166,7 @@ class BackfillView(APIView):
 class DecisionInput(ScopeInput):
     pos_station_id = TextField(max_length=64)
     number = TextField(max_length=255)
-    decision = serializers.ChoiceField(choices=["reexport", "accept"])
+    decision = serializers.ChoiceField(choices=DECISIONS)
 
 
 class DecisionView(APIView):

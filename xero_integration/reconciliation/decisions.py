@@ -28,6 +28,10 @@ MSG_CANNOT_ACCEPT = "{number} has no change in Xero waiting for a decision."
 MSG_NOT_CONNECTED = "{number} cannot be re-exported: its Xero organisation is not connected."
 
 
+# What a person may choose, as the API names it.
+DECISIONS = ["reexport", "accept"]
+
+
 class DecisionRefused(Conflict):
     code = "decision_refused"
 
