@@ -83,6 +83,9 @@ def test_every_sale_reaches_xero_once_to_the_cent_through_every_fault(
     with capsys.disabled():
         print("\n[fault suite] " + "\n[fault suite] ".join(figures.lines()), flush=True)
     assert run.ingest_error is None, run.ingest_error
+    if settled_after is None:
+        with capsys.disabled():
+            print("[fault suite] did not settle:\n" + run.service_view(), flush=True)
     assert (figures.duplicates, figures.missing, figures.cents_off) == (0, 0, 0), run.events
     assert (figures.unpaid, figures.wrong_currency, figures.rate_limit_breaches) == (0, 0, 0)
     assert settled_after is not None and settled_after < SETTLED_WITHIN_SECONDS, cluster.output()

@@ -13,7 +13,6 @@ from django_q.models import Task
 
 from outlets.models import Merchant
 from outlets.services import create_api_client, create_merchant, create_outlet
-from xero_integration.connection.oauth import make_default_connection
 from xero_integration.models import XeroConnection
 from xero_integration.periodic import install_schedules
 
@@ -156,27 +155,17 @@ class FaultRun:
         return self.pos.call(method, path, expected, **kwargs)
 
     def connect(self, plan: MerchantPlan) -> None:
-        """The merchant's browser through Xero's consent and back: the first organisation for
-        the first two merchants (they share it), both for the third, which exports to the
-        second (chosen as its default, as a person does in the admin)."""
-        self.sandbox.post("config", {"orgs_per_authorisation": plan.organisation + 1})
+        """The merchant's browser through Xero's consent and back, choosing its organisation
+        there: the first for the first two merchants (they share it), the second for the
+        third."""
         return_url = f"{self.web}/"
-        reply = self.api(
-            "GET",
-            "/api/xero/connect",
-            params={"merchant_id": plan.merchant_id, "return_url": return_url},
-        )
-        browser = requests.get(reply["authorize_url"], timeout=60)
+        params = {"merchant_id": plan.merchant_id, "return_url": return_url}
+        reply = self.api("GET", "/api/xero/connect", params=params)
+        choice = f"&organisation={plan.organisation + 1}"
+        browser = requests.get(reply["authorize_url"] + choice, timeout=60)
         if browser.url != return_url:
             raise FaultRunError(f"connecting {plan.merchant_id} ended at {browser.url}")
         self.tenants = [t["tenant_id"] for t in self.sandbox.get("state")["tenants"]]
-        chosen = XeroConnection.objects.get(
-            merchant__merchant_id=plan.merchant_id,
-            tenant_id=self.tenants[plan.organisation],
-            disconnected_at__isnull=True,
-        )
-        if not chosen.is_merchant_default:
-            make_default_connection(connection=chosen)
 
     def refresh_reference_data(self, plan: MerchantPlan) -> None:
         reply = self.api(
@@ -368,3 +357,24 @@ class FaultRun:
                 return time.monotonic() - self.last_fault_at
             time.sleep(POLL_SECONDS * 2)
         return None
+
+    def service_view(self) -> str:
+        """What the service's own rows say, for a run that did not settle: documents by
+        their two statuses, the connections' states and a few of the last errors."""
+        from django.db.models import Count
+
+        from xero_integration.models import ExportDocument
+
+        counts = ExportDocument.objects.values("status", "payments_status").annotate(n=Count("pk"))
+        stuck = ExportDocument.objects.exclude(status="sent", payments_status="sent")
+        errors = stuck.values_list("number", "status", "payments_status", "attempts", "last_error")
+        connections = XeroConnection.objects.values_list(
+            "merchant__merchant_id", "tenant_id", "status", "export_claimed_until"
+        )
+        return "\n".join(
+            [
+                f"documents by status: {list(counts)}",
+                f"connections: {list(connections)}",
+                *(str(row) for row in errors[:15]),
+            ]
+        )
