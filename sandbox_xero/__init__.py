@@ -24,6 +24,12 @@ Xero documents strictness:
   Payments with If-Modified-Since (spec ifModifiedSince) when no record of the collection
   changed since then is answered 304 with an empty body. Off, 200 with an empty list.
 
+Faults (POST /_sandbox/faults, faults.py): the next `count` matching calls, or a seeded
+`rate` of them until cleared, answer 429 or 5xx, answer slowly, or lose the answer after
+storing; GET /_sandbox/faults counts what was served by kind. POST
+/_sandbox/account-status {"tenant_id", "code", "status": "ARCHIVED"} archives an account as a
+person does in Xero, so fixes by a mapping change can be tested.
+
 Limits (0 turns each off):
 
 - max_request_bytes (default 3500000): a larger request body gets 413 in Xero's shape,

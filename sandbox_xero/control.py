@@ -56,6 +56,27 @@ def expire_access_tokens(server: "SandboxServer", request: "Request", body: Json
     return Reply(body={"expired": True})
 
 
+MSG_UNKNOWN_ACCOUNT = "No account with code {code!r} in tenant {tenant_id!r}."
+ACCOUNT_STATUSES = ("ACTIVE", "ARCHIVED")
+
+
+def set_account_status(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
+    """Archive (or restore) an account, as a person does in Xero's chart of accounts: new
+    documents coding to it are refused from then on ("… has been archived")."""
+    status = body.get("status", "ARCHIVED")
+    if status not in ACCOUNT_STATUSES:
+        return bad_request(f"status must be one of {', '.join(ACCOUNT_STATUSES)}")
+    tenant_id, code = body.get("tenant_id"), body.get("code")
+    with server.state.lock:
+        tenant = server.state.tenant(tenant_id) if isinstance(tenant_id, str) else None
+        account = reference.find_account(tenant, code=code) if tenant and code else None
+        if account is None:
+            return not_found(MSG_UNKNOWN_ACCOUNT.format(code=code, tenant_id=tenant_id))
+        account.update(Status=status, UpdatedDateUTC=wire.now_ms())
+        server.state.save()
+        return Reply(body=reference.public(account))
+
+
 def reset(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     server.reset()
     return Reply(body={"reset": True})
@@ -222,6 +243,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "revoke"): revoke,
     ("POST", "expire-access-tokens"): expire_access_tokens,
     ("POST", "reset"): reset,
+    ("POST", "account-status"): set_account_status,
     ("POST", "config"): set_config,
     ("GET", "state"): get_state,
     ("GET", "documents"): get_documents,

@@ -184,6 +184,9 @@ def _header(
         "DueDate": _date(element, "DueDate", day, errors),
         "LineAmountTypes": element.get("LineAmountTypes") or "Exclusive",
         "Reference": element.get("Reference") or "",
+        # Kept as sent (the organisation's own currency when none is): a multi-currency
+        # organisation holds documents in several currencies. Every rate is 1 here.
+        "CurrencyCode": element.get("CurrencyCode") or ctx.tenant["organisation"]["BaseCurrency"],
         ctx.kind.number_field: _number(ctx, element, doc_type, existing, errors),
     }
 
@@ -205,7 +208,6 @@ def _document(
         "Contact": contact,
         "LineItems": built,
         **sums,
-        "CurrencyCode": "AUD",
         "CurrencyRate": wire.money(1),
         "HasAttachments": False,
         "Payments": [],

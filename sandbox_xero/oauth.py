@@ -68,7 +68,7 @@ def _consent_page(query: dict[str, str]) -> Reply:
 
 def _issue_code(state: SandboxState, query: dict[str, str]) -> str:
     data = state.data
-    tenant_ids = _ensure_tenants(state, state.config["orgs_per_authorisation"])
+    tenant_ids = _chosen_tenants(state, query.get("organisation"))
     auth_event_id = str(uuid.uuid4())
     for tenant_id in tenant_ids:
         _connect(data, tenant_id, auth_event_id)
@@ -87,6 +87,15 @@ def _issue_code(state: SandboxState, query: dict[str, str]) -> str:
         "used": False,
     }
     return code
+
+
+def _chosen_tenants(state: SandboxState, organisation: str | None) -> list[str]:
+    """The organisations a person ticks on Xero's consent page: `organisation=2` (a sandbox
+    query parameter standing in for the page's choice) picks the second demo organisation
+    alone; without it, the first `orgs_per_authorisation` of them."""
+    if organisation and organisation.isdigit() and int(organisation) > 0:
+        return _ensure_tenants(state, int(organisation))[-1:]
+    return _ensure_tenants(state, state.config["orgs_per_authorisation"])
 
 
 def _ensure_tenants(state: SandboxState, count: int) -> list[str]:

@@ -57,8 +57,9 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"  # an absolute path: sqlite:////work/...
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     user = quote(db["USER"] or "", safe="")
-    host, port = db["HOST"] or "localhost", db["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+    scheme, default_port = ("mysql", 3306) if "mysql" in db["ENGINE"] else ("postgres", 5432)
+    host, port = db["HOST"] or "localhost", db["PORT"] or default_port
+    return f"{scheme}://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def child_env(settings, **extra) -> dict:

@@ -20,8 +20,8 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn config.wsgi` with the Procfile's configuration; its output goes to a file."""
 
-    def __init__(self, env: dict, log_path: Path, *, workers: int = 1):
-        self.port = free_port()
+    def __init__(self, env: dict, log_path: Path, *, workers: int = 1, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = [
@@ -45,9 +45,10 @@ class Gunicorn:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.output()}"
             try:
-                requests.get(f"{self.url}/healthz", timeout=2)
+                # The first answer waits for the app to load, slow on a busy machine.
+                requests.get(f"{self.url}/healthz", timeout=10)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise AssertionError(f"gunicorn did not answer within {seconds} s:\n{self.output()}")
 

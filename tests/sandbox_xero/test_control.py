@@ -52,3 +52,35 @@ def test_requests_log_records_api_calls(api):
     api.get("Accounts")
     calls = api.control("GET", "requests")["requests"]
     assert calls[-1]["path"] == "/api.xro/2.0/Accounts" and calls[-1]["status"] == 200
+
+
+def test_an_archived_account_refuses_new_documents_coding_to_it(api):
+    archived = api.control("POST", "account-status", {"tenant_id": tenant(api), "code": "200"})
+    assert archived["Status"] == "ARCHIVED"
+    refused = api.put("Invoices", {"Invoices": [invoice()]})
+    assert refused.status_code == 400 and "is not a valid code" in refused.text
+
+
+def test_a_restored_account_takes_documents_again(api):
+    body = {"tenant_id": tenant(api), "code": "200"}
+    api.control("POST", "account-status", body)
+    api.control("POST", "account-status", {**body, "status": "ACTIVE"})
+    assert api.put("Invoices", {"Invoices": [invoice()]}).status_code == 200
+
+
+def test_archiving_an_unknown_account_is_404(api):
+    reply = requests.post(
+        api.base_url + "/_sandbox/account-status",
+        json={"tenant_id": tenant(api), "code": "999"},
+        timeout=5,
+    )
+    assert reply.status_code == 404 and "999" in reply.text
+
+
+def test_a_document_keeps_the_currency_it_was_sent_in(api):
+    saved = data(api.put("Invoices", {"Invoices": [invoice(CurrencyCode="NZD")]}))
+    assert saved["Invoices"][0]["CurrencyCode"] == "NZD"
+
+
+def tenant(api):
+    return api.tokens["tenant_id"]

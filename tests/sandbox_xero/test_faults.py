@@ -89,3 +89,34 @@ def test_unexpected_error_is_a_json_500_not_a_traceback(api, monkeypatch):
 def test_unknown_fault_kind_is_rejected(api):
     reply = requests.post(api.base_url + "/_sandbox/faults", json={"kind": "meteor"}, timeout=5)
     assert reply.status_code == 400
+
+
+def served_at_rate(api, seed):
+    api.control("DELETE", "faults")
+    api.control("POST", "faults", {"kind": "server_error", "rate": Decimal("0.3"), "seed": seed})
+    # 25 calls: two rounds stay under the sandbox's 60 calls a minute.
+    return [api.get("Accounts").status_code for _ in range(25)]
+
+
+def test_rate_fault_serves_about_its_share_of_calls_until_cleared(api):
+    codes = served_at_rate(api, seed=7)
+    assert 2 <= codes.count(503) <= 15 and codes.count(200) == 25 - codes.count(503)
+    api.control("DELETE", "faults")
+    assert {api.get("Accounts").status_code for _ in range(5)} == {200}
+
+
+def test_rate_fault_with_the_same_seed_fails_the_same_calls(api):
+    assert served_at_rate(api, seed=3) == served_at_rate(api, seed=3)
+
+
+def test_rate_outside_zero_to_one_is_refused(sandbox):
+    reply = requests.post(sandbox + "/_sandbox/faults", json={"kind": "slow", "rate": 2}, timeout=5)
+    assert reply.status_code == 400 and "rate" in reply.text
+
+
+def test_served_faults_are_counted_by_kind(api):
+    api.control("POST", "faults", {"kind": "rate_limit", "count": 2})
+    api.control("POST", "faults", {"kind": "server_error", "count": 1})
+    codes = [api.get("Accounts").status_code for _ in range(4)]
+    assert codes == [429, 429, 503, 200]
+    assert api.control("GET", "faults")["served_counts"] == {"rate_limit": 2, "server_error": 1}

@@ -200,3 +200,17 @@ def test_wrong_tenant_is_403_authentication_unsuccessful(api):
 def test_sandbox_revoke_makes_refresh_fail(api):
     api.control("POST", "revoke", {})
     assert refresh(api.base_url, api.tokens["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_the_consent_choice_of_organisation_authorises_that_one_alone(sandbox):
+    first = connect(sandbox)["tenant_id"]
+    code = authorise(sandbox, organisation="2")["code"]
+    tokens = token_call(
+        sandbox, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
+    ).json()
+    granted = requests.get(
+        sandbox + "/Connections",
+        headers={"Authorization": "Bearer " + tokens["access_token"]},
+        timeout=10,
+    ).json()
+    assert [c["tenantName"] for c in granted if c["tenantId"] != first] == ["Demo Company 2 (AU)"]
