@@ -98,6 +98,14 @@ STATUS_ANSWER = response(
                 "reason": "No Xero account is mapped for payment method 'eftpos'.",
             }
         ],
+        "warnings": [
+            {
+                "kind": "lock_date",
+                "detail": "Xero's books are locked up to 2026-10-31, and 2 day(s) of this "
+                "outlet's sales from 2026-11-02 are not in Xero yet: export them before the "
+                "lock moves past them, or they will be held for a person.",
+            }
+        ],
     },
 )
 STATUS_WAITING = response(
@@ -119,6 +127,7 @@ STATUS_WAITING = response(
         ],
         "invalid_mappings": [],
         "unmapped_keys": [],
+        "warnings": [],
     },
 )
 
@@ -251,6 +260,7 @@ EXPORT_SETTINGS = {
     "business_day_start_hour": 4,
     "number_prefix": "POSS1",
     "enabled": True,
+    "lock_date_policy": "hold",
 }
 EXPORT_SETTINGS_ANSWER = response("Daily summaries", EXPORT_SETTINGS)
 EXPORT_SETTINGS_REQUEST = request(

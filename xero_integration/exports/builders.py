@@ -20,6 +20,7 @@ from mappings.selectors import EffectiveMappings
 from ..sales.limits import MAX_AMOUNT
 from ..sales.money import ZERO, line_amount, to_amount, to_unit_price, total
 from ..sales.types import SaleData, SaleLine
+from .lock_dates import LockRule, posting_date
 from .numbers import sale_document_number, summary_document_number
 
 INVOICE = "invoice"
@@ -61,6 +62,7 @@ class ExportContext:
     timezone: str
     mappings: EffectiveMappings
     contact: dict  # {"ContactID": …} when known, else {"Name": …}
+    lock: LockRule = field(default_factory=LockRule)  # Xero's lock date, the outlet's policy
 
     @property
     def tracking(self) -> list[dict]:
@@ -301,11 +303,14 @@ def build_sale_document(
     """
     kind = CREDIT_NOTE if sale.is_refund else INVOICE
     number = number or sale_document_number(ctx.number_prefix, sale.sale_id)
-    date = sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date()
+    date, late_note = posting_date(
+        sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date(), ctx.lock
+    )
     lines = sale_lines(sale, ctx)
     reference = f"POS {'refund' if sale.is_refund else 'sale'} {sale.sale_id}"
     if sale.refund_of:
         reference += f" (refund of {sale.refund_of})"
+    reference += late_note
     body = document_body(
         kind, number, date, sale.currency, sale.amounts_include_tax, lines, ctx, reference
     )
@@ -386,11 +391,11 @@ def build_summary_document(
     number = number or summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
     lines = summary_lines(sales, ctx)
     what = "refunds" if kind == CREDIT_NOTE else "takings"
+    posted, late_note = posting_date(day, ctx.lock)
     reference = f"POS {what} {day:%d %b %Y}" + (
         f" (late sales, part {sequence})" if sequence > 1 else ""
     )
-    body = document_body(kind, number, day, currency, True, lines, ctx, reference)
+    body = document_body(kind, number, posted, currency, True, lines, ctx, reference + late_note)
     doc_total = check_balanced(number, lines, sales, inclusive=True)
-    return BuiltDocument(
-        kind, number, day, currency, doc_total, body, payments_for(kind, number, day, sales, ctx)
-    )
+    payments = payments_for(kind, number, posted, sales, ctx)
+    return BuiltDocument(kind, number, posted, currency, doc_total, body, payments)

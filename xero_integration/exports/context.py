@@ -19,6 +19,7 @@ from .builders import (
     build_sale_document,
     build_summary_document,
 )
+from .lock_dates import lock_rule
 
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
 
@@ -43,12 +44,18 @@ def export_context(*, outlet: Outlet, connection: XeroConnection) -> ExportConte
         timezone=outlet.timezone,
         mappings=mappings,
         contact=contact_for(connection, contact_name),
+        lock=lock_rule(outlet, connection),
     )
 
 
 def fingerprint(ctx: ExportContext) -> str:
     """Changes whenever anything a document is built from (besides its sales) changes."""
-    inputs = {**asdict(ctx.mappings), "contact": ctx.contact, "timezone": ctx.timezone}
+    inputs = {
+        **asdict(ctx.mappings),
+        "contact": ctx.contact,
+        "timezone": ctx.timezone,
+        "lock": ctx.lock.key,
+    }
     text = simplejson.dumps(inputs, use_decimal=True, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -22,6 +22,7 @@ from ..xero import accounting
 from .builders import ExportContext, UnmappedError
 from .context import build_document, dumps, export_context, fingerprint, loads
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .lock_dates import LockedPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,9 @@ def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> Expor
         if document.body and document.built_with == current:
             return document
         built = build_document(document, ctx)
+    except LockedPeriod as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS, waiting_on=exc.waiting_on)
+        return None
     except UnmappedError as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS)
         return None

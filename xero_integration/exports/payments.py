@@ -18,6 +18,7 @@ from .builders import UnmappedError
 from .context import build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .documents import NOT_BUILT, Contexts, in_xero
+from .lock_dates import LockedPeriod
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
 OVERPAID = "exceeds the amount outstanding"
@@ -86,6 +87,9 @@ def with_current_accounts(lane: Lane, document: ExportDocument, contexts: Contex
         if document.built_with == current:
             return True
         document.payments = dumps(build_document(document, ctx).payments)
+    except LockedPeriod as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS, waiting_on=exc.waiting_on)
+        return False
     except UnmappedError as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS)
         return False

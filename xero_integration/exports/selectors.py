@@ -2,6 +2,7 @@
 counts) and the counts a sync request answers with."""
 
 import datetime
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Q
@@ -12,6 +13,7 @@ from outlets.models import Merchant, Outlet
 from ..connection.selectors import connection_for
 from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
 from .readiness import readiness
+from .warnings import outlet_warnings
 
 
 def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
@@ -71,6 +73,7 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any
         "missing_mappings": ready.missing_mappings,
         "invalid_mappings": ready.invalid_mappings,
         "unmapped_keys": ready.unmapped_keys,
+        "warnings": [asdict(w) for w in outlet_warnings(outlet, connection)],
     }
 
 
