@@ -63,6 +63,7 @@ class ExportContext:
     mappings: EffectiveMappings
     contact: dict  # {"ContactID": …} when known, else {"Name": …}
     lock: LockRule = field(default_factory=LockRule)  # Xero's lock date, the outlet's policy
+    base_currency: str = ""  # the organisation's, when the reference data has told it
 
     @property
     def tracking(self) -> list[dict]:

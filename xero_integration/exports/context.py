@@ -10,6 +10,7 @@ from mappings.models import SpecialKind
 from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping, Outlet
 
+from ..connection.selectors import organisation_data
 from ..models import ExportDocument, ReferenceKind, ReferenceRecord, XeroConnection
 from ..sales.types import sale_from_json
 from .builders import (
@@ -19,6 +20,7 @@ from .builders import (
     build_sale_document,
     build_summary_document,
 )
+from .journals import build_journal_document
 from .lock_dates import lock_rule
 
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
@@ -45,6 +47,7 @@ def export_context(*, outlet: Outlet, connection: XeroConnection) -> ExportConte
         mappings=mappings,
         contact=contact_for(connection, contact_name),
         lock=lock_rule(outlet, connection),
+        base_currency=organisation_data(connection).get("BaseCurrency") or "",
     )
 
 
@@ -65,6 +68,14 @@ def build_document(document: ExportDocument, ctx: ExportContext) -> BuiltDocumen
     sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
     if document.grouping == ExportGrouping.PER_SALE:
         return build_sale_document(sales[0], ctx, number=document.number)
+    if document.grouping == ExportGrouping.DAILY_JOURNAL:
+        return build_journal_document(
+            sales,
+            ctx,
+            day=document.business_date,
+            sequence=document.sequence,
+            number=document.number,
+        )
     return build_summary_document(
         sales, ctx, day=document.business_date, sequence=document.sequence, number=document.number
     )

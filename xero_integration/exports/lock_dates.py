@@ -17,10 +17,10 @@ from django.db.models import Count, Min, Q
 from config.errors import Conflict
 from outlets.models import LockDatePolicy, Outlet
 
-from ..models import ExportStatus, ReferenceSnapshot, Sale, XeroConnection
+from ..connection.selectors import organisation_data
+from ..models import ExportStatus, Sale, XeroConnection
 
 LOCK_KEY_PREFIX = "lock:"
-ORGANISATION = "organisation"  # the ReferenceSnapshot kind (reference_data.ORGANISATION)
 # How far ahead of the oldest unexported day a lock date warns: accountants lock a
 # month a few days after it ends, and a daily export runs for yesterday.
 WARN_WITHIN_DAYS = 7
@@ -82,10 +82,8 @@ def posting_date(day: datetime.date, rule: LockRule) -> tuple[datetime.date, str
 
 def organisation_lock_date(connection: XeroConnection) -> datetime.date | None:
     """The later of the period and end-of-year lock dates from the last reference refresh."""
-    snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind=ORGANISATION).first()
-    if snapshot is None:
-        return None
-    dates = [snapshot.data.get(k) for k in ("period_lock_date", "end_of_year_lock_date")]
+    organisation = organisation_data(connection)
+    dates = [organisation.get(k) for k in ("period_lock_date", "end_of_year_lock_date")]
     parsed = [datetime.date.fromisoformat(d) for d in dates if d]
     return max(parsed, default=None)
 

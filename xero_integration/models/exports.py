@@ -9,6 +9,8 @@ from .connection import XeroConnection
 class DocumentKind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
+    # One per outlet-day (grouping daily_journal); its Narration is its number.
+    MANUAL_JOURNAL = "manual_journal", "Manual journal"
 
 
 class ExportStatus(models.TextChoices):
