@@ -11,7 +11,7 @@ from typing import TypedDict
 from xero_integration.connection.selectors import reference_index, reference_records
 from xero_integration.models import ReferenceKind, ReferenceRecord, XeroConnection
 
-from .models import WILDCARD_CATEGORY, MappingType, SpecialKind
+from .models import ON_ACCOUNT, WILDCARD_CATEGORY, MappingType, SpecialKind
 from .selectors import EffectiveMappings
 
 ACTIVE = "ACTIVE"
@@ -169,6 +169,8 @@ def check_pair(
     """The reason this mapping cannot be used in Xero, or None when it can."""
     if mapping_type == MappingType.REVENUE:
         return check_account_for_lines(cache.get(ReferenceKind.ACCOUNTS, xero_value), xero_value)
+    if mapping_type == MappingType.PAYMENTS and xero_value == ON_ACCOUNT:
+        return None  # paid later, through POST /api/xero/sales/{id}/payments
     if mapping_type == MappingType.PAYMENTS:
         return check_payment_account(cache.get(ReferenceKind.ACCOUNTS, xero_value), xero_value)
     if mapping_type == MappingType.TAX:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from . import documents, journals, payments, query, reference, wire
+from . import contacts, documents, journals, payments, query, reference, wire
 from .reply import Reply, bad_request, not_found, validation_exception
 from .state import SandboxState
 from .wire import JsonObject
@@ -198,6 +198,8 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         return _save_all(
             state, request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
         )
+    if name == "Contacts" and request.method == "PUT":
+        return _save_all(state, request, name, lambda e: contacts.save(tenant, e))
     if name == "ManualJournals":
         journal_ctx = journals.Context(tenant, lock_date)
         return _save_all(state, request, name, lambda e: journals.save(journal_ctx, e))

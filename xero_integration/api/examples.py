@@ -186,6 +186,25 @@ REFERENCE_ANSWER = response(
 )
 
 SALES_REQUEST = request("A sale", SALES_EXAMPLE)
+LATER_PAYMENT_REQUEST = request(
+    "A layby instalment paid by card",
+    {
+        "merchant_id": MERCHANT,
+        "payment_id": "P-7781",
+        "method": "card",
+        "amount": "20.00",
+        "paid_at": "2026-11-30T10:15:00+11:00",
+    },
+)
+LATER_PAYMENT_ANSWER = response(
+    "Registered; 15.00 still owed",
+    {"sale_id": "S1-000123", "payment_id": "P-7781", "status": "accepted", "owed": "15.00"},
+    status=201,
+)
+LATER_PAYMENT_DUPLICATE = response(
+    "The same payment again: nothing changed",
+    {"sale_id": "S1-000123", "payment_id": "P-7781", "status": "duplicate", "owed": "15.00"},
+)
 SALES_ANSWER = response(
     "One accepted, one rejected",
     {

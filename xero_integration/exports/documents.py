@@ -21,6 +21,7 @@ from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, Xe
 from ..xero import accounting
 from .builders import ExportContext, UnmappedError
 from .context import build_document, dumps, export_context, fingerprint, loads
+from .customers import CustomerContactPending
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .lock_dates import LockedPeriod
 
@@ -134,6 +135,9 @@ def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> Expor
         built = build_document(document, ctx)
     except LockedPeriod as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS, waiting_on=exc.waiting_on)
+        return None
+    except CustomerContactPending as exc:
+        retry_later(lane, document, exc.detail, source=OURS)
         return None
     except UnmappedError as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS)

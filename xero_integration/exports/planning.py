@@ -12,6 +12,7 @@ from itertools import groupby
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
+from mappings.selectors import effective_mappings
 from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
 
@@ -66,10 +67,19 @@ def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
     return Sale.objects.filter(pk__in=sale_ids, document__isnull=True).update(document=document)
 
 
-def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
+def paid_on_account(sale: Sale, on_account: Collection[str]) -> bool:
+    return any(payment["method"] in on_account for payment in sale.payload["payments"])
+
+
+def plan_per_sale(
+    outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale], on_account: Collection[str]
+) -> int:
+    """A document for each sale; one paid on account names its customer, whose contact
+    it is made out to (exports/customers.py)."""
     prefix = outlet.export_settings.effective_prefix
     planned = 0
     for sale in sales:
+        customer = sale.payload.get("customer_id") if paid_on_account(sale, on_account) else None
         document = ExportDocument.objects.create(
             outlet=outlet,
             connection=connection,
@@ -78,6 +88,7 @@ def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sa
             number=sale_document_number(prefix, sale.sale_id),
             business_date=sale.business_date,
             currency=sale.currency,
+            customer_id=customer or "",
         )
         planned += claim_sales(document, [sale.pk])
     return planned
@@ -152,9 +163,18 @@ def plan_outlet(
     now: datetime.datetime,
     held: Collection[tuple[str, str]] = (),
 ) -> int:
-    """Put the outlet's ready sales into documents; returns how many sales were planned."""
+    """Put the outlet's ready sales into documents; returns how many sales were planned.
+
+    A sale paid on account is its own invoice whatever the grouping: it stays open in
+    Xero, owed by its customer, until later payments settle it.
+    """
     sales = list(sales_to_plan(outlet, now, held))
+    on_account = effective_mappings(outlet=outlet).on_account_methods()
     grouping = outlet.export_settings.grouping
     if grouping == ExportGrouping.PER_SALE:
-        return plan_per_sale(outlet, connection, sales)
-    return plan_days(outlet, connection, grouping, sales)
+        return plan_per_sale(outlet, connection, sales, on_account)
+    own = [sale for sale in sales if paid_on_account(sale, on_account)]
+    days = [sale for sale in sales if not paid_on_account(sale, on_account)]
+    return plan_per_sale(outlet, connection, own, on_account) + plan_days(
+        outlet, connection, grouping, days
+    )

@@ -3,7 +3,7 @@ from .exports import DocumentKind, ErrorSource, ExportBatch, ExportDocument, Exp
 from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
-from .sales import Sale, SaleKey, SaleType
+from .sales import LaterPayment, Sale, SaleKey, SaleType
 
 __all__ = [
     "ConnectionStatus",
@@ -16,6 +16,7 @@ __all__ = [
     "ReferenceKind",
     "ReferenceRecord",
     "ReferenceSnapshot",
+    "LaterPayment",
     "Sale",
     "SaleKey",
     "SaleType",

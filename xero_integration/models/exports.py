@@ -65,6 +65,11 @@ class ExportDocument(models.Model):
         help_text="References of the payments Xero has accepted, so a replay sends only the rest.",
     )
     xero_id = models.CharField(max_length=64, blank=True)
+    customer_id = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="A sale sold on account: the POS customer whose Xero contact it is invoiced to.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")

@@ -111,6 +111,9 @@ MANUAL_JOURNALS = BatchWrite(
     {"summarizeErrors": "false"},
     lambda j: j.get("Narration") or "",
 )
+CONTACTS = BatchWrite(
+    "Contacts", "create_contacts", {"summarizeErrors": "false"}, lambda c: c.get("Name") or ""
+)
 PAYMENTS = BatchWrite(
     "Payments", "create_payments", {"summarizeErrors": "false"}, lambda p: _payment_document(p)
 )
@@ -177,6 +180,19 @@ def find_manual_journals_by_narration(
     return _find_where(
         connection, "ManualJournals", "find_manual_journals", "Narration", narrations
     )
+
+
+def create_contacts(
+    connection: XeroConnection, contacts: list[dict], *, idempotency_key: str
+) -> list[dict]:
+    """PUT /Contacts?summarizeErrors=false (spec createContacts). Names are unique in Xero;
+    ContactNumber (the POS's customer id) is not, so look it up first."""
+    return _put_batch(connection, CONTACTS, contacts, idempotency_key, None)
+
+
+def find_contacts_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
+    """GET /Contacts?where=ContactNumber=="A" OR … (spec getContacts), 50 per call."""
+    return _find_where(connection, "Contacts", "find_contacts", "ContactNumber", numbers)
 
 
 def find_invoices_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
