@@ -204,3 +204,44 @@ def invalid_mappings(
             if reason:
                 invalid.append({"type": mapping_type, "key": pos_value, "reason": reason})
     return invalid
+
+
+# Where each mapping type's Xero value lives in the reference data, for the early warning.
+TARGET_KIND: dict[str, str] = {
+    MappingType.REVENUE: ReferenceKind.ACCOUNTS,
+    MappingType.PAYMENTS: ReferenceKind.ACCOUNTS,
+    MappingType.SPECIAL: ReferenceKind.ACCOUNTS,
+    MappingType.TAX: ReferenceKind.TAX_RATES,
+}
+ARCHIVED_TARGET = (
+    "The {type} mapping of '{key}' points at {what} '{value}', which is {status} in Xero: "
+    "map it to an active one."
+)
+
+
+def archived_target(cache: ReferenceCache, mapping_type: str, key: str, value: str) -> str | None:
+    """Why a mapping's account or tax rate is no longer usable (archived or deleted in
+    Xero), or None. Other reasons (unknown codes, wrong account types) are readiness's."""
+    kind = TARGET_KIND.get(mapping_type)
+    if kind is None or value == ON_ACCOUNT or key == SpecialKind.CONTACT:
+        return None
+    record = cache.get(kind, value)
+    if record is None or record.status not in ("ARCHIVED", "DELETED"):
+        return None
+    what = "tax rate" if kind == ReferenceKind.TAX_RATES else "account"
+    status = record.status.lower()
+    return ARCHIVED_TARGET.format(type=mapping_type, key=key, what=what, value=value, status=status)
+
+
+def archived_mappings(
+    mappings: EffectiveMappings, connection: XeroConnection
+) -> list[InvalidMapping]:
+    """Effective mappings whose account or tax rate Xero has archived or deleted."""
+    cache = ReferenceCache(connection)
+    found: list[InvalidMapping] = []
+    for mapping_type in TARGET_KIND:
+        for key, value in mappings.of_type(mapping_type).items():
+            reason = archived_target(cache, mapping_type, key, value)
+            if reason:
+                found.append({"type": mapping_type, "key": key, "reason": reason})
+    return found

@@ -24,7 +24,7 @@ from outlets.forms import ExportSettingsForm, OutletForm
 from outlets.models import ExportSettings, Merchant, Outlet
 
 from ..connection.selectors import connection_for
-from ..exports.warnings import outlet_warnings
+from ..exports.warnings import early_warnings
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
 
 NOT_CONNECTED = "not_connected"
@@ -310,7 +310,7 @@ class OutletAdmin(admin.ModelAdmin):
     def early_warnings(self, outlet: Outlet) -> str:
         """On the outlet's own page only: a few reads for one outlet, never per list row."""
         connection = connection_for(merchant=outlet.merchant, outlet=outlet)
-        warnings = outlet_warnings(outlet, connection)
+        warnings = early_warnings(merchant=outlet.merchant, outlet=outlet, connection=connection)
         return "\n".join(w.detail for w in warnings) or "None"
 
     def get_form(

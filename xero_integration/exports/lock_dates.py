@@ -92,12 +92,16 @@ def lock_rule(outlet: Outlet, connection: XeroConnection) -> LockRule:
     return LockRule(organisation_lock_date(connection), outlet.export_settings.lock_date_policy)
 
 
-def oldest_unexported_day(outlet: Outlet) -> tuple[datetime.date | None, int]:
-    """The oldest business day with a sale not yet in Xero, and how many such days."""
-    not_in_xero = Q(document__isnull=True) | Q(
+def not_in_xero() -> Q:
+    """A sale not in a document yet, or in one that has not reached Xero (nor failed)."""
+    return Q(document__isnull=True) | Q(
         document__status__in=[ExportStatus.PENDING, ExportStatus.WAITING, ExportStatus.SENDING]
     )
-    found = Sale.objects.filter(not_in_xero, outlet=outlet).aggregate(
+
+
+def oldest_unexported_day(outlet: Outlet) -> tuple[datetime.date | None, int]:
+    """The oldest business day with a sale not yet in Xero, and how many such days."""
+    found = Sale.objects.filter(not_in_xero(), outlet=outlet).aggregate(
         oldest=Min("business_date"), days=Count("business_date", distinct=True)
     )
     return found["oldest"], found["days"]

@@ -13,7 +13,7 @@ from outlets.models import Merchant, Outlet
 from ..connection.selectors import connection_for
 from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroConnection
 from .readiness import readiness
-from .warnings import outlet_warnings
+from .warnings import early_warnings
 
 
 def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
@@ -73,7 +73,10 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any
         "missing_mappings": ready.missing_mappings,
         "invalid_mappings": ready.invalid_mappings,
         "unmapped_keys": ready.unmapped_keys,
-        "warnings": [asdict(w) for w in outlet_warnings(outlet, connection)],
+        "warnings": [
+            asdict(w)
+            for w in early_warnings(merchant=merchant, outlet=outlet, connection=connection)
+        ],
     }
 
 
