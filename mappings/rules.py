@@ -5,6 +5,7 @@ The API, the admin forms and readiness all use these, so a mapping is held to th
 same rules wherever it is set or shown.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -219,13 +220,16 @@ ARCHIVED_TARGET = (
 )
 
 
-def archived_target(cache: ReferenceCache, mapping_type: str, key: str, value: str) -> str | None:
+def archived_target(
+    lookup: Callable[[str, str], ReferenceRecord | None], mapping_type: str, key: str, value: str
+) -> str | None:
     """Why a mapping's account or tax rate is no longer usable (archived or deleted in
-    Xero), or None. Other reasons (unknown codes, wrong account types) are readiness's."""
+    Xero), or None. `lookup(kind, code)` finds the cached record. Other reasons (unknown
+    codes, wrong account types) are readiness's."""
     kind = TARGET_KIND.get(mapping_type)
     if kind is None or value == ON_ACCOUNT or key == SpecialKind.CONTACT:
         return None
-    record = cache.get(kind, value)
+    record = lookup(kind, value)
     if record is None or record.status not in ("ARCHIVED", "DELETED"):
         return None
     what = "tax rate" if kind == ReferenceKind.TAX_RATES else "account"
@@ -241,7 +245,7 @@ def archived_mappings(
     found: list[InvalidMapping] = []
     for mapping_type in TARGET_KIND:
         for key, value in mappings.of_type(mapping_type).items():
-            reason = archived_target(cache, mapping_type, key, value)
+            reason = archived_target(cache.get, mapping_type, key, value)
             if reason:
                 found.append({"type": mapping_type, "key": key, "reason": reason})
     return found

@@ -82,7 +82,11 @@ def posting_date(day: datetime.date, rule: LockRule) -> tuple[datetime.date, str
 
 def organisation_lock_date(connection: XeroConnection) -> datetime.date | None:
     """The later of the period and end-of-year lock dates from the last reference refresh."""
-    organisation = organisation_data(connection)
+    return lock_date_of(organisation_data(connection))
+
+
+def lock_date_of(organisation: dict) -> datetime.date | None:
+    """The later lock date of a stored Organisation snapshot (reference_data.py)."""
     dates = [organisation.get(k) for k in ("period_lock_date", "end_of_year_lock_date")]
     parsed = [datetime.date.fromisoformat(d) for d in dates if d]
     return max(parsed, default=None)
@@ -107,15 +111,12 @@ def oldest_unexported_day(outlet: Outlet) -> tuple[datetime.date | None, int]:
     return found["oldest"], found["days"]
 
 
-def lock_date_warning(outlet: Outlet, connection: XeroConnection | None) -> str | None:
-    """A warning when Xero's lock date covers, or is about to cover, unexported days."""
-    if connection is None:
+def lock_warning_text(rule: LockRule, oldest: datetime.date | None, days: int) -> str | None:
+    """The warning when the lock date covers, or is within WARN_WITHIN_DAYS of, the oldest
+    day not in Xero; None otherwise."""
+    if rule.lock_date is None or oldest is None:
         return None
-    rule = lock_rule(outlet, connection)
-    if rule.lock_date is None:
-        return None
-    oldest, days = oldest_unexported_day(outlet)
-    if oldest is None or oldest > rule.lock_date + datetime.timedelta(days=WARN_WITHIN_DAYS):
+    if oldest > rule.lock_date + datetime.timedelta(days=WARN_WITHIN_DAYS):
         return None
     return LOCK_WARNING.format(
         lock_date=rule.lock_date.isoformat(),
@@ -123,3 +124,13 @@ def lock_date_warning(outlet: Outlet, connection: XeroConnection | None) -> str 
         first=oldest.isoformat(),
         fate=FATES.get(LockDatePolicy(rule.policy), FATES[LockDatePolicy.HOLD]),
     )
+
+
+def lock_date_warning(outlet: Outlet, connection: XeroConnection | None) -> str | None:
+    """A warning when Xero's lock date covers, or is about to cover, unexported days."""
+    if connection is None:
+        return None
+    rule = lock_rule(outlet, connection)
+    if rule.lock_date is None:
+        return None
+    return lock_warning_text(rule, *oldest_unexported_day(outlet))
