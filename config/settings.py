@@ -256,6 +256,8 @@ XERO_SCOPES = env.list(
         "email",
         "accounting.invoices",
         "accounting.payments",
+        # The daily_journal grouping posts manual journals.
+        "accounting.manualjournals",
         "accounting.settings.read",
         "accounting.contacts",
     ],

@@ -22,6 +22,10 @@ class SpecialKind(models.TextChoices):
 
 
 WILDCARD_CATEGORY = "*"
+# The Xero value of a payment method whose sales are paid later (on account, layby): the
+# sale becomes its own invoice to the customer's contact, left open until paid. Not an
+# account code: Xero's codes are letters and digits only.
+ON_ACCOUNT = "ON_ACCOUNT"
 
 
 class Mapping(models.Model):

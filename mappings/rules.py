@@ -5,13 +5,14 @@ The API, the admin forms and readiness all use these, so a mapping is held to th
 same rules wherever it is set or shown.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
 from xero_integration.connection.selectors import reference_index, reference_records
 from xero_integration.models import ReferenceKind, ReferenceRecord, XeroConnection
 
-from .models import WILDCARD_CATEGORY, MappingType, SpecialKind
+from .models import ON_ACCOUNT, WILDCARD_CATEGORY, MappingType, SpecialKind
 from .selectors import EffectiveMappings
 
 ACTIVE = "ACTIVE"
@@ -169,6 +170,8 @@ def check_pair(
     """The reason this mapping cannot be used in Xero, or None when it can."""
     if mapping_type == MappingType.REVENUE:
         return check_account_for_lines(cache.get(ReferenceKind.ACCOUNTS, xero_value), xero_value)
+    if mapping_type == MappingType.PAYMENTS and xero_value == ON_ACCOUNT:
+        return None  # paid later, through POST /api/xero/sales/{id}/payments
     if mapping_type == MappingType.PAYMENTS:
         return check_payment_account(cache.get(ReferenceKind.ACCOUNTS, xero_value), xero_value)
     if mapping_type == MappingType.TAX:
@@ -202,3 +205,47 @@ def invalid_mappings(
             if reason:
                 invalid.append({"type": mapping_type, "key": pos_value, "reason": reason})
     return invalid
+
+
+# Where each mapping type's Xero value lives in the reference data, for the early warning.
+TARGET_KIND: dict[str, str] = {
+    MappingType.REVENUE: ReferenceKind.ACCOUNTS,
+    MappingType.PAYMENTS: ReferenceKind.ACCOUNTS,
+    MappingType.SPECIAL: ReferenceKind.ACCOUNTS,
+    MappingType.TAX: ReferenceKind.TAX_RATES,
+}
+ARCHIVED_TARGET = (
+    "The {type} mapping of '{key}' points at {what} '{value}', which is {status} in Xero: "
+    "map it to an active one."
+)
+
+
+def archived_target(
+    lookup: Callable[[str, str], ReferenceRecord | None], mapping_type: str, key: str, value: str
+) -> str | None:
+    """Why a mapping's account or tax rate is no longer usable (archived or deleted in
+    Xero), or None. `lookup(kind, code)` finds the cached record. Other reasons (unknown
+    codes, wrong account types) are readiness's."""
+    kind = TARGET_KIND.get(mapping_type)
+    if kind is None or value == ON_ACCOUNT or key == SpecialKind.CONTACT:
+        return None
+    record = lookup(kind, value)
+    if record is None or record.status not in ("ARCHIVED", "DELETED"):
+        return None
+    what = "tax rate" if kind == ReferenceKind.TAX_RATES else "account"
+    status = record.status.lower()
+    return ARCHIVED_TARGET.format(type=mapping_type, key=key, what=what, value=value, status=status)
+
+
+def archived_mappings(
+    mappings: EffectiveMappings, connection: XeroConnection
+) -> list[InvalidMapping]:
+    """Effective mappings whose account or tax rate Xero has archived or deleted."""
+    cache = ReferenceCache(connection)
+    found: list[InvalidMapping] = []
+    for mapping_type in TARGET_KIND:
+        for key, value in mappings.of_type(mapping_type).items():
+            reason = archived_target(cache.get, mapping_type, key, value)
+            if reason:
+                found.append({"type": mapping_type, "key": key, "reason": reason})
+    return found

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from outlets.models import Outlet
 
-from .models import WILDCARD_CATEGORY, Mapping, MappingType, SpecialKind
+from .models import ON_ACCOUNT, WILDCARD_CATEGORY, Mapping, MappingType, SpecialKind
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class EffectiveMappings:
         if not account and method == SpecialKind.GIFT_CARD:
             account = self.special.get(SpecialKind.GIFT_CARD)
         return account
+
+    def on_account_methods(self) -> set[str]:
+        """Payment methods paid later: their sales are invoiced to the customer, left open."""
+        return {method for method, value in self.payments.items() if value == ON_ACCOUNT}
 
     def resolve(self, mapping_type: str, pos_value: str) -> str | None:
         """The Xero value a POS value maps to here, or None when it is unmapped."""

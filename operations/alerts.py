@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import notify
+from .found import Found
 from .models import Problem
-from .problems import Found, current_problems
+from .problems import current_problems
 
 logger = logging.getLogger(__name__)
 

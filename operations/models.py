@@ -59,6 +59,10 @@ class ProblemKind(models.TextChoices):
     EXPORTS_FAILING = "exports_failing", "Exports failing"
     NEEDS_RECONNECT = "needs_reconnect", "Xero connection needs reconnecting"
     EXPORTS_OVERDUE = "exports_overdue", "Nothing exported for too long"
+    # Early warnings (xero_integration/exports/warnings.py): trouble that is coming.
+    REFRESH_TOKEN_EXPIRING = "refresh_token_expiring", "Xero connection about to expire"
+    ARCHIVED_MAPPING = "archived_mapping", "Mapping to an archived account or tax rate"
+    LOCK_DATE = "lock_date", "Xero's lock date nears unexported days"
 
 
 class Problem(models.Model):

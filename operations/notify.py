@@ -27,7 +27,22 @@ WHAT_TO_DO = {
     "exports_overdue": (
         "Open the operations dashboard: the outlet's row says why its oldest sale waits."
     ),
+    "refresh_token_expiring": (
+        "Read the connection's sync logs for why the keep-alive refresh failed, then refresh "
+        "it from the admin (Xero connections) or have the merchant reconnect before it expires."
+    ),
+    "archived_mapping": (
+        "Map the value to an active account or tax rate (admin Mappings, or PUT "
+        "/api/xero/mappings/{type}); documents needing it wait until then."
+    ),
+    "lock_date": (
+        "Export the outlet's waiting days now (POST /api/xero/sync), or agree with the "
+        "accountant before the lock date moves; the outlet's lock-date policy says what "
+        "happens to days it covers."
+    ),
 }
+# A kind added without its own advice still alerts (never a KeyError in the worker).
+DEFAULT_WHAT_TO_DO = "Open the operations dashboard in the admin."
 BODY_OPENED = "{detail}\n\nWhat to do: {what}\n\nNoticed at {at}.\n"
 BODY_CLEARED = "This has cleared: {detail}\n\nOpened at {opened}, cleared at {cleared}.\n"
 
@@ -55,7 +70,9 @@ def email(problem: Problem, event: str, recipients: list[str]) -> None:
     if event == OPENED:
         subject = SUBJECT_OPENED.format(**names)
         body = BODY_OPENED.format(
-            detail=problem.detail, what=WHAT_TO_DO[problem.kind], at=f"{problem.opened_at:%c} UTC"
+            detail=problem.detail,
+            what=WHAT_TO_DO.get(problem.kind, DEFAULT_WHAT_TO_DO),
+            at=f"{problem.opened_at:%c} UTC",
         )
     else:
         subject = SUBJECT_CLEARED.format(**names)

@@ -5,15 +5,20 @@
 - exports overdue: an outlet has had a sale waiting longer than its export frequency
   allows, and nothing went to Xero in that time. Outlets whose connection needs
   reconnecting are left out: that problem is already alerted on, and it is the cause.
+- early warnings, by the rules of xero_integration/exports/warnings.py: a connection whose
+  refresh token will expire within 15 days (the keep-alive could not refresh it), a
+  mapping to an account or tax rate Xero archived or deleted, Xero's lock date covering
+  or nearing days not in Xero yet.
 The key names what the problem is about, so one problem is one row (see models.Problem).
+Each finder reads every merchant at once, in a few queries whatever their number.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from outlets.models import ExportFrequency, Outlet
+from xero_integration.exports import warnings
 from xero_integration.models import (
     ConnectionStatus,
     ExportDocument,
@@ -23,16 +28,10 @@ from xero_integration.models import (
 )
 
 from .dashboard.outlets import count_of, local, serving_connections
+from .early_warnings import early_warnings
+from .found import Found
 from .models import ProblemKind
 from .states import failed_document, sale_not_in_xero, sent
-
-# How long a sale may wait before its outlet is overdue, by export frequency. A daily
-# summary waits for its business day to end and then for the daily time: up to two days.
-OVERDUE_AFTER = {
-    ExportFrequency.REALTIME: datetime.timedelta(minutes=15),
-    ExportFrequency.HOURLY: datetime.timedelta(hours=2),
-    ExportFrequency.DAILY: datetime.timedelta(days=2),
-}
 
 FAILING = "{count} export(s) of {outlet} failed. Latest, {number}: {error}"
 RECONNECT = "The Xero connection to {tenant} needs reconnecting: {reason}"
@@ -42,17 +41,13 @@ OVERDUE = (
 )
 
 
-@dataclass(frozen=True)
-class Found:
-    key: str
-    kind: str
-    merchant_id: int
-    outlet_id: int | None
-    detail: str
-
-
 def current_problems(now: datetime.datetime) -> dict[str, Found]:
-    found = [*failing_outlets(), *connections_needing_reconnect(), *overdue_outlets(now)]
+    found = [
+        *failing_outlets(),
+        *connections_needing_reconnect(),
+        *overdue_outlets(now),
+        *early_warnings(now),
+    ]
     return {problem.key: problem for problem in found}
 
 
@@ -133,11 +128,13 @@ def overdue_outlets(now: datetime.datetime) -> list[Found]:
 
 
 def is_overdue(outlet: Outlet, now: datetime.datetime) -> bool:
-    allowed = OVERDUE_AFTER[ExportFrequency(outlet.export_settings.frequency)]
-    since = now - allowed
-    last_sent = outlet.last_sent_at  # type: ignore[attr-defined]
-    waiting_since = outlet.waiting_since  # type: ignore[attr-defined]
-    return waiting_since < since and (last_sent is None or last_sent < since)
+    # The rule the status endpoint warns by, so both say the same.
+    return warnings.is_overdue(
+        outlet.export_settings.frequency,
+        outlet.waiting_since,  # type: ignore[attr-defined]
+        outlet.last_sent_at,  # type: ignore[attr-defined]
+        now,
+    )
 
 
 def overdue(outlet: Outlet) -> Found:

@@ -82,6 +82,17 @@ class ExportFrequency(models.TextChoices):
 class ExportGrouping(models.TextChoices):
     PER_SALE = "per_sale", "One Xero invoice per sale"
     DAILY_SUMMARY = "daily_summary", "One Xero invoice per outlet per business day"
+    DAILY_JOURNAL = "daily_journal", "One Xero manual journal per outlet per business day"
+
+
+class LockDatePolicy(models.TextChoices):
+    """What happens to a document dated inside a period Xero has locked."""
+
+    HOLD = "hold", "Hold it for a person"
+    POST_ON_FIRST_OPEN_DATE = (
+        "post_on_first_open_date",
+        "Post it on the first open date, with its own date in the reference",
+    )
 
 
 class ExportSettings(models.Model):
@@ -111,6 +122,13 @@ class ExportSettings(models.Model):
         "the station id.",
     )
     enabled = models.BooleanField(default=True)
+    lock_date_policy = models.CharField(
+        max_length=32,
+        choices=LockDatePolicy.choices,
+        default=LockDatePolicy.HOLD,
+        help_text="For a document dated on or before Xero's lock date: hold it until the "
+        "period is unlocked (or the policy changes), or post it on the day after the lock date.",
+    )
     next_export_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -131,6 +131,7 @@ EXPORT_SETTING_FIELDS = (
     "business_day_start_hour",
     "number_prefix",
     "enabled",
+    "lock_date_policy",
 )
 DUPLICATE_PREFIX = "Outlet '{station}' of this merchant already uses the prefix '{prefix}'."
 

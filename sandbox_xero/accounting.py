@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from . import documents, payments, query, reference, wire
+from . import contacts, documents, journals, payments, query, reference, wire
 from .reply import Reply, bad_request, not_found, validation_exception
 from .state import SandboxState
 from .wire import JsonObject
@@ -83,6 +83,8 @@ def _get(state: SandboxState, tenant: JsonObject, request: "Request", parts: lis
         return _one_document(tenant, kind, parts[1])
     if name == "Payments" and len(parts) <= 2:
         return _payments(tenant, request, parts[1] if len(parts) == 2 else None)
+    if name == "ManualJournals" and len(parts) <= 2:
+        return _manual_journals(tenant, request, parts[1] if len(parts) == 2 else None)
     return not_found()
 
 
@@ -143,6 +145,19 @@ def _payments(tenant: JsonObject, request: "Request", payment_id: str | None) ->
     return _envelope("Payments", [reference.public(r) for r in rows], pagination)
 
 
+def _manual_journals(tenant: JsonObject, request: "Request", journal_id: str | None) -> Reply:
+    """GET /ManualJournals (spec getManualJournals: where, order, page) or one by id."""
+    rows = journals.journals_of(tenant)
+    if journal_id:
+        found = [j for j in rows if j["ManualJournalID"] == journal_id]
+        return _envelope("ManualJournals", [reference.public(found[0])]) if found else not_found()
+    alternatives = query.parse_where(request.query.get("where"))
+    rows, pagination = query.page(
+        [r for r in rows if query.where_matches(r, alternatives)], request.query
+    )
+    return _envelope("ManualJournals", [reference.public(r) for r in rows], pagination)
+
+
 def _envelope(key: str, rows: list[JsonObject], pagination: dict[str, int] | None = None) -> Reply:
     """Xero's response wrapper: Id, Status, ProviderName, DateTimeUTC, then the collection."""
     body: JsonObject = {
@@ -183,6 +198,11 @@ def _write(state: SandboxState, tenant: JsonObject, request: "Request", name: st
         return _save_all(
             state, request, name, lambda e: payments.save(payments_ctx, e), summarize=summarize
         )
+    if name == "Contacts" and request.method == "PUT":
+        return _save_all(state, request, name, lambda e: contacts.save(tenant, e))
+    if name == "ManualJournals":
+        journal_ctx = journals.Context(tenant, lock_date)
+        return _save_all(state, request, name, lambda e: journals.save(journal_ctx, e))
     return not_found()
 
 

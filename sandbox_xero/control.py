@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import changes, oauth, reference, webhooks, wire
+from . import changes, journals, oauth, reference, webhooks, wire
 from .faults import FaultError
 from .reply import Reply, bad_request, not_found
 from .state import DEFAULT_CONFIG
@@ -186,6 +186,7 @@ def get_documents(server: "SandboxServer", request: "Request", body: JsonObject)
                 "Invoices": [reference.public(d) for d in tenant["invoices"]],
                 "CreditNotes": [reference.public(d) for d in tenant["credit_notes"]],
                 "Payments": [reference.public(d) for d in tenant["payments"]],
+                "ManualJournals": [reference.public(j) for j in journals.journals_of(tenant)],
             }
         )
 

@@ -54,18 +54,12 @@ def build_line(
     errors: list[str] = []
     if not (raw.get("Description") or "").strip():
         errors.append(MSG_DESCRIPTION)
-    account = _account(tenant, raw, approved, errors)
-    tax_type, rate = _tax(tenant, raw, account, amount_types, errors)
-    tracking = _tracking(tenant, raw.get("Tracking") or [], errors)
+    account, tax_type, rate, tracking = resolve_codes(tenant, raw, amount_types, approved, errors)
     quantity, unit, line_amount = amounts(raw, unitdp, errors)
     if errors:
         return None, errors
     assert line_amount is not None  # amounts gives None only with an error
-    tax = (
-        wire.money(raw["TaxAmount"])
-        if raw.get("TaxAmount") is not None
-        else line_tax(line_amount, rate, amount_types)
-    )
+    tax = given_or_computed_tax(raw, line_amount, rate, amount_types)
     line: JsonObject = {
         "LineItemID": str(uuid.uuid4()),
         "Description": raw["Description"],
@@ -82,6 +76,25 @@ def build_line(
         if raw.get(key) is not None:
             line[key] = raw[key]
     return line, []
+
+
+def resolve_codes(
+    tenant: JsonObject, raw: JsonObject, amount_types: str, approved: bool, errors: list[str]
+) -> tuple[JsonObject | None, str | None, Decimal, list[JsonObject]]:
+    """A line's account, tax type, tax rate (a fraction) and tracking, as Xero resolves them
+    on invoices and journals alike; each problem is added to `errors`."""
+    account = _account(tenant, raw, approved, errors)
+    tax_type, rate = _tax(tenant, raw, account, amount_types, errors)
+    tracking = _tracking(tenant, raw.get("Tracking") or [], errors)
+    return account, tax_type, rate, tracking
+
+
+def given_or_computed_tax(
+    raw: JsonObject, line_amount: Decimal, rate: Decimal, amount_types: str
+) -> Decimal:
+    # Xero lets the caller override the tax it would compute (spec LineItem.TaxAmount).
+    given = raw.get("TaxAmount")
+    return wire.money(given) if given is not None else line_tax(line_amount, rate, amount_types)
 
 
 def line_tax(line_amount: Decimal, rate: Decimal, amount_types: str) -> Decimal:

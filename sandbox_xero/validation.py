@@ -114,6 +114,32 @@ CREDIT_NOTE = obj(
         "CreditNoteNumber": text(),
     }
 )
+# spec ManualJournal / ManualJournalLine
+JOURNAL_STATUSES = ["DRAFT", "POSTED", "DELETED", "VOIDED", "ARCHIVED"]
+JOURNAL_LINE = obj(
+    {
+        "LineAmount": NUMBER,
+        "AccountCode": text(),
+        "AccountID": UUID,
+        "Description": text(),
+        "TaxType": text(),
+        "TaxAmount": NUMBER,
+        "Tracking": array(TRACKING),
+        "IsBlank": BOOLEAN,
+    }
+)
+MANUAL_JOURNAL = obj(
+    {
+        "Narration": text(),
+        "JournalLines": array(JOURNAL_LINE),
+        "Date": text(),
+        "LineAmountTypes": text(enum=LINE_AMOUNT_TYPES),
+        "Status": text(enum=JOURNAL_STATUSES),
+        "Url": text(),
+        "ShowOnCashBasisReports": BOOLEAN,
+        "ManualJournalID": UUID,
+    }
+)
 ACCOUNT_REF = obj({"AccountID": UUID, "Code": text()})
 PAYMENT = obj(
     {

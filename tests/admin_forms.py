@@ -45,6 +45,7 @@ def outlet_add_data(merchant, **overrides) -> dict:
         "export_settings-0-daily_at": "02:00",
         "export_settings-0-business_day_start_hour": 0,
         "export_settings-0-enabled": "on",
+        "export_settings-0-lock_date_policy": "hold",
         "mappings-TOTAL_FORMS": 0,
         "mappings-INITIAL_FORMS": 0,
     }

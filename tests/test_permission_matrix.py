@@ -33,6 +33,7 @@ from tests.factories import (
 from xero_integration.api import urls as api_urls
 from xero_integration.models import (
     ExportDocument,
+    LaterPayment,
     ReconciliationDay,
     ReferenceRecord,
     Sale,
@@ -144,6 +145,9 @@ def world(db) -> World:
         "xero_integration.xeroconnection": connection,
         "xero_integration.exportdocument": document,
         "xero_integration.sale": sale,
+        "xero_integration.laterpayment": LaterPayment.objects.create(
+            merchant=merchant, sale=sale, payment_id="P0", method="card", amount="1.00", paid_at=now
+        ),
         "xero_integration.synclog": SyncLog.objects.create(
             operation="get_accounts", merchant=merchant, method="GET", url="/", correlation_id="c"
         ),
@@ -190,6 +194,7 @@ ADMIN_MODELS = {
     "xero_integration.xeroconnection": "",
     "xero_integration.exportdocument": "",
     "xero_integration.sale": "",
+    "xero_integration.laterpayment": "",
     "xero_integration.synclog": "",
     "xero_integration.referencerecord": "",
     "xero_integration.reconciliationday": "",
@@ -429,6 +434,13 @@ ENDPOINTS = [
     ("get", "/api/xero/reference-data/accounts", A, 200),
     ("post", "/api/xero/reference-data/refresh", A, 202),
     ("post", "/api/xero/sales", {**A, "sales": [SALE]}, 200),
+    # World's sale S1-1 was not sold on account: key A is told so, naming the field.
+    (
+        "post",
+        "/api/xero/sales/S1-1/payments",
+        {**A, "payment_id": "P1", "method": "card", "amount": "1.00"},
+        400,
+    ),
     ("post", "/api/xero/sync", A, 202),
     ("get", "/api/xero/logs", A, 200),
     ("get", "/api/xero/export-settings", A_S1, 200),

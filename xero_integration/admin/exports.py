@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from outlets.models import Merchant
 
 from ..exports.control import mark_resolved, replay_documents
-from ..models import ErrorSource, ExportDocument, ExportStatus, Sale
+from ..models import ErrorSource, ExportDocument, ExportStatus, LaterPayment, Sale
 from ..reconciliation.decisions import DecisionRefused, accept_change, reexport_document
 from ..tasks import queue_export
 from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
@@ -300,3 +300,23 @@ class SaleAdmin(ReadOnlyAdmin):
     @admin.display(description="Sale as received (normalised)")
     def payload_json(self, sale: Sale) -> SafeString:
         return pretty_json(sale.payload)
+
+
+@admin.register(LaterPayment)
+class LaterPaymentAdmin(ReadOnlyAdmin):
+    """Payments registered on sales sold on account; whether Xero has each yet."""
+
+    list_display = ("payment_id", "sale", "merchant", "method", "amount", "paid_at", "in_xero_at")
+    list_filter = (("in_xero_at", admin.EmptyFieldListFilter), "merchant")
+    list_select_related = ("sale", "merchant")
+    search_fields = ("payment_id", "sale__sale_id")
+    fields = (
+        "payment_id",
+        "sale",
+        "merchant",
+        "method",
+        "amount",
+        "paid_at",
+        "received_at",
+        "in_xero_at",
+    )

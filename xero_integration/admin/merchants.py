@@ -23,6 +23,8 @@ from mappings.models import Mapping
 from outlets.forms import ExportSettingsForm, OutletForm
 from outlets.models import ExportSettings, Merchant, Outlet
 
+from ..connection.selectors import connection_for
+from ..exports.warnings import early_warnings
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
 
 NOT_CONNECTED = "not_connected"
@@ -300,7 +302,16 @@ class OutletAdmin(admin.ModelAdmin):
     ) -> tuple[str, ...]:
         # Sales and mappings hang off (merchant, station id): moving an outlet would
         # mislabel them, so both are fixed once the outlet exists.
-        return ("merchant", "pos_station_id", "created_at") if obj else ("created_at",)
+        if obj is None:
+            return ("created_at",)
+        return ("merchant", "pos_station_id", "created_at", "early_warnings")
+
+    @admin.display(description="Early warnings")
+    def early_warnings(self, outlet: Outlet) -> str:
+        """On the outlet's own page only: a few reads for one outlet, never per list row."""
+        connection = connection_for(merchant=outlet.merchant, outlet=outlet)
+        warnings = early_warnings(merchant=outlet.merchant, outlet=outlet, connection=connection)
+        return "\n".join(w.detail for w in warnings) or "None"
 
     def get_form(
         self, request: HttpRequest, obj: Outlet | None = None, change: bool = False, **kwargs: Any

@@ -100,6 +100,14 @@ STATUS_ANSWER = response(
                 "reason": "No Xero account is mapped for payment method 'eftpos'.",
             }
         ],
+        "warnings": [
+            {
+                "kind": "lock_date",
+                "detail": "Xero's books are locked up to 2026-10-31, and 2 day(s) of this "
+                "outlet's sales from 2026-11-02 are not in Xero yet: export them before the "
+                "lock moves past them, or they will be held for a person.",
+            }
+        ],
     },
 )
 STATUS_WAITING = response(
@@ -121,6 +129,7 @@ STATUS_WAITING = response(
         ],
         "invalid_mappings": [],
         "unmapped_keys": [],
+        "warnings": [],
     },
 )
 
@@ -179,6 +188,25 @@ REFERENCE_ANSWER = response(
 )
 
 SALES_REQUEST = request("A sale", SALES_EXAMPLE)
+LATER_PAYMENT_REQUEST = request(
+    "A layby instalment paid by card",
+    {
+        "merchant_id": MERCHANT,
+        "payment_id": "P-7781",
+        "method": "card",
+        "amount": "20.00",
+        "paid_at": "2026-11-30T10:15:00+11:00",
+    },
+)
+LATER_PAYMENT_ANSWER = response(
+    "Registered; 15.00 still owed",
+    {"sale_id": "S1-000123", "payment_id": "P-7781", "status": "accepted", "owed": "15.00"},
+    status=201,
+)
+LATER_PAYMENT_DUPLICATE = response(
+    "The same payment again: nothing changed",
+    {"sale_id": "S1-000123", "payment_id": "P-7781", "status": "duplicate", "owed": "15.00"},
+)
 SALES_ANSWER = response(
     "One accepted, one rejected",
     {
@@ -253,6 +281,7 @@ EXPORT_SETTINGS = {
     "business_day_start_hour": 4,
     "number_prefix": "POSS1",
     "enabled": True,
+    "lock_date_policy": "hold",
 }
 EXPORT_SETTINGS_ANSWER = response("Daily summaries", EXPORT_SETTINGS)
 EXPORT_SETTINGS_REQUEST = request(

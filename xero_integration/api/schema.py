@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from outlets.models import ExportFrequency, ExportGrouping
+from outlets.models import ExportFrequency, ExportGrouping, LockDatePolicy
 
 SECURITY_SCHEME = "ApiKey"
 
@@ -122,6 +122,7 @@ def page_of(
 # Frequencies and groupings, for descriptions (the export-settings serializers take strings).
 FREQUENCIES = ", ".join(ExportFrequency.values)
 GROUPINGS = ", ".join(ExportGrouping.values)
+LOCK_DATE_POLICIES = ", ".join(LockDatePolicy.values)
 
 ERROR_DESCRIPTIONS = {
     400: "Bad input: `fields` names each bad field.",

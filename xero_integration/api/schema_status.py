@@ -59,6 +59,14 @@ class UnmappedKeySchema(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="EarlyWarning")
+class WarningSchema(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="lock_date, refresh_token_expiring, archived_mapping or overdue."
+    )
+    detail = serializers.CharField()
+
+
 @extend_schema_serializer(component_name="ExportStatus")
 class StatusSchema(serializers.Serializer):
     merchant_id = serializers.CharField()
@@ -85,4 +93,9 @@ class StatusSchema(serializers.Serializer):
         many=True,
         help_text="Every POS value the outlet's sales not yet in Xero carry that nothing maps. "
         "Those sales wait (the others go) and go out by themselves once it is mapped.",
+    )
+    warnings = WarningSchema(
+        many=True,
+        help_text="Trouble that is coming: a lock date about to cover unexported days, a "
+        "connection that will expire, a mapping Xero archived, an outlet overdue.",
     )

@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     # Sales in, exports out.
     path("xero/sales", views_sales.SalesView.as_view(), name="xero-sales"),
+    path(
+        "xero/sales/<path:sale_id>/payments",
+        views_sales.SalePaymentsView.as_view(),
+        name="xero-sale-payments",
+    ),
     path("xero/sync", views_exports.SyncView.as_view(), name="xero-sync"),
     path("xero/logs", views_exports.LogsView.as_view(), name="xero-logs"),
     path(

@@ -19,6 +19,7 @@ from . import examples
 from .schema import (
     FREQUENCIES,
     GROUPINGS,
+    LOCK_DATE_POLICIES,
     MERCHANT_ID,
     PAGE,
     POS_STATION_ID_REQUIRED,
@@ -158,6 +159,7 @@ class ExportSettingsView(APIView):
         business_day_start_hour = serializers.IntegerField()
         number_prefix = serializers.CharField(source="effective_prefix")
         enabled = serializers.BooleanField()
+        lock_date_policy = serializers.CharField()
 
     @extend_schema_serializer(component_name="ExportSettingsInput")
     class Input(serializers.Serializer):
@@ -167,6 +169,7 @@ class ExportSettingsView(APIView):
         business_day_start_hour = serializers.IntegerField(required=False)
         number_prefix = serializers.CharField(required=False, allow_blank=True)
         enabled = serializers.BooleanField(required=False)
+        lock_date_policy = serializers.CharField(required=False)
 
     @extend_schema(
         tags=["exports"],
@@ -186,7 +189,9 @@ class ExportSettingsView(APIView):
             "Send only the settings to change; they are validated like the admin form. "
             f"`frequency`: {FREQUENCIES}. `grouping`: {GROUPINGS}. `daily_at`: local HH:MM. "
             "`business_day_start_hour`: 0-23. `number_prefix`: letters, digits and dashes, "
-            "unique within the merchant; empty to derive it from the station id."
+            "unique within the merchant; empty to derive it from the station id. "
+            f"`lock_date_policy`: {LOCK_DATE_POLICIES} (for documents dated on or before "
+            "Xero's lock date)."
         ),
         parameters=[MERCHANT_ID, POS_STATION_ID_REQUIRED],
         request=Input,

@@ -1,6 +1,7 @@
 """Reads: which Xero connection serves an outlet, and the cached reference data."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Max, QuerySet
 
@@ -55,6 +56,13 @@ def reference_index(*, connection: XeroConnection, kind: str) -> dict[str, Refer
 def has_reference_data(connection: XeroConnection) -> bool:
     """Whether Xero's reference data was ever fetched for the connection."""
     return ReferenceSnapshot.objects.filter(connection=connection).exists()
+
+
+def organisation_data(connection: XeroConnection) -> dict[str, Any]:
+    """Xero's Organisation element from the last refresh (reference_data.refresh_organisation),
+    with its lock dates as YYYY-MM-DD; empty before the first refresh."""
+    snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind="organisation").first()
+    return snapshot.data if snapshot else {}
 
 
 def last_refreshed_at(*, connection: XeroConnection, kind: str) -> datetime.datetime | None:

@@ -9,6 +9,7 @@ differ from the POS's by a cent and Xero lets the caller override it
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from mappings.selectors import EffectiveMappings
 from ..sales.limits import MAX_AMOUNT
 from ..sales.money import ZERO, line_amount, to_amount, to_unit_price, total
 from ..sales.types import SaleData, SaleLine
+from .lock_dates import LockRule, posting_date
 from .numbers import sale_document_number, summary_document_number
 
 INVOICE = "invoice"
@@ -45,8 +47,30 @@ LINE_TOO_LARGE = (
 MIXED_SUMMARY = "A summary needs sales of one kind and one currency, got kinds {kinds} and currencies {currencies}."
 
 
+NO_CUSTOMER = (
+    "Sale {sale_id} is paid on account ('{method}') but names no customer_id: the POS must "
+    "send the customer, whose Xero contact the invoice is made out to."
+)
+# How long an on-account invoice gives the customer (Xero shows it overdue after).
+ON_ACCOUNT_DUE_DAYS = 30
+
+
 class UnmappedError(Conflict):
     """A sale needs a mapping that is not set; the detail says which."""
+
+
+class NoCustomer(Invalid):
+    """A sale paid on account without the customer it is owed by."""
+
+
+@dataclass(frozen=True)
+class LaterPaymentData:
+    """A payment registered after an on-account sale (models.LaterPayment), as built."""
+
+    payment_id: str
+    method: str
+    amount: Decimal
+    paid_on: datetime.date
 
 
 class DocumentTooLarge(Invalid):
@@ -61,6 +85,8 @@ class ExportContext:
     timezone: str
     mappings: EffectiveMappings
     contact: dict  # {"ContactID": …} when known, else {"Name": …}
+    lock: LockRule = field(default_factory=LockRule)  # Xero's lock date, the outlet's policy
+    base_currency: str = ""  # the organisation's, when the reference data has told it
 
     @property
     def tracking(self) -> list[dict]:
@@ -265,22 +291,26 @@ def document_body(
     return body
 
 
+def payment_target(kind: str, number: str) -> dict:
+    if kind == INVOICE:
+        return {"Invoice": {"InvoiceNumber": number}}
+    return {"CreditNote": {"CreditNoteNumber": number}}
+
+
 def payments_for(
     kind: str, number: str, date: datetime.date, sales: list[SaleData], ctx: ExportContext
 ) -> list[dict]:
-    """One Xero payment per payment method, settling the document exactly."""
+    """One Xero payment per payment method, settling the document exactly (but what is
+    paid on account, which stays owed)."""
+    later = ctx.mappings.on_account_methods()
     by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for sale in sales:
         for payment in sale.payments:
-            by_method[payment.method] += payment.amount
-    document = (
-        {"Invoice": {"InvoiceNumber": number}}
-        if kind == INVOICE
-        else {"CreditNote": {"CreditNoteNumber": number}}
-    )
+            if payment.method not in later:
+                by_method[payment.method] += payment.amount
     return [
         {
-            **document,
+            **payment_target(kind, number),
             "Account": {"Code": payment_account(ctx, method)},
             "Date": date.isoformat(),
             "Amount": to_amount(amount),
@@ -291,34 +321,83 @@ def payments_for(
     ]
 
 
+def later_payment_reference(number: str, payment_id: str) -> str:
+    return f"{number} {payment_id}"[:255]
+
+
+def later_payments_for(
+    kind: str, number: str, later: Sequence[LaterPaymentData], ctx: ExportContext
+) -> list[dict]:
+    """Payments registered after an on-account sale, each its own Xero payment."""
+    payments = []
+    for payment in later:
+        paid_on, _ = posting_date(payment.paid_on, ctx.lock)
+        payments.append(
+            {
+                **payment_target(kind, number),
+                "Account": {"Code": payment_account(ctx, payment.method)},
+                "Date": paid_on.isoformat(),
+                "Amount": to_amount(payment.amount),
+                "Reference": later_payment_reference(number, payment.payment_id),
+            }
+        )
+    return payments
+
+
+def on_account_method(sale: SaleData, ctx: ExportContext) -> str | None:
+    """The sale's payment method that is paid later, if it has one."""
+    later = ctx.mappings.on_account_methods()
+    return next((p.method for p in sale.payments if p.method in later), None)
+
+
+def customer_terms(
+    body: dict, sale: SaleData, ctx: ExportContext, customer_contact: dict | None
+) -> None:
+    """An on-account sale is made out to its customer and left open for a while."""
+    method = on_account_method(sale, ctx)
+    if method is None:
+        return
+    if not sale.customer_id or customer_contact is None:
+        raise NoCustomer(NO_CUSTOMER.format(sale_id=sale.sale_id, method=method))
+    body["Contact"] = customer_contact
+    if "DueDate" in body:
+        due = datetime.date.fromisoformat(body["Date"]) + datetime.timedelta(ON_ACCOUNT_DUE_DAYS)
+        body["DueDate"] = due.isoformat()
+
+
 def build_sale_document(
-    sale: SaleData, ctx: ExportContext, *, number: str | None = None
+    sale: SaleData,
+    ctx: ExportContext,
+    *,
+    number: str | None = None,
+    customer_contact: dict | None = None,
+    later: Sequence[LaterPaymentData] = (),
 ) -> BuiltDocument:
     """One invoice for a sale, or one credit note for a refund, dated on its local day.
 
     `number` is the one the document was planned under, when it has one: a prefix
-    changed since must not rename a document Xero may already hold.
+    changed since must not rename a document Xero may already hold. A sale paid on
+    account is made out to `customer_contact` and its on-account part stays owed, to be
+    settled by the `later` payments registered since.
     """
     kind = CREDIT_NOTE if sale.is_refund else INVOICE
     number = number or sale_document_number(ctx.number_prefix, sale.sale_id)
-    date = sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date()
+    date, late_note = posting_date(
+        sale.occurred_at.astimezone(ZoneInfo(ctx.timezone)).date(), ctx.lock
+    )
     lines = sale_lines(sale, ctx)
     reference = f"POS {'refund' if sale.is_refund else 'sale'} {sale.sale_id}"
     if sale.refund_of:
         reference += f" (refund of {sale.refund_of})"
+    reference += late_note
     body = document_body(
         kind, number, date, sale.currency, sale.amounts_include_tax, lines, ctx, reference
     )
+    customer_terms(body, sale, ctx, customer_contact)
     doc_total = check_balanced(number, lines, [sale], sale.amounts_include_tax)
-    return BuiltDocument(
-        kind,
-        number,
-        date,
-        sale.currency,
-        doc_total,
-        body,
-        payments_for(kind, number, date, [sale], ctx),
-    )
+    payments = payments_for(kind, number, date, [sale], ctx)
+    payments += later_payments_for(kind, number, later, ctx)
+    return BuiltDocument(kind, number, date, sale.currency, doc_total, body, payments)
 
 
 def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
@@ -386,11 +465,11 @@ def build_summary_document(
     number = number or summary_document_number(ctx.number_prefix, day, currency, kind, sequence)
     lines = summary_lines(sales, ctx)
     what = "refunds" if kind == CREDIT_NOTE else "takings"
+    posted, late_note = posting_date(day, ctx.lock)
     reference = f"POS {what} {day:%d %b %Y}" + (
         f" (late sales, part {sequence})" if sequence > 1 else ""
     )
-    body = document_body(kind, number, day, currency, True, lines, ctx, reference)
+    body = document_body(kind, number, posted, currency, True, lines, ctx, reference + late_note)
     doc_total = check_balanced(number, lines, sales, inclusive=True)
-    return BuiltDocument(
-        kind, number, day, currency, doc_total, body, payments_for(kind, number, day, sales, ctx)
-    )
+    payments = payments_for(kind, number, posted, sales, ctx)
+    return BuiltDocument(kind, number, posted, currency, doc_total, body, payments)

@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import asdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import simplejson
 
@@ -10,15 +11,20 @@ from mappings.models import SpecialKind
 from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping, Outlet
 
-from ..models import ExportDocument, ReferenceKind, ReferenceRecord, XeroConnection
+from ..connection.selectors import organisation_data
+from ..models import ExportDocument, LaterPayment, ReferenceKind, ReferenceRecord, XeroConnection
 from ..sales.types import sale_from_json
 from .builders import (
     BuiltDocument,
     ExportContext,
+    LaterPaymentData,
     UnmappedError,
     build_sale_document,
     build_summary_document,
 )
+from .customers import customer_contact
+from .journals import build_journal_document
+from .lock_dates import lock_rule
 
 NO_CONTACT = "No Xero contact for walk-in sales is mapped (special mapping 'contact')."
 
@@ -43,12 +49,19 @@ def export_context(*, outlet: Outlet, connection: XeroConnection) -> ExportConte
         timezone=outlet.timezone,
         mappings=mappings,
         contact=contact_for(connection, contact_name),
+        lock=lock_rule(outlet, connection),
+        base_currency=organisation_data(connection).get("BaseCurrency") or "",
     )
 
 
 def fingerprint(ctx: ExportContext) -> str:
     """Changes whenever anything a document is built from (besides its sales) changes."""
-    inputs = {**asdict(ctx.mappings), "contact": ctx.contact, "timezone": ctx.timezone}
+    inputs = {
+        **asdict(ctx.mappings),
+        "contact": ctx.contact,
+        "timezone": ctx.timezone,
+        "lock": ctx.lock.key,
+    }
     text = simplejson.dumps(inputs, use_decimal=True, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -56,11 +69,36 @@ def fingerprint(ctx: ExportContext) -> str:
 def build_document(document: ExportDocument, ctx: ExportContext) -> BuiltDocument:
     """Build the Xero JSON of a planned document from its sales and the outlet's context."""
     sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
+    if document.customer_id:
+        return build_sale_document(
+            sales[0],
+            ctx,
+            number=document.number,
+            customer_contact=customer_contact(document.connection, document.customer_id),
+            later=later_payments(document),
+        )
     if document.grouping == ExportGrouping.PER_SALE:
         return build_sale_document(sales[0], ctx, number=document.number)
+    if document.grouping == ExportGrouping.DAILY_JOURNAL:
+        return build_journal_document(
+            sales,
+            ctx,
+            day=document.business_date,
+            sequence=document.sequence,
+            number=document.number,
+        )
     return build_summary_document(
         sales, ctx, day=document.business_date, sequence=document.sequence, number=document.number
     )
+
+
+def later_payments(document: ExportDocument) -> list[LaterPaymentData]:
+    """Payments registered since the on-account sale, in the outlet's dates."""
+    zone = ZoneInfo(document.outlet.timezone)
+    return [
+        LaterPaymentData(p.payment_id, p.method, p.amount, p.paid_at.astimezone(zone).date())
+        for p in LaterPayment.objects.filter(sale__document=document).order_by("paid_at", "pk")
+    ]
 
 
 def dumps(value: Any) -> str:

@@ -43,6 +43,7 @@ from ..models import (
     XeroConnection,
 )
 from ..xero.errors import AUTH, PERMANENT, XeroError
+from .lock_dates import LOCK_KEY_PREFIX, LockRule, organisation_lock_date
 
 BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" (notes §4)
 MAX_ATTEMPTS = 10
@@ -93,16 +94,20 @@ def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XE
     document.save()
 
 
-def wait_for_fix(lane: Lane, document: ExportDocument, message: str, *, source: str) -> None:
+def wait_for_fix(
+    lane: Lane, document: ExportDocument, message: str, *, source: str, waiting_on: str = ""
+) -> None:
     """Held on a cause fixed elsewhere (a mapping, Xero's reference data), not by a replay.
 
     It goes back to pending by itself when the merchant's mappings change or the
-    reference data is refreshed after this moment (release_fixed).
+    reference data is refreshed after this moment (release_fixed). `waiting_on` names
+    another cause (a lock date, lock_dates.LockRule.key): then only a change of it
+    releases the document.
     """
     setattr(document, lane.status_field, ExportStatus.WAITING)
     document.last_error, document.error_source = message, source
     document.waiting_since = timezone.now()
-    document.waiting_on = mappings_state(merchant_id=document.outlet.merchant_id)
+    document.waiting_on = waiting_on or mappings_state(merchant_id=document.outlet.merchant_id)
     document.save()
 
 
@@ -187,18 +192,25 @@ def release_fixed(connection: XeroConnection) -> int:
     waiting = ExportDocument.objects.filter(
         Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING),
         connection=connection,
-    ).select_related("outlet")
+    ).select_related("outlet__export_settings")
     refreshed = latest_refresh(connection=connection)
     states: dict[int, str] = {}
+    lock_date = organisation_lock_date(connection)
     released = 0
     for document in waiting:
-        merchant_id = document.outlet.merchant_id
-        if merchant_id not in states:
-            states[merchant_id] = mappings_state(merchant_id=merchant_id)
-        since = document.waiting_since
-        fixed = document.waiting_on != states[merchant_id] or (
-            refreshed is not None and since is not None and refreshed > since
-        )
+        if document.waiting_on.startswith(LOCK_KEY_PREFIX):
+            # A locked period: only a new lock date (a refresh) or policy releases it,
+            # so an unchanged lock does not send it round again.
+            policy = document.outlet.export_settings.lock_date_policy
+            fixed = document.waiting_on != LockRule(lock_date, policy).key
+        else:
+            merchant_id = document.outlet.merchant_id
+            if merchant_id not in states:
+                states[merchant_id] = mappings_state(merchant_id=merchant_id)
+            since = document.waiting_since
+            fixed = document.waiting_on != states[merchant_id] or (
+                refreshed is not None and since is not None and refreshed > since
+            )
         if fixed:
             release(document)
             released += 1

@@ -21,7 +21,9 @@ from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, Xe
 from ..xero import accounting
 from .builders import ExportContext, UnmappedError
 from .context import build_document, dumps, export_context, fingerprint, loads
+from .customers import CustomerContactPending
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .lock_dates import LockedPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ DIFFERENT_IN_XERO = (
 )
 NOT_IN_ANSWER = "Xero's answer did not mention {number}."
 NOT_BUILT = "The document could not be built: {error}"
+GONE = ("DELETED", "VOIDED")
 # Xero's text when a number is taken (spec Invoice.InvoiceNumber: unique per organisation).
 NUMBER_TAKEN = "must be unique"
 
@@ -46,6 +49,18 @@ class DocumentApi:
     find: Callable[[XeroConnection, list[str]], list[dict]]
     number_key: str
     id_key: str
+    # What tells Xero's document with our number apart from another: its total and
+    # reference (a journal: its debits, and its narration, which is its number).
+    total_of: Callable[[dict], Decimal] = lambda element: Decimal(str(element.get("Total")))
+    reference_of: Callable[[dict], object] = lambda element: element.get("Reference")
+    # Xero keeps a number unique among live documents only where it keeps numbers at all;
+    # a journal's narration is not unique, so a voided or deleted one is not ours.
+    live_only: bool = False
+
+
+def journal_debits(journal: dict) -> Decimal:
+    amounts = (Decimal(str(line.get("LineAmount", 0))) for line in journal.get("JournalLines", []))
+    return sum((amount for amount in amounts if amount > 0), Decimal("0.00"))
 
 
 APIS: dict[str, DocumentApi] = {
@@ -57,6 +72,15 @@ APIS: dict[str, DocumentApi] = {
         accounting.find_credit_notes_by_number,
         "CreditNoteNumber",
         "CreditNoteID",
+    ),
+    DocumentKind.MANUAL_JOURNAL: DocumentApi(
+        accounting.create_manual_journals,
+        accounting.find_manual_journals_by_narration,
+        "Narration",
+        "ManualJournalID",
+        total_of=journal_debits,
+        reference_of=lambda journal: journal.get("Narration"),
+        live_only=True,
     ),
 }
 
@@ -77,6 +101,8 @@ def in_xero(
     """Xero's documents with these numbers, by number (raises XeroError)."""
     api = APIS[kind]
     found = api.find(connection, [document.number for document in documents])
+    if api.live_only:
+        found = [element for element in found if element.get("Status") not in GONE]
     return {element.get(api.number_key): element for element in found}
 
 
@@ -107,6 +133,12 @@ def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> Expor
         if document.body and document.built_with == current:
             return document
         built = build_document(document, ctx)
+    except LockedPeriod as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS, waiting_on=exc.waiting_on)
+        return None
+    except CustomerContactPending as exc:
+        retry_later(lane, document, exc.detail, source=OURS)
+        return None
     except UnmappedError as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS)
         return None
@@ -177,9 +209,10 @@ def read_answer(
 
 def matches(document: ExportDocument, element: dict) -> bool:
     """Is Xero's document with our number really ours? Same total and reference."""
-    ours = loads(document.body)
-    same_total = Decimal(str(element.get("Total"))) == document.total
-    return same_total and element.get("Reference", ours.get("Reference")) == ours.get("Reference")
+    api, ours = APIS[document.kind], loads(document.body)
+    same_total = api.total_of(element) == document.total
+    theirs = api.reference_of(element)
+    return same_total and (theirs is None or theirs == api.reference_of(ours))
 
 
 def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
@@ -201,12 +234,13 @@ def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocume
 
 
 def different_in_xero(document: ExportDocument, element: dict) -> str:
+    api = APIS[document.kind]
     return DIFFERENT_IN_XERO.format(
         number=document.number,
-        xero_total=element.get("Total"),
-        xero_reference=element.get("Reference", ""),
+        xero_total=api.total_of(element),
+        xero_reference=api.reference_of(element) or "",
         total=document.total,
-        reference=loads(document.body).get("Reference", ""),
+        reference=api.reference_of(loads(document.body)) or "",
     )
 
 

@@ -79,6 +79,13 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
         # Held on a fix: the run releases what a mapping change or a refresh has fixed.
         | Q(status=ExportStatus.WAITING)
         | Q(payments_status=ExportStatus.WAITING)
+        # A payment registered on an on-account invoice: the run puts it in the lane.
+        | Q(
+            status=ExportStatus.SENT,
+            payments_status=ExportStatus.SENT,
+            sales__later_payments__in_xero_at__isnull=True,
+            sales__later_payments__isnull=False,
+        )
     )
     due = set(due_sending.values_list("connection_id", flat=True))
     for connection in live:

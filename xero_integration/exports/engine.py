@@ -14,6 +14,7 @@ from ..connection.selectors import outlets_served_by
 from ..models import ConnectionStatus, XeroConnection
 from . import documents, payments
 from .claims import Lease, claim_connection
+from .customers import resolve_customer_contacts
 from .delivery import recover, release_fixed, send_due
 from .due import is_due, schedule_next
 from .planning import plan_outlet
@@ -74,9 +75,12 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
             run.waiting["*"] = [connection.status_reason or connection.get_status_display()]
             return run
         release_fixed(connection)
+        payments.reopen_for_later_payments(connection)
         for lane in LANES:
             recover(lane, connection)
         plan_due_outlets(run, connection, now or timezone.now())
+        # Outside any transaction and before the claims: contact calls hold no row lock.
+        resolve_customer_contacts(connection)
         for lane in documents.LANES:
             run.sent_documents += send_due(
                 lane, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours

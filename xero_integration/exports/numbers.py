@@ -24,3 +24,22 @@ def summary_document_number(
     if kind == DocumentKind.CREDIT_NOTE:
         number += "-CN"
     return number if sequence == 1 else f"{number}-{sequence}"
+
+
+def journal_narration(prefix: str, day: datetime.date, currency: str, sequence: int = 1) -> str:
+    """E.g. "SYD POS takings 2026-11-23 AUD", a late second "… AUD part 2".
+
+    Xero keeps no number on a manual journal: the narration, deterministic like a number,
+    is what the exporter looks the journal up by before sending it again.
+    """
+    narration = f"{prefix} POS takings {day:%Y-%m-%d} {currency}"
+    return narration if sequence == 1 else f"{narration} part {sequence}"
+
+
+def day_document_number(
+    prefix: str, day: datetime.date, currency: str, kind: str, sequence: int = 1
+) -> str:
+    """The number of a business day's document of this kind: a summary's or a journal's."""
+    if kind == DocumentKind.MANUAL_JOURNAL:
+        return journal_narration(prefix, day, currency, sequence)
+    return summary_document_number(prefix, day, currency, kind, sequence)

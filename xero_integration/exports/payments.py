@@ -10,14 +10,16 @@ refused rather than paid twice.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from ..models import ExportBatch, ExportDocument, ExportStatus, XeroConnection
+from ..models import ExportBatch, ExportDocument, ExportStatus, LaterPayment, XeroConnection
 from ..xero import accounting
-from .builders import UnmappedError
+from .builders import UnmappedError, later_payment_reference
 from .context import build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .documents import NOT_BUILT, Contexts, in_xero
+from .lock_dates import LockedPeriod
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
 OVERPAID = "exceeds the amount outstanding"
@@ -48,6 +50,7 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
     """Remember what Xero accepted; the rest waits for a fix or failed with Xero's words,
     or all is paid."""
     document.payments_done = sorted(set(document.payments_done) | set(accepted))
+    note_later_payments_in_xero(document)
     if errors and accounting.names_reference_data(errors):
         return wait_for_fix(lane, document, " ".join(errors), source=XERO)
     if errors:
@@ -55,6 +58,38 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
     document.save()
+
+
+def note_later_payments_in_xero(document: ExportDocument) -> None:
+    """Payments registered after an on-account sale that Xero has now accepted."""
+    done = set(document.payments_done)
+    for payment in LaterPayment.objects.filter(sale__document=document, in_xero_at__isnull=True):
+        if later_payment_reference(document.number, payment.payment_id) in done:
+            LaterPayment.objects.filter(pk=payment.pk).update(in_xero_at=timezone.now())
+
+
+def with_unsent_later_payments(connection: XeroConnection) -> QuerySet[ExportDocument]:
+    """Sent documents, their payments settled, with a payment registered since."""
+    return ExportDocument.objects.filter(
+        connection=connection,
+        status=ExportStatus.SENT,
+        payments_status=ExportStatus.SENT,
+        sales__later_payments__in_xero_at__isnull=True,
+        sales__later_payments__isnull=False,
+    )
+
+
+def reopen_for_later_payments(connection: XeroConnection) -> int:
+    """Put the payments of on-account invoices with newly registered payments back in the
+    lane; the payments are rebuilt (built_with cleared) to include them."""
+    ids = list(with_unsent_later_payments(connection).values_list("pk", flat=True).distinct())
+    return ExportDocument.objects.filter(pk__in=ids, payments_status=ExportStatus.SENT).update(
+        payments_status=ExportStatus.PENDING,
+        payments_attempts=0,
+        built_with="",
+        not_before=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 # ---- filling, sending, reading -------------------------------------------------------------
@@ -86,6 +121,9 @@ def with_current_accounts(lane: Lane, document: ExportDocument, contexts: Contex
         if document.built_with == current:
             return True
         document.payments = dumps(build_document(document, ctx).payments)
+    except LockedPeriod as exc:
+        wait_for_fix(lane, document, exc.detail, source=OURS, waiting_on=exc.waiting_on)
+        return False
     except UnmappedError as exc:
         wait_for_fix(lane, document, exc.detail, source=OURS)
         return False
@@ -140,11 +178,15 @@ def paid_in_xero(document: ExportDocument, element: dict) -> Decimal:
 
 
 def apply_paid_amount(lane: Lane, document: ExportDocument, element: dict | None) -> None:
-    """Xero's amount paid on the document tells whether our payments landed."""
+    """Xero's amount paid on the document tells whether our payments landed.
+
+    All of them is their sum: the total, or less for a sale paid on account, whose owed
+    part is paid by payments registered later.
+    """
     payments = loads(document.payments or "[]")
     paid = paid_in_xero(document, element) if element else Decimal(0)
     done = [Decimal(str(p["Amount"])) for p in payments if p["Reference"] in document.payments_done]
-    if paid == document.total:
+    if paid == sum((Decimal(str(p["Amount"])) for p in payments), Decimal(0)):
         settle(lane, document, [p["Reference"] for p in payments], [])
     elif paid == sum(done, Decimal(0)):
         retry_later(lane, document, document.last_error)

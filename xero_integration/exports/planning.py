@@ -6,12 +6,13 @@ documents, and every sale without a document is picked up by the next run.
 """
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import groupby
 
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
+from mappings.selectors import effective_mappings
 from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
 
@@ -24,7 +25,7 @@ from ..models import (
     SaleType,
     XeroConnection,
 )
-from .numbers import sale_document_number, summary_document_number
+from .numbers import day_document_number, sale_document_number
 
 
 def kind_of(sale_type: str) -> str:
@@ -41,7 +42,7 @@ def sales_to_plan(
 ) -> QuerySet[Sale]:
     """The outlet's sales without a document that are ready to export.
 
-    Summaries wait until their business day is over; daily exports take only days
+    Summaries and journals wait until their business day is over; daily exports take only days
     that are over, too (the previous business day and any earlier one left behind).
     A sale holding a `held` (type, key) pair, one nothing maps yet, waits outside any
     document, so the rest go and it follows once the value is mapped.
@@ -55,8 +56,7 @@ def sales_to_plan(
         sales = sales.exclude(pk__in=waiting)
     settings = outlet.export_settings
     closed_days_only = (
-        settings.grouping == ExportGrouping.DAILY_SUMMARY
-        or settings.frequency == ExportFrequency.DAILY
+        settings.grouping != ExportGrouping.PER_SALE or settings.frequency == ExportFrequency.DAILY
     )
     if closed_days_only:
         sales = sales.filter(business_date__lt=open_business_date(outlet, now))
@@ -67,10 +67,19 @@ def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
     return Sale.objects.filter(pk__in=sale_ids, document__isnull=True).update(document=document)
 
 
-def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
+def paid_on_account(sale: Sale, on_account: Collection[str]) -> bool:
+    return any(payment["method"] in on_account for payment in sale.payload["payments"])
+
+
+def plan_per_sale(
+    outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale], on_account: Collection[str]
+) -> int:
+    """A document for each sale; one paid on account names its customer, whose contact
+    it is made out to (exports/customers.py)."""
     prefix = outlet.export_settings.effective_prefix
     planned = 0
     for sale in sales:
+        customer = sale.payload.get("customer_id") if paid_on_account(sale, on_account) else None
         document = ExportDocument.objects.create(
             outlet=outlet,
             connection=connection,
@@ -79,25 +88,27 @@ def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sa
             number=sale_document_number(prefix, sale.sale_id),
             business_date=sale.business_date,
             currency=sale.currency,
+            customer_id=customer or "",
         )
         planned += claim_sales(document, [sale.pk])
     return planned
 
 
-def summary_document(
-    outlet: Outlet, connection: XeroConnection, day: datetime.date, currency: str, kind: str
+def day_document(
+    outlet: Outlet,
+    connection: XeroConnection,
+    grouping: str,
+    key: tuple[datetime.date, str, str],
 ) -> ExportDocument:
-    """The day's document still open for sales, or a new (supplementary) one.
+    """The day's document (of this grouping, currency and kind) still open for sales, or a
+    new (supplementary) one.
 
     A document that was ever sent, or tried, is closed: a sale arriving after that goes
     into the next sequence, never into an edit of what Xero may already have.
     """
+    day, currency, kind = key
     existing = ExportDocument.objects.filter(
-        outlet=outlet,
-        grouping=ExportGrouping.DAILY_SUMMARY,
-        business_date=day,
-        currency=currency,
-        kind=kind,
+        outlet=outlet, grouping=grouping, business_date=day, currency=currency, kind=kind
     )
     # Open: never put in a batch, and for this very organisation.
     still_open = existing.filter(
@@ -111,8 +122,8 @@ def summary_document(
         outlet=outlet,
         connection=connection,
         kind=kind,
-        grouping=ExportGrouping.DAILY_SUMMARY,
-        number=summary_document_number(prefix, day, currency, kind, sequence),
+        grouping=grouping,
+        number=day_document_number(prefix, day, currency, kind, sequence),
         business_date=day,
         currency=currency,
         sequence=sequence,
@@ -123,10 +134,23 @@ def summary_key(sale: Sale) -> tuple[datetime.date, str, str]:
     return sale.business_date, sale.currency, kind_of(sale.type)
 
 
-def plan_summaries(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
+def journal_key(sale: Sale) -> tuple[datetime.date, str, str]:
+    # A day's sales and refunds share one journal (refunds are its debits to revenue).
+    return sale.business_date, sale.currency, DocumentKind.MANUAL_JOURNAL
+
+
+DAY_KEYS: dict[str, Callable[[Sale], tuple[datetime.date, str, str]]] = {
+    ExportGrouping.DAILY_SUMMARY: summary_key,
+    ExportGrouping.DAILY_JOURNAL: journal_key,
+}
+
+
+def plan_days(
+    outlet: Outlet, connection: XeroConnection, grouping: str, sales: Iterable[Sale]
+) -> int:
     planned = 0
-    for (day, currency, kind), group in groupby(sales, key=summary_key):
-        document = summary_document(outlet, connection, day, currency, kind)
+    for key, group in groupby(sales, key=DAY_KEYS[grouping]):
+        document = day_document(outlet, connection, grouping, key)
         planned += claim_sales(document, [s.pk for s in group])
     return planned
 
@@ -139,8 +163,23 @@ def plan_outlet(
     now: datetime.datetime,
     held: Collection[tuple[str, str]] = (),
 ) -> int:
-    """Put the outlet's ready sales into documents; returns how many sales were planned."""
-    sales = list(sales_to_plan(outlet, now, held))
-    if outlet.export_settings.grouping == ExportGrouping.PER_SALE:
-        return plan_per_sale(outlet, connection, sales)
-    return plan_summaries(outlet, connection, sales)
+    """Put the outlet's ready sales into documents; returns how many sales were planned.
+
+    A sale paid on account is its own invoice whatever the grouping: it stays open in
+    Xero, owed by its customer, until later payments settle it.
+    """
+    return plan_sales(outlet, connection, list(sales_to_plan(outlet, now, held)))
+
+
+def plan_sales(outlet: Outlet, connection: XeroConnection, sales: list[Sale]) -> int:
+    """Put these sales into documents by the outlet's grouping (sales paid on account
+    each in their own)."""
+    on_account = effective_mappings(outlet=outlet).on_account_methods()
+    grouping = outlet.export_settings.grouping
+    if grouping == ExportGrouping.PER_SALE:
+        return plan_per_sale(outlet, connection, sales, on_account)
+    own = [sale for sale in sales if paid_on_account(sale, on_account)]
+    days = [sale for sale in sales if not paid_on_account(sale, on_account)]
+    return plan_per_sale(outlet, connection, own, on_account) + plan_days(
+        outlet, connection, grouping, days
+    )

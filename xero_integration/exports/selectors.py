@@ -2,6 +2,7 @@
 counts) and the counts a sync request answers with."""
 
 import datetime
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Q
@@ -13,6 +14,7 @@ from ..connection.selectors import connection_for
 from ..models import ExportDocument, ExportStatus, Sale, SyncLog, XeroCallSlot, XeroConnection
 from ..xero import ratelimit
 from .readiness import readiness
+from .warnings import early_warnings
 
 
 def connection_body(connection: XeroConnection | None) -> dict[str, Any] | None:
@@ -81,6 +83,10 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any
         "missing_mappings": ready.missing_mappings,
         "invalid_mappings": ready.invalid_mappings,
         "unmapped_keys": ready.unmapped_keys,
+        "warnings": [
+            asdict(w)
+            for w in early_warnings(merchant=merchant, outlet=outlet, connection=connection)
+        ],
     }
 
 

@@ -12,7 +12,7 @@ from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reconciliation import DayStatus, ReconciliationDay
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
-from .sales import Sale, SaleKey, SaleType
+from .sales import LaterPayment, Sale, SaleKey, SaleType
 
 __all__ = [
     "ConnectionStatus",
@@ -28,6 +28,7 @@ __all__ = [
     "ReferenceKind",
     "ReferenceRecord",
     "ReferenceSnapshot",
+    "LaterPayment",
     "Sale",
     "SaleKey",
     "SaleType",

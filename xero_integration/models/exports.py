@@ -9,6 +9,8 @@ from .connection import XeroConnection
 class DocumentKind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
+    # One per outlet-day (grouping daily_journal); its Narration is its number.
+    MANUAL_JOURNAL = "manual_journal", "Manual journal"
 
 
 class ExportStatus(models.TextChoices):
@@ -80,6 +82,11 @@ class ExportDocument(models.Model):
         help_text="References of the payments Xero has accepted, so a replay sends only the rest.",
     )
     xero_id = models.CharField(max_length=64, blank=True)
+    customer_id = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="A sale sold on account: the POS customer whose Xero contact it is invoiced to.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")

@@ -76,3 +76,34 @@ class SaleKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.key}"
+
+
+class LaterPayment(models.Model):
+    """A payment registered after the sale, on a sale sold on account (or layby).
+
+    The POS's payment id makes registering it idempotent; it is sent to Xero against the
+    sale's open invoice by the payments lane, which remembers by reference what Xero took.
+    """
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="later_payments")
+    payment_id = models.CharField(max_length=100)
+    method = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    paid_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    in_xero_at = models.DateTimeField(
+        null=True, blank=True, help_text="When Xero accepted it (set by the payments lane)."
+    )
+
+    class Meta:
+        ordering = ["paid_at", "id"]
+        constraints = [
+            # The POS's id makes registering a payment idempotent, like a sale's.
+            models.UniqueConstraint(
+                fields=["merchant", "payment_id"], name="unique_later_payment_per_merchant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.payment_id} ({self.amount}) on sale {self.sale_id}"

@@ -19,14 +19,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.errors import Conflict
+from mappings.selectors import effective_mappings
 from outlets.models import ExportGrouping, Outlet
 
 from ..connection.selectors import connection_for
 from ..exports.claims import Lease, claim_connection
 from ..exports.control import replay_documents
 from ..exports.documents import in_xero
-from ..exports.numbers import sale_document_number, summary_document_number
-from ..exports.planning import kind_of, plan_per_sale, plan_summaries, sales_to_plan
+from ..exports.numbers import day_document_number, sale_document_number
+from ..exports.planning import (
+    DAY_KEYS,
+    kind_of,
+    paid_on_account,
+    plan_sales,
+    sales_to_plan,
+    summary_key,
+)
 from ..exports.readiness import readiness
 from ..models import (
     ConnectionStatus,
@@ -142,7 +150,7 @@ def backfill_plan(
     held_in_xero = xero_elements(connection, proposed)
     for item in proposed:
         element = held_in_xero.get((item.kind, item.number))
-        if element is not None and same_in_xero(element, item.total):
+        if element is not None and same_in_xero(element, item):
             item.xero_id = str(element.get(ID_FIELDS[item.kind]) or "")
             item.paid_in_full = paid(element) == item.total
             result.skipped.append(item)
@@ -163,24 +171,29 @@ def proposed_documents(outlet: Outlet, sales: list[Sale]) -> list[BackfillItem]:
     """The documents the planner would make of these sales, with their numbers."""
     settings = outlet.export_settings
     prefix = settings.effective_prefix
-    if settings.grouping == ExportGrouping.PER_SALE:
-        return [
-            BackfillItem(
-                sale.business_date,
-                sale_document_number(prefix, sale.sale_id),
-                kind_of(sale.type),
-                sale.total,
-                NOT_EXPORTED,
-                1,
-            )
-            for sale in sales
-        ]
-    items = []
-    key = lambda s: (s.business_date, s.currency, kind_of(s.type))  # noqa: E731
-    for (day, currency, kind), group in groupby(sales, key=key):
+    grouping = settings.grouping
+    # As planning.plan_sales groups them: sales paid on account are always their own.
+    on_account = effective_mappings(outlet=outlet).on_account_methods()
+    own = [
+        s for s in sales if grouping == ExportGrouping.PER_SALE or paid_on_account(s, on_account)
+    ]
+    items = [
+        BackfillItem(
+            sale.business_date,
+            sale_document_number(prefix, sale.sale_id),
+            kind_of(sale.type),
+            sale.total,
+            NOT_EXPORTED,
+            1,
+        )
+        for sale in own
+    ]
+    own_ids = {sale.pk for sale in own}
+    days = [s for s in sales if s.pk not in own_ids]
+    for (day, currency, kind), group in groupby(days, key=DAY_KEYS.get(grouping, summary_key)):
         of_day = list(group)
-        sequence = next_sequence(outlet, day, currency, kind)
-        number = summary_document_number(prefix, day, currency, kind, sequence)
+        sequence = next_sequence(outlet, grouping, (day, currency, kind))
+        number = day_document_number(prefix, day, currency, kind, sequence)
         items.append(
             BackfillItem(
                 day, number, kind, total(s.total for s in of_day), NOT_EXPORTED, len(of_day)
@@ -189,11 +202,12 @@ def proposed_documents(outlet: Outlet, sales: list[Sale]) -> list[BackfillItem]:
     return items
 
 
-def next_sequence(outlet: Outlet, day: datetime.date, currency: str, kind: str) -> int:
-    """As planning.summary_document numbers it: an open document's, else one more."""
+def next_sequence(outlet: Outlet, grouping: str, key: tuple[datetime.date, str, str]) -> int:
+    """As planning.day_document numbers it: an open document's, else one more."""
+    day, currency, kind = key
     existing = ExportDocument.objects.filter(
         outlet=outlet,
-        grouping=ExportGrouping.DAILY_SUMMARY,
+        grouping=grouping,
         business_date=day,
         currency=currency,
         kind=kind,
@@ -217,12 +231,11 @@ def xero_elements(
     return found
 
 
-def same_in_xero(element: dict | None, expected: Decimal) -> bool:
-    return (
-        element is not None
-        and element.get("Status") not in GONE
-        and amount(element, "Total") == expected
-    )
+def same_in_xero(element: dict | None, item: "BackfillItem") -> bool:
+    if element is None or element.get("Status") in GONE:
+        return False
+    # A journal's narration is its identity, and its debits are not the day's sales total.
+    return item.kind == DocumentKind.MANUAL_JOURNAL or amount(element, "Total") == item.total
 
 
 def unsent_items(outlet: Outlet, start: datetime.date, end: datetime.date) -> list[BackfillItem]:
@@ -282,10 +295,7 @@ def carry_out(
     end: datetime.date,
 ) -> None:
     sales = unplanned_sales(outlet, start, end)
-    if outlet.export_settings.grouping == ExportGrouping.PER_SALE:
-        plan_per_sale(outlet, connection, sales)
-    else:
-        plan_summaries(outlet, connection, sales)
+    plan_sales(outlet, connection, list(sales))
     adopt_what_xero_has(outlet, result.skipped)
     replay_documents(
         ExportDocument.objects.filter(

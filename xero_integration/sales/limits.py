@@ -36,3 +36,5 @@ MAX_AMOUNT = min(
 )
 SALE_ID_MAX_LENGTH = Sale._meta.get_field("sale_id").max_length or 0
 STATION_MAX_LENGTH = Outlet._meta.get_field("pos_station_id").max_length or 0
+# A customer id becomes the Xero contact's ContactNumber (spec Contact: max length 50).
+CUSTOMER_ID_MAX_LENGTH = 50

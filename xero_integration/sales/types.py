@@ -45,6 +45,10 @@ class SaleData:
     surcharge: Decimal = ZERO
     rounding: Decimal = ZERO
     refund_of: str | None = None
+    # The POS's customer, for a sale paid on account: its Xero contact is found (or
+    # created) by this id, as the contact's ContactNumber.
+    customer_id: str | None = None
+    customer_name: str | None = None
 
     @property
     def is_refund(self) -> bool:
@@ -91,11 +95,22 @@ def sale_from_json(data: dict) -> SaleData:
         surcharge=Decimal(data["surcharge"]),
         rounding=Decimal(data["rounding"]),
         refund_of=data.get("refund_of"),
+        customer_id=data.get("customer_id"),
+        customer_name=data.get("customer_name"),
     )
 
 
 def sale_to_json(sale: SaleData) -> dict:
-    """The normalised JSON stored with a sale: amounts as strings, never floats."""
+    """The normalised JSON stored with a sale: amounts as strings, never floats.
+
+    The customer is written only when the POS sent one, so a sale stored before customers
+    existed hashes the same when it is sent again.
+    """
+    customer = {
+        key: value
+        for key, value in (("customer_id", sale.customer_id), ("customer_name", sale.customer_name))
+        if value is not None
+    }
     return {
         "id": sale.sale_id,
         "type": sale.type,
@@ -119,4 +134,5 @@ def sale_to_json(sale: SaleData) -> dict:
         "rounding": str(sale.rounding),
         "payments": [{"method": p.method, "amount": str(p.amount)} for p in sale.payments],
         "refund_of": sale.refund_of,
+        **customer,
     }

@@ -16,7 +16,7 @@ import pycountry
 from config.errors import Invalid
 from config.text import CONTROL_CHARACTERS, is_clean_text
 
-from .limits import MAX_AMOUNT, SALE_ID_MAX_LENGTH, STATION_MAX_LENGTH
+from .limits import CUSTOMER_ID_MAX_LENGTH, MAX_AMOUNT, SALE_ID_MAX_LENGTH, STATION_MAX_LENGTH
 from .types import SaleData, SaleLine, SalePayment
 
 MAX_FUTURE = datetime.timedelta(minutes=10)
@@ -41,6 +41,7 @@ NOT_MONEY_CODES = frozenset(
 SALE_REJECTED = "The sale is not valid."
 REQUIRED = "This field is required."
 BAD_SALE_ID = "Use at most 100 letters, digits and . _ : / - (starting with a letter or digit)."
+BAD_CUSTOMER_ID = "Use at most 50 letters, digits and . _ : / - (starting with a letter or digit)."
 NOT_TEXT = "Must be a non-empty string of at most {max_length} characters."
 NOT_DECIMAL_STRING = 'Must be a decimal string such as "4.50", not {kind}.'
 BAD_DECIMAL = "'{value}' is not a decimal number."
@@ -324,6 +325,10 @@ def parse_sale(raw: Any, *, default_amounts_include_tax: bool, now: datetime.dat
     refund_of = c.text(raw, "refund_of", max_length=SALE_ID_MAX_LENGTH, required=False)
     if refund_of and sale_type == "sale":
         c.add("refund_of", REFUND_OF_ON_SALE)
+    customer_id = c.text(raw, "customer_id", max_length=CUSTOMER_ID_MAX_LENGTH, required=False)
+    if customer_id and not SALE_ID_PATTERN.match(customer_id):
+        c.add("customer_id", BAD_CUSTOMER_ID)  # it goes into Xero look-ups, like sale ids
+    customer_name = c.text(raw, "customer_name", max_length=255, required=False)
     if c.errors:
         raise SaleErrors(c.errors)
     # A value left None above had its error recorded; with no errors, every one is set.
@@ -343,6 +348,8 @@ def parse_sale(raw: Any, *, default_amounts_include_tax: bool, now: datetime.dat
         tips=tips,
         surcharge=surcharge,
         rounding=rounding,
+        customer_id=customer_id,
+        customer_name=customer_name,
     )
     check_totals(c, sale)
     if c.errors:

@@ -104,6 +104,16 @@ CREDIT_NOTES = BatchWrite(
     {"summarizeErrors": "false", "unitdp": 4},
     lambda d: d.get("CreditNoteNumber") or d.get("Reference") or "",
 )
+# Manual journals take no unitdp (spec createManualJournals): amounts are LineAmounts, 2 dp.
+MANUAL_JOURNALS = BatchWrite(
+    "ManualJournals",
+    "create_manual_journals",
+    {"summarizeErrors": "false"},
+    lambda j: j.get("Narration") or "",
+)
+CONTACTS = BatchWrite(
+    "Contacts", "create_contacts", {"summarizeErrors": "false"}, lambda c: c.get("Name") or ""
+)
 PAYMENTS = BatchWrite(
     "Payments", "create_payments", {"summarizeErrors": "false"}, lambda p: _payment_document(p)
 )
@@ -146,6 +156,45 @@ def create_payments(
     return _put_batch(connection, PAYMENTS, payments, idempotency_key, outlet)
 
 
+def create_manual_journals(
+    connection: XeroConnection,
+    journals: list[dict],
+    *,
+    idempotency_key: str,
+    outlet: Outlet | None = None,
+) -> list[dict]:
+    """PUT /ManualJournals?summarizeErrors=false (spec createManualJournals).
+
+    Xero keeps no number on a journal, so its Narration is what the caller finds it by.
+    """
+    return _put_batch(connection, MANUAL_JOURNALS, journals, idempotency_key, outlet)
+
+
+def find_manual_journals_by_narration(
+    connection: XeroConnection, narrations: list[str]
+) -> list[dict]:
+    """GET /ManualJournals?where=Narration=="A" OR Narration=="B" (spec getManualJournals).
+
+    The spec has no filter by narration but `where`, 50 narrations per call.
+    """
+    return _find_where(
+        connection, "ManualJournals", "find_manual_journals", "Narration", narrations
+    )
+
+
+def create_contacts(
+    connection: XeroConnection, contacts: list[dict], *, idempotency_key: str
+) -> list[dict]:
+    """PUT /Contacts?summarizeErrors=false (spec createContacts). Names are unique in Xero;
+    ContactNumber (the POS's customer id) is not, so look it up first."""
+    return _put_batch(connection, CONTACTS, contacts, idempotency_key, None)
+
+
+def find_contacts_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
+    """GET /Contacts?where=ContactNumber=="A" OR … (spec getContacts), 50 per call."""
+    return _find_where(connection, "Contacts", "find_contacts", "ContactNumber", numbers)
+
+
 def find_invoices_by_number(connection: XeroConnection, numbers: list[str]) -> list[dict]:
     """GET /Invoices?InvoiceNumbers=A,B (spec getInvoices), 50 numbers per call.
 
@@ -163,11 +212,17 @@ def find_credit_notes_by_number(connection: XeroConnection, numbers: list[str]) 
 
     The spec has no CreditNoteNumbers filter, so a `where` clause does it, 50 numbers per call.
     """
+    return _find_where(connection, "CreditNotes", "find_credit_notes", "CreditNoteNumber", numbers)
+
+
+def _find_where(
+    connection: XeroConnection, key: str, operation: str, field: str, values: list[str]
+) -> list[dict]:
+    """GET /<key>?where=<field>=="A" OR <field>=="B", 50 values per call."""
     found: list[dict] = []
-    for chunk in _chunks(numbers):
-        params = {"where": " OR ".join(f"CreditNoteNumber=={_quoted(n)}" for n in chunk)}
-        response = _get(connection, "/CreditNotes", "find_credit_notes", params=params)
-        found += _list(response, "CreditNotes")
+    for chunk in _chunks(values):
+        params = {"where": " OR ".join(f"{field}=={_quoted(v)}" for v in chunk)}
+        found += _list(_get(connection, f"/{key}", operation, params=params), key)
     return found
 
 

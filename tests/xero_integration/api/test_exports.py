@@ -209,6 +209,7 @@ def test_export_settings_are_read(api, outlet):
         "business_day_start_hour": 0,
         "number_prefix": "POSS1",
         "enabled": True,
+        "lock_date_policy": "hold",
     }
 
 
@@ -220,6 +221,7 @@ def test_export_settings_are_changed(api, outlet):
         "business_day_start_hour": 4,
         "number_prefix": "SYD",
         "enabled": False,
+        "lock_date_policy": "post_on_first_open_date",
     }
 
     response = api.put(SETTINGS_URL, changes, format="json")
@@ -231,12 +233,18 @@ def test_export_settings_are_changed(api, outlet):
 def test_bad_export_settings_name_each_field(api, outlet):
     response = api.put(
         SETTINGS_URL,
-        {"frequency": "weekly", "business_day_start_hour": 24, "number_prefix": "SY D"},
+        {
+            "frequency": "weekly",
+            "business_day_start_hour": 24,
+            "number_prefix": "SY D",
+            "lock_date_policy": "ignore",
+        },
         format="json",
     )
 
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {
+        "lock_date_policy",
         "frequency",
         "business_day_start_hour",
         "number_prefix",

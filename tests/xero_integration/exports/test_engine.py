@@ -13,7 +13,6 @@ from tests.sandbox_helpers import (
     map_merchant,
     ready_connection,
     sandbox_documents,
-    sandbox_for,
     sandbox_post,
 )
 from xero_integration.exports import delivery
@@ -26,16 +25,7 @@ from xero_integration.xero import transport
 NOW = timezone.now()
 
 
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    # Real waits would only slow the tests; every wait is still asked for.
-    monkeypatch.setattr(transport, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def sandbox(settings):
-    with sandbox_for(settings) as base:
-        yield base
+pytestmark = pytest.mark.usefixtures("quick_backoff")
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from xero_integration.models import ExportBatch, ExportDocument
 from . import test_engine
 from .test_engine import a_minute_later, a_sale, ingest, invoice_numbers, lose_answers, xero
 
-# test_engine.py's fixtures (found by name in this module), so these tests run the same way.
-sandbox = test_engine.sandbox
+# test_engine.py's connection (found by name in this module), so these tests run the same
+# way; sandbox and quick_backoff come from conftest.py.
 connection = test_engine.connection
-quick_backoff = test_engine.quick_backoff
+pytestmark = pytest.mark.usefixtures("quick_backoff")
 
 
 @pytest.fixture

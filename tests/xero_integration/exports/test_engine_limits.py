@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from outlets.services import update_export_settings
 from tests.sandbox_helpers import ready_connection
 from xero_integration.exports.builders import DOCUMENT_TOO_LARGE
@@ -10,9 +12,9 @@ from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportDocument
 from xero_integration.sales.limits import MAX_AMOUNT
 
-from .test_engine import a_sale, ingest, invoice_numbers, quick_backoff, sandbox, xero
+from .test_engine import a_sale, ingest, invoice_numbers, xero
 
-__all__ = ["quick_backoff", "sandbox"]  # fixtures, used by name
+pytestmark = pytest.mark.usefixtures("quick_backoff")  # sandbox and it: conftest.py
 
 BIG = "499999999999.50"  # two lines of it: 999,999,999,999.00 a sale, the most a sale may be
 

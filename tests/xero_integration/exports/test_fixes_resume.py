@@ -12,27 +12,16 @@ from tests.sandbox_helpers import (
     map_merchant,
     ready_connection,
     sandbox_documents,
-    sandbox_for,
     sandbox_post,
 )
 from xero_integration.exports.delivery import release_fixed
 from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportDocument, ExportStatus, ReferenceSnapshot
 from xero_integration.sales.services import ingest_sales
-from xero_integration.xero import transport
 
 from .test_engine import a_sale
 
-
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    monkeypatch.setattr(transport, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def sandbox(settings):
-    with sandbox_for(settings) as base:
-        yield base
+pytestmark = pytest.mark.usefixtures("quick_backoff")
 
 
 @pytest.fixture
