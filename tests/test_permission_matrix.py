@@ -241,6 +241,8 @@ ACTIONS = {
     ("xero_integration.xeroconnection", "make_default"): (SUPER, EDITOR),
     ("xero_integration.exportdocument", "replay"): (SUPER,),
     ("xero_integration.exportdocument", "resolve"): (SUPER,),
+    ("xero_integration.exportdocument", "download_csv"): (SUPER, VIEWER),
+    ("xero_integration.synclog", "download_csv"): (SUPER, VIEWER),
     ("operations.alertsettings", "rotate_secret"): (SUPER,),
     ("django_q.success", "resubmit_task"): (SUPER,),
     ("django_q.failure", "resubmit_task"): (SUPER,),
@@ -290,6 +292,8 @@ def run_action(world: World, caller: str, label: str, action: str) -> str:
         return "login"
     if "No action selected." in messages:
         return "refused"  # offered to others, not to this caller
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        return "ran"  # a download
     if response.status_code == 200 and "deletable_objects" not in (response.context or {}):
         return "refused"  # the list again: no action is offered to this caller at all
     return "ran"  # redirected back with its message, or delete_selected's confirmation page
@@ -319,6 +323,15 @@ def test_admin_action(world, label, action):
 def test_admin_connect_to_xero(world):
     url = f"/xero/connect/{world.objects['outlets.merchant'].pk}"
     expected = {SUPER: 302, VIEWER: 403, EDITOR: 302, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert answers(world, "post", url) == expected
+
+
+def test_retry_now_on_a_document_needs_the_change_permission(world):
+    pk = world.objects["xero_integration.exportdocument"].pk
+    url = reverse("admin:xero_integration_exportdocument_retry", args=[pk])
+    # The editor may not even see export documents: the admin refuses it like the page.
+    expected = {SUPER: 302, VIEWER: 403, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
 
     assert answers(world, "post", url) == expected
 

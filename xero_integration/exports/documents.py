@@ -22,6 +22,7 @@ from ..xero import accounting
 from .builders import ExportContext, UnmappedError
 from .context import build_document, dumps, export_context, fingerprint, loads
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .history import DOCUMENT, record_success
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     if not loads(document.payments or "[]"):
         document.payments_status = ExportStatus.SENT
     document.save()
+    record_success(document, lane=DOCUMENT)
 
 
 def in_xero(

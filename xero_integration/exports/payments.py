@@ -18,6 +18,7 @@ from .builders import UnmappedError
 from .context import build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .documents import NOT_BUILT, Contexts, in_xero
+from .history import PAYMENTS, record_success
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
 OVERPAID = "exceeds the amount outstanding"
@@ -55,6 +56,7 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
     document.save()
+    record_success(document, lane=PAYMENTS)
 
 
 # ---- filling, sending, reading -------------------------------------------------------------

@@ -1,11 +1,21 @@
 from .connection import ConnectionStatus, OAuthState, XeroConnection
-from .exports import DocumentKind, ErrorSource, ExportBatch, ExportDocument, ExportStatus
+from .exports import (
+    AttemptOutcome,
+    DocumentKind,
+    ErrorSource,
+    ExportAttempt,
+    ExportBatch,
+    ExportDocument,
+    ExportStatus,
+)
 from .logs import SyncLog
 from .ratelimit import XeroCallSlot, XeroTenantLimit
 from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
 from .sales import Sale, SaleKey, SaleType
 
 __all__ = [
+    "AttemptOutcome",
+    "ExportAttempt",
     "ConnectionStatus",
     "DocumentKind",
     "ErrorSource",
