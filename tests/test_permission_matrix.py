@@ -336,6 +336,28 @@ def test_retry_now_on_a_document_needs_the_change_permission(world):
     assert answers(world, "post", url) == expected
 
 
+# The merchant's setup page and mapping editor: (method, URL name, expected per staff caller).
+# Seeing them needs the view permission (merchant; mappings for the editor); each button
+# the permission its view checks; the editor, who may view neither, gets 403 throughout.
+SETUP_PAGES = [
+    ("get", "outlets_merchant_setup", {SUPER: 200, VIEWER: 200, EDITOR: 403}),
+    ("get", "outlets_merchant_mappings", {SUPER: 200, VIEWER: 200, EDITOR: 403}),
+    ("post", "outlets_merchant_mappings", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+    ("post", "outlets_merchant_setup_refresh", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+    ("post", "outlets_merchant_setup_export", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+]
+
+
+@pytest.mark.parametrize("method,name,staff_answers", SETUP_PAGES)
+def test_setup_pages(world, method, name, staff_answers):
+    merchant = world.objects["outlets.merchant"]
+    url = reverse(f"admin:{name}", args=[merchant.pk])
+    expected = {**staff_answers, **{c: LOGIN for c in NOT_STAFF}}
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False):  # no real Xero
+        assert answers(world, method, url) == expected
+
+
 def test_operations_dashboard_is_for_staff(world):
     expected = {**{caller: 200 for caller in STAFF}, **{c: LOGIN for c in NOT_STAFF}}
 
