@@ -181,6 +181,8 @@ ADMIN_MODELS = {
     "operations.workerheartbeat": "",
 }
 LOGIN = 302  # the admin sends anyone without a staff session to its login page
+# django-q2's pages: superusers and operations staff only, never finance staff (the viewer).
+OPERATIONS_ONLY = {label for label in ADMIN_MODELS if label.startswith("django_q.")}
 
 
 def expected_admin(label: str, view: str) -> dict[str, int]:
@@ -190,7 +192,7 @@ def expected_admin(label: str, view: str) -> dict[str, int]:
     needs = {"add": "a", "delete": "d"}.get(view)
     row = {caller: LOGIN for caller in NOT_STAFF}
     row[SUPER] = 200 if needs is None or needs in allowed else 403
-    row[VIEWER] = 200 if needs is None else 403
+    row[VIEWER] = 200 if needs is None and label not in OPERATIONS_ONLY else 403
     row[EDITOR] = row[VIEWER] if label == EDITOR_MODEL else 403
     return row
 
@@ -215,6 +217,15 @@ def test_every_admin_model_has_a_row():
 @pytest.mark.parametrize("label", sorted(ADMIN_MODELS))
 def test_admin_page(world, label, view):
     assert answers(world, "get", admin_url(world, label, view)) == expected_admin(label, view)
+
+
+def test_operations_staff_see_the_task_pages_finance_staff_do_not(world):
+    viewer = world.objects["auth.user"]
+    url = admin_url(world, "django_q.failure", "changelist")
+    finance = world.clients[VIEWER].get(url).status_code
+    viewer.groups.add(Group.objects.create(name="Operations"))  # settings.OPERATIONS_GROUP
+
+    assert (finance, world.clients[VIEWER].get(url).status_code) == (403, 200)
 
 
 def test_admin_index(world):
@@ -303,7 +314,9 @@ def expected_action(label: str, action: str) -> dict[str, str]:
     """Who may, runs it; other staff who may see the list are refused; the rest never see it."""
     row = {caller: "login" for caller in NOT_STAFF}
     for caller in STAFF:
-        sees = caller != EDITOR or label == EDITOR_MODEL
+        sees = (caller != EDITOR or label == EDITOR_MODEL) and not (
+            caller == VIEWER and label in OPERATIONS_ONLY
+        )
         row[caller] = (
             "ran" if caller in ACTIONS[(label, action)] else "refused" if sees else "forbidden"
         )

@@ -24,6 +24,7 @@ from outlets.forms import ExportSettingsForm, OutletForm
 from outlets.models import ExportSettings, Merchant, Outlet
 
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
+from ..setup.checklist import number_preview
 from .setup import SetupViews, setup_url
 
 NOT_CONNECTED = "not_connected"
@@ -283,6 +284,13 @@ class ExportSettingsInline(admin.StackedInline):
     model = ExportSettings
     form = ExportSettingsForm
     can_delete = False
+    readonly_fields = ("document_numbers",)
+
+    @admin.display(description="Document numbers (as saved)")
+    def document_numbers(self, settings: ExportSettings) -> str:
+        if settings.pk is None:
+            return "Shown once the outlet is saved."
+        return number_preview(settings.outlet)
 
 
 class OutletOverrideInline(MappingInline):

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from outlets.models import Merchant, Outlet
+from outlets.models import ExportGrouping, Merchant, Outlet
 
 from ..connection.selectors import connection_for, latest_refresh, live_connections
+from ..exports.numbers import sale_document_number, summary_document_number
 from ..exports.readiness import Readiness, number_clash, outlet_reasons, readiness
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
+from ..models import ConnectionStatus, DocumentKind, ExportDocument, ExportStatus, XeroConnection
 
 DONE, TODO, PROBLEM = "done", "todo", "problem"
 # Reference data is refreshed daily (periodic.py): older than a day and a bit, something
@@ -147,11 +148,15 @@ def first_export_step(merchant: Merchant) -> Step:
 
 
 def number_preview(outlet: Outlet) -> str:
-    """The number the outlet's next document gets: per sale, or per business day."""
+    """The numbers the outlet's documents get (exports/numbers.py): per sale, or per
+    business day and currency, with the day's refunds as a credit note."""
     prefix = outlet.export_settings.effective_prefix
-    if outlet.export_settings.grouping == "per_sale":
-        return f"{prefix}-<sale id>"
-    return f"{prefix}-YYYYMMDD-{outlet.merchant.currency}"
+    if outlet.export_settings.grouping == ExportGrouping.PER_SALE:
+        return f"{sale_document_number(prefix, '<sale id>')}, e.g. {sale_document_number(prefix, '1001')}"
+    day, currency = timezone.localdate(), outlet.merchant.currency
+    invoice = summary_document_number(prefix, day, currency, DocumentKind.INVOICE)
+    refunds = summary_document_number(prefix, day, currency, DocumentKind.CREDIT_NOTE)
+    return f"one a day, e.g. {invoice} (its refunds {refunds})"
 
 
 def outlet_health(merchant: Merchant) -> list[OutletHealth]:

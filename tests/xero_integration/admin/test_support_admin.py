@@ -74,3 +74,13 @@ def test_an_empty_export_list_says_what_to_do_next(admin_client):
     page = admin_client.get(reverse(CHANGELIST)).content.decode()
 
     assert "open the merchant&#x27;s setup page" in page
+
+
+def test_the_admin_carries_the_products_name(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert (
+        "<title>Point of sale to Xero: merchants, mappings, exports | xero-bridge admin</title>"
+        in page
+    )
+    assert "Django administration" not in page
