@@ -433,6 +433,7 @@ ENDPOINTS = [
     ("get", "/api/xero/reference-data/accounts", A, 200),
     ("post", "/api/xero/reference-data/refresh", A, 202),
     ("post", "/api/xero/sales", {**A, "sales": [SALE]}, 200),
+    ("get", "/api/xero/sales/S1-1", A, 200),
     ("post", "/api/xero/sync", A, 202),
     ("get", "/api/xero/logs", A, 200),
     ("get", "/api/xero/export-settings", A_S1, 200),

@@ -6,6 +6,7 @@ from . import (
     views_mappings,
     views_merchants,
     views_reference,
+    views_sale_state,
     views_sales,
     views_status,
 )
@@ -33,6 +34,8 @@ urlpatterns = [
     ),
     # Sales in, exports out.
     path("xero/sales", views_sales.SalesView.as_view(), name="xero-sales"),
+    # path: a sale id may hold "/" (sales/validation.py).
+    path("xero/sales/<path:sale_id>", views_sale_state.SaleStateView.as_view(), name="xero-sale"),
     path("xero/sync", views_exports.SyncView.as_view(), name="xero-sync"),
     path("xero/logs", views_exports.LogsView.as_view(), name="xero-logs"),
     path(

@@ -17,7 +17,7 @@ from ..xero import accounting
 from .builders import UnmappedError
 from .context import build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
-from .documents import NOT_BUILT, Contexts, in_xero
+from .documents import NOT_BUILT, Contexts, common_outlet, in_xero
 from .history import PAYMENTS, record_success
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
@@ -104,7 +104,10 @@ def send_batch(batch: ExportBatch, documents: list[ExportDocument]) -> list[dict
     if not payments:
         return []
     return accounting.create_payments(
-        batch.connection, payments, idempotency_key=batch.idempotency_key
+        batch.connection,
+        payments,
+        idempotency_key=batch.idempotency_key,
+        outlet=common_outlet(documents),
     )
 
 
