@@ -76,6 +76,8 @@ class Checklist:
 
 def ago(moment: datetime.datetime) -> str:
     minutes = int((timezone.now() - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
     if minutes < 90:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{minutes // 60} hours"
@@ -130,7 +132,7 @@ def settings_step(outlets: list[OutletHealth]) -> Step:
         problems |= bool(reasons)
         summary = (
             f"{health.outlet.name}: {settings.get_frequency_display()}, "
-            f"{settings.get_grouping_display()}, numbers like {health.number_preview}"
+            f"{settings.get_grouping_display()}; document numbers: {health.number_preview}"
         )
         details.append(" ".join([summary, *reasons]))
     return Step("settings", title, PROBLEM if problems else DONE, details)
