@@ -347,6 +347,10 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=30.0)
 WEBHOOK_BACKOFF_CAP_SECONDS = env.float("WEBHOOK_BACKOFF_CAP_SECONDS", default=3600.0)
 
+# Staff in this group (and superusers) see django-q2's task, schedule and queue pages in the
+# admin, as far as their permissions go; finance staff never see them.
+OPERATIONS_GROUP = env.str("OPERATIONS_GROUP", default="Operations")
+
 # Prometheus: /metrics answers 404 until a token is set, then wants it as a bearer token.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 

@@ -9,6 +9,11 @@ handler404 = "config.api_errors.page_not_found"
 handler500 = "config.api_errors.server_error"
 
 
+# The product's name on every admin page, not "Django administration".
+admin.site.site_header = "xero-bridge"
+admin.site.site_title = "xero-bridge admin"
+admin.site.index_title = "Point of sale to Xero: merchants, mappings, exports"
+
 urlpatterns = [
     # Before admin/: the operations dashboard lives at /admin/dashboard/.
     path("", include("operations.urls")),

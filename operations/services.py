@@ -2,13 +2,10 @@
 
 import datetime
 
-from django.db import transaction
-
 from config.errors import Conflict, NotFound
 from outlets.models import Merchant
-from xero_integration.exports.control import replay_documents
+from xero_integration.exports.control import retry_now
 from xero_integration.models import ExportDocument
-from xero_integration.tasks import queue_export
 
 from . import alerts, webhooks
 from .models import AlertSettings, new_webhook_secret
@@ -48,14 +45,11 @@ def update_alert_settings(
     return alert_settings
 
 
-def replay_failed_export(*, document_id: int) -> ExportDocument:
+def replay_failed_export(*, document_id: int, by: str = "") -> ExportDocument:
     """The dashboard's replay button: as the admin's "Replay selected", for one export."""
     document = ExportDocument.objects.filter(pk=document_id).first()
     if document is None:
         raise NotFound(f"Export {document_id} was not found.")
-    with transaction.atomic():
-        if not replay_documents([document]):
-            raise Conflict(NOT_REPLAYABLE.format(number=document.number))
-        # Queued once the replay commits, so the run sees the reset row.
-        queue_export(connection_id=document.connection_id)
+    if not retry_now(document=document, by=by):
+        raise Conflict(NOT_REPLAYABLE.format(number=document.number))
     return document

@@ -74,7 +74,7 @@ def replay(request: HttpRequest, document_id: int) -> HttpResponse:
     if not may_replay(request):
         raise PermissionDenied(NO_PERMISSION)
     try:
-        document = replay_failed_export(document_id=document_id)
+        document = replay_failed_export(document_id=document_id, by=request.user.get_username())
         messages.success(request, REPLAYED.format(number=document.number))
     except DomainError as error:
         messages.warning(request, error.detail)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import ApiClient, ExportSettings, Outlet
+from .services import check_prefix_is_unique
 
 OTHER_MERCHANTS_CONNECTION = "This Xero connection belongs to another merchant."
 API_CLIENT_NO_SCOPE = "Choose the merchants this key may use, or tick “All merchants”."
@@ -38,6 +39,22 @@ class ExportSettingsForm(forms.ModelForm):
     class Meta:
         model = ExportSettings
         fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        # The API's rule too: one prefix per merchant (services.check_prefix_is_unique), so
+        # the admin cannot save what the API refuses and silently stop another outlet.
+        super().clean()  # returns cleaned_data, as above
+        cleaned = self.cleaned_data
+        outlet = getattr(self.instance, "outlet", None)  # set by the outlet page's formset
+        if outlet is None or "number_prefix" not in cleaned:
+            return cleaned
+        # ModelForm copies cleaned values onto the instance right after clean(); this one early.
+        self.instance.number_prefix = cleaned["number_prefix"]
+        try:
+            check_prefix_is_unique(self.instance)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
     def has_changed(self) -> bool:
         # Django skips new inline rows left untouched, but every outlet needs its settings

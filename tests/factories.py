@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from mappings.models import Mapping
 from outlets.models import ExportSettings, Merchant, Outlet
-from xero_integration.models import ReferenceRecord, XeroConnection
+from xero_integration.models import ExportDocument, ReferenceRecord, Sale, XeroConnection
 
 
 class MerchantFactory(factory.django.DjangoModelFactory[Merchant]):
@@ -72,6 +72,38 @@ class MappingFactory(factory.django.DjangoModelFactory[Mapping]):
     type = "revenue"
     pos_value = "*"
     xero_value = "200"
+
+
+class ExportDocumentFactory(factory.django.DjangoModelFactory[ExportDocument]):
+    class Meta:
+        model = ExportDocument
+
+    outlet = factory.SubFactory(OutletFactory)
+    connection = factory.SubFactory(
+        XeroConnectionFactory, merchant=factory.SelfAttribute("..outlet.merchant")
+    )
+    kind = "invoice"
+    grouping = "per_sale"
+    number = factory.Sequence(lambda n: f"POSS1-{n}")
+    business_date = datetime.date(2026, 11, 23)
+    currency = "AUD"
+    total = "9.00"
+
+
+class SaleFactory(factory.django.DjangoModelFactory[Sale]):
+    class Meta:
+        model = Sale
+
+    outlet = factory.SubFactory(OutletFactory)
+    merchant = factory.SelfAttribute("outlet.merchant")
+    sale_id = factory.Sequence(lambda n: f"sale-{n}")
+    type = "sale"
+    occurred_at = factory.LazyFunction(timezone.now)
+    business_date = datetime.date(2026, 11, 23)
+    currency = "AUD"
+    total = "9.00"
+    payload = factory.LazyAttribute(lambda s: {"id": s.sale_id})
+    content_hash = "h"
 
 
 class ReferenceRecordFactory(factory.django.DjangoModelFactory[ReferenceRecord]):

@@ -204,6 +204,8 @@ ADMIN_MODELS = {
     "operations.workerheartbeat": "",
 }
 LOGIN = 302  # the admin sends anyone without a staff session to its login page
+# django-q2's pages: superusers and operations staff only, never finance staff (the viewer).
+OPERATIONS_ONLY = {label for label in ADMIN_MODELS if label.startswith("django_q.")}
 
 
 def expected_admin(label: str, view: str) -> dict[str, int]:
@@ -213,7 +215,7 @@ def expected_admin(label: str, view: str) -> dict[str, int]:
     needs = {"add": "a", "delete": "d"}.get(view)
     row = {caller: LOGIN for caller in NOT_STAFF}
     row[SUPER] = 200 if needs is None or needs in allowed else 403
-    row[VIEWER] = 200 if needs is None else 403
+    row[VIEWER] = 200 if needs is None and label not in OPERATIONS_ONLY else 403
     row[EDITOR] = row[VIEWER] if label == EDITOR_MODEL else 403
     return row
 
@@ -238,6 +240,15 @@ def test_every_admin_model_has_a_row():
 @pytest.mark.parametrize("label", sorted(ADMIN_MODELS))
 def test_admin_page(world, label, view):
     assert answers(world, "get", admin_url(world, label, view)) == expected_admin(label, view)
+
+
+def test_operations_staff_see_the_task_pages_finance_staff_do_not(world):
+    viewer = world.objects["auth.user"]
+    url = admin_url(world, "django_q.failure", "changelist")
+    finance = world.clients[VIEWER].get(url).status_code
+    viewer.groups.add(Group.objects.create(name="Operations"))  # settings.OPERATIONS_GROUP
+
+    assert (finance, world.clients[VIEWER].get(url).status_code) == (403, 200)
 
 
 def test_admin_index(world):
@@ -269,6 +280,8 @@ ACTIONS = {
     ("xero_integration.exportdocument", "reexport"): (SUPER,),
     ("xero_integration.exportdocument", "accept_xero_change"): (SUPER,),
     ("xero_integration.reconciliationday", "read_back_again"): (SUPER,),
+    ("xero_integration.exportdocument", "download_csv"): (SUPER, VIEWER),
+    ("xero_integration.synclog", "download_csv"): (SUPER, VIEWER),
     ("operations.alertsettings", "rotate_secret"): (SUPER,),
     ("django_q.success", "resubmit_task"): (SUPER,),
     ("django_q.failure", "resubmit_task"): (SUPER,),
@@ -318,6 +331,8 @@ def run_action(world: World, caller: str, label: str, action: str) -> str:
         return "login"
     if "No action selected." in messages:
         return "refused"  # offered to others, not to this caller
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        return "ran"  # a download
     if response.status_code == 200 and "deletable_objects" not in (response.context or {}):
         return "refused"  # the list again: no action is offered to this caller at all
     return "ran"  # redirected back with its message, or delete_selected's confirmation page
@@ -327,7 +342,9 @@ def expected_action(label: str, action: str) -> dict[str, str]:
     """Who may, runs it; other staff who may see the list are refused; the rest never see it."""
     row = {caller: "login" for caller in NOT_STAFF}
     for caller in STAFF:
-        sees = caller != EDITOR or label == EDITOR_MODEL
+        sees = (caller != EDITOR or label == EDITOR_MODEL) and not (
+            caller == VIEWER and label in OPERATIONS_ONLY
+        )
         row[caller] = (
             "ran" if caller in ACTIONS[(label, action)] else "refused" if sees else "forbidden"
         )
@@ -369,6 +386,37 @@ def test_reconciliation_page_posts_need_the_change_permission(world, page):
     expected = {SUPER: ran, VIEWER: 403, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
 
     assert codes == expected
+
+
+def test_retry_now_on_a_document_needs_the_change_permission(world):
+    pk = world.objects["xero_integration.exportdocument"].pk
+    url = reverse("admin:xero_integration_exportdocument_retry", args=[pk])
+    # The editor may not even see export documents: the admin refuses it like the page.
+    expected = {SUPER: 302, VIEWER: 403, EDITOR: 403, **{c: LOGIN for c in NOT_STAFF}}
+
+    assert answers(world, "post", url) == expected
+
+
+# The merchant's setup page and mapping editor: (method, URL name, expected per staff caller).
+# Seeing them needs the view permission (merchant; mappings for the editor); each button
+# the permission its view checks; the editor, who may view neither, gets 403 throughout.
+SETUP_PAGES = [
+    ("get", "outlets_merchant_setup", {SUPER: 200, VIEWER: 200, EDITOR: 403}),
+    ("get", "outlets_merchant_mappings", {SUPER: 200, VIEWER: 200, EDITOR: 403}),
+    ("post", "outlets_merchant_mappings", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+    ("post", "outlets_merchant_setup_refresh", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+    ("post", "outlets_merchant_setup_export", {SUPER: 302, VIEWER: 403, EDITOR: 403}),
+]
+
+
+@pytest.mark.parametrize("method,name,staff_answers", SETUP_PAGES)
+def test_setup_pages(world, method, name, staff_answers):
+    merchant = world.objects["outlets.merchant"]
+    url = reverse(f"admin:{name}", args=[merchant.pk])
+    expected = {**staff_answers, **{c: LOGIN for c in NOT_STAFF}}
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False):  # no real Xero
+        assert answers(world, method, url) == expected
 
 
 def test_operations_dashboard_is_for_staff(world):
@@ -441,6 +489,7 @@ ENDPOINTS = [
         {**A, "payment_id": "P1", "method": "card", "amount": "1.00"},
         400,
     ),
+    ("get", "/api/xero/sales/S1-1", A, 200),
     ("post", "/api/xero/sync", A, 202),
     ("get", "/api/xero/logs", A, 200),
     ("get", "/api/xero/export-settings", A_S1, 200),

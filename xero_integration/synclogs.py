@@ -4,7 +4,7 @@ staff and the POS, purged after SYNC_LOG_RETENTION_DAYS."""
 import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
@@ -20,6 +20,16 @@ OUTCOMES = {
 }
 
 
+def of_outlet(outlet: Outlet) -> Q:
+    """The outlet's calls: named for it, or a batch of several outlets' documents (or their
+    payments, referenced "<number> <method>") holding one of its numbers. Its numbers all
+    start with its prefix, unique within the merchant (outlets.services)."""
+    prefix = outlet.export_settings.effective_prefix
+    # `documents` is a JSON list of strings: each element starts after a quote.
+    holds_its_number = Q(outlet__isnull=True, documents__icontains=f'"{prefix}-')
+    return Q(outlet=outlet) | holds_its_number
+
+
 def sync_logs(
     *,
     merchant: Merchant,
@@ -31,7 +41,7 @@ def sync_logs(
     """The merchant's calls to Xero, newest first; `since` inclusive, `until` exclusive."""
     logs = SyncLog.objects.filter(merchant=merchant).select_related("outlet")
     if outlet is not None:
-        logs = logs.filter(outlet=outlet)
+        logs = logs.filter(of_outlet(outlet))
     if status is not None:
         logs = logs.filter(outcome__in=OUTCOMES[status])
     if since is not None:

@@ -129,7 +129,7 @@ def connect_xero(pos, service) -> None:
     reply = pos.get("/api/xero/connect", merchant_id=MERCHANT_ID, return_url=return_url)
     browser = requests.get(reply["authorize_url"], timeout=30)  # follows every redirect
     assert [r.status_code for r in browser.history] == [302, 302]  # Xero → our callback → POS
-    assert browser.status_code == 200 and browser.url == return_url
+    assert browser.status_code == 200 and browser.url == return_url + "?status=connected"
     assert "<h1>xero-bridge</h1>" in browser.text  # the POS's page, here the landing page
 
 

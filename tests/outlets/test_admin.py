@@ -102,3 +102,54 @@ def test_revoke_is_not_offered_to_staff_who_may_only_view_api_clients(client, me
 
     assert response.status_code == 200
     assert b'value="revoke"' not in response.content
+
+
+# Export settings on the outlet's page
+
+
+def outlet_page_data(outlet, **settings) -> dict:
+    """The outlet's change form as the admin posts it, with its export settings inline."""
+    export = outlet.export_settings
+    data = {
+        "name": outlet.name,
+        "timezone": outlet.timezone,
+        "is_active": "on",
+        "export_settings-TOTAL_FORMS": "1",
+        "export_settings-INITIAL_FORMS": "1",
+        "export_settings-0-id": str(export.pk),
+        "export_settings-0-outlet": str(outlet.pk),
+        "export_settings-0-frequency": export.frequency,
+        "export_settings-0-grouping": export.grouping,
+        "export_settings-0-daily_at": "02:00",
+        "export_settings-0-business_day_start_hour": "0",
+        "export_settings-0-number_prefix": export.number_prefix,
+        "export_settings-0-enabled": "on",
+        "mappings-TOTAL_FORMS": "0",
+        "mappings-INITIAL_FORMS": "0",
+    }
+    return data | {f"export_settings-0-{k}": v for k, v in settings.items()}
+
+
+def test_admin_refuses_a_number_prefix_another_outlet_uses_like_the_api(admin_client, outlet):
+    from outlets.services import DUPLICATE_PREFIX
+    from tests.factories import OutletFactory
+
+    second = OutletFactory.create(merchant=outlet.merchant, pos_station_id="S2")
+    url = reverse("admin:outlets_outlet_change", args=[second.pk])
+
+    response = admin_client.post(url, outlet_page_data(second, number_prefix="poss1"))
+
+    assert response.status_code == 200  # the form again, not saved
+    expected = DUPLICATE_PREFIX.format(station="S1", prefix="poss1")
+    assert expected.replace("'", "&#x27;") in response.content.decode()
+    second.export_settings.refresh_from_db()
+    assert second.export_settings.number_prefix == ""
+
+
+def test_outlet_page_previews_its_document_numbers(admin_client, outlet):
+    outlet.export_settings.grouping = "per_sale"
+    outlet.export_settings.save()
+
+    page = admin_client.get(reverse("admin:outlets_outlet_change", args=[outlet.pk]))
+
+    assert "POSS1-&lt;sale id&gt;, e.g. POSS1-1001" in page.content.decode()

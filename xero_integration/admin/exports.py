@@ -2,20 +2,34 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from outlets.models import Merchant
 
-from ..exports.control import mark_resolved, replay_documents
-from ..models import ErrorSource, ExportDocument, ExportStatus, LaterPayment, Sale
+from ..connection.links import short_code, xero_link
+from ..exports.control import mark_resolved, replay_documents, retry_now
+from ..models import ErrorSource, ExportAttempt, ExportDocument, ExportStatus, LaterPayment, Sale
 from ..reconciliation.decisions import DecisionRefused, accept_change, reexport_document
 from ..tasks import queue_export
-from .common import ReadOnlyAdmin, exports_count, may_change, pretty_json, pretty_json_text
+from .common import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    csv_download,
+    exports_count,
+    local_time,
+    may_change,
+    pretty_json,
+    pretty_json_text,
+    wrapped,
+)
 
 FAILED = "failed"
 WHO_SAID: dict[str, str] = {
@@ -26,6 +40,31 @@ REPLAYED = "Replayed {replayed}; {skipped} skipped (only failed exports can be r
 REEXPORTED = "Re-exporting under new numbers: {numbers}. They go to Xero with the next export."
 ACCEPTED = "Accepted {count} as Xero holds them."
 RESOLVED = "Marked {resolved} resolved outside Xero; {skipped} skipped (only failed exports can be resolved)."
+RETRIED = (
+    "Export {number} goes to Xero again with the next run (within a minute): its outcome "
+    "appears in the attempt history below."
+)
+NOT_RETRIED = "Export {number} is not failed or waiting: nothing to retry."
+NO_EXPORTS_YET = (
+    "No export documents yet. Sales become documents once their outlet is connected to "
+    "Xero and mapped: open the merchant's setup page (Merchants → Setup) to see what is left."
+)
+CSV_HEADER = (
+    "number",
+    "kind",
+    "merchant",
+    "outlet",
+    "business_date",
+    "currency",
+    "total",
+    "status",
+    "payments_status",
+    "attempts",
+    "sent_at",
+    "who_said",
+    "last_error",
+    "xero_link",
+)
 
 
 def needs_attention() -> Q:
@@ -53,7 +92,7 @@ class ExportStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SaleInline(admin.TabularInline):
+class SaleInline(ReadOnlyInline):
     model = Sale
     fk_name = "document"
     fields = ("sale_id", "type", "occurred_at", "total", "currency")
@@ -63,20 +102,44 @@ class SaleInline(admin.TabularInline):
     show_change_link = True
     verbose_name_plural = "sales in this document"
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+class AttemptInline(ReadOnlyInline):
+    """What happened to the document, newest first; kept after it succeeds."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+    model = ExportAttempt
+    fields = ("when", "lane", "what_happened", "who_said", "message_text", "by")
+    readonly_fields = fields
+    extra = 0
+    verbose_name = "attempt"
+    verbose_name_plural = "attempt history (newest first; kept after success)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExportAttempt]:
+        return super().get_queryset(request).select_related("document__outlet")
+
+    @admin.display(description="When")
+    def when(self, attempt: ExportAttempt) -> str:
+        return local_time(attempt.at, attempt.document.outlet.timezone)
+
+    @admin.display(description="What happened")
+    def what_happened(self, attempt: ExportAttempt) -> str:
+        label = attempt.get_outcome_display()
+        return f"{label} (resolved by a later attempt)" if attempt.superseded else label
+
+    @admin.display(description="Who said it")
+    def who_said(self, attempt: ExportAttempt) -> str:
+        if not attempt.message:
+            return "—"
+        return "Xero" if attempt.source == ErrorSource.XERO else "xero-bridge (not Xero)"
+
+    @admin.display(description="Message")
+    def message_text(self, attempt: ExportAttempt) -> str:
+        return wrapped(attempt.message) if attempt.message else "—"
 
 
 @admin.register(ExportDocument)
 class ExportDocumentAdmin(ReadOnlyAdmin):
     list_display = (
-        "created_at",
+        "created_local",
         "number",
         "kind",
         "outlet",
@@ -89,6 +152,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         "attempts",
         "short_error",
         "xero_change",
+        "open_in_xero",
     )
     list_filter = (
         ExportStatusFilter,
@@ -123,12 +187,13 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
                     "payments_status",
                     "payments_done",
                     "xero_id",
+                    "open_in_xero",
                     "attempts",
-                    "not_before",
+                    "not_before_local",
                     "batch",
-                    "created_at",
-                    "updated_at",
-                    "sent_at",
+                    "created_local",
+                    "updated_local",
+                    "sent_local",
                 )
             },
         ),
@@ -148,11 +213,80 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         ("As sent to Xero", {"fields": ("body_json", "payments_json")}),
     )
     readonly_fields = tuple(flatten_fieldsets(fieldsets))
-    inlines = (SaleInline,)
-    actions = ("replay", "resolve", "reexport", "accept_xero_change")
+    inlines = (AttemptInline, SaleInline)
+    actions = ("replay", "resolve", "reexport", "accept_xero_change", "download_csv")
+    change_form_template = "admin/xero_integration/exportdocument/change_form.html"
+    change_list_template = "admin/xero_integration/change_list_with_empty_state.html"
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return may_change(request, ExportDocument)
+
+    def get_urls(self) -> list[URLPattern]:
+        retry = self.admin_site.admin_view(require_POST(self.retry_view))
+        name = "xero_integration_exportdocument_retry"
+        return [path("<int:object_id>/retry/", retry, name=name), *super().get_urls()]
+
+    def retry_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The document page's "Retry now": a replay of this one export, then back to it."""
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(ExportDocument, pk=object_id)
+        if retry_now(document=document, by=request.user.get_username()):
+            self.message_user(request, RETRIED.format(number=document.number), messages.SUCCESS)
+        else:
+            self.message_user(request, NOT_RETRIED.format(number=document.number), messages.WARNING)
+        url = reverse("admin:xero_integration_exportdocument_change", args=[document.pk])
+        return HttpResponseRedirect(url)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "may_retry": self.has_manage_permission(request)}
+        return super().changeform_view(request, object_id, form_url, context)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "empty_message": NO_EXPORTS_YET}
+        return super().changelist_view(request, context)
+
+    @admin.display(description="Open in Xero")
+    def open_in_xero(self, document: ExportDocument) -> str:
+        url = xero_link(
+            kind=document.kind,
+            xero_id=document.xero_id,
+            organisation_short_code=short_code(document.connection) if document.xero_id else "",
+        )
+        if not url:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open in Xero</a>', url)
+
+    @admin.display(description="Created", ordering="created_at")
+    def created_local(self, document: ExportDocument) -> str:
+        return local_time(document.created_at, document.outlet.timezone)
+
+    @admin.display(description="Updated")
+    def updated_local(self, document: ExportDocument) -> str:
+        return local_time(document.updated_at, document.outlet.timezone)
+
+    @admin.display(description="Sent")
+    def sent_local(self, document: ExportDocument) -> str:
+        return local_time(document.sent_at, document.outlet.timezone)
+
+    @admin.display(description="Not before")
+    def not_before_local(self, document: ExportDocument) -> str:
+        return local_time(document.not_before, document.outlet.timezone)
+
+    @admin.action(description="Download selected as CSV", permissions=["view"])
+    def download_csv(
+        self, request: HttpRequest, queryset: QuerySet[ExportDocument]
+    ) -> HttpResponse:
+        documents = queryset.select_related("outlet__merchant", "connection")
+        return csv_download("export-documents.csv", CSV_HEADER, map(csv_row, documents))
 
     @admin.display(description="Merchant", ordering="outlet__merchant__name")
     def merchant(self, document: ExportDocument) -> Merchant:
@@ -160,7 +294,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Last error")
     def short_error(self, document: ExportDocument) -> str:
-        return Truncator(document.last_error).chars(80)
+        return wrapped(Truncator(document.last_error).chars(200))
 
     @admin.display(description="Who said it")
     def xero_message(self, document: ExportDocument) -> str:
@@ -193,7 +327,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
     def replay(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
         documents = list(queryset)
         before = {d.pk: (d.status, d.payments_status) for d in documents}
-        replayed = replay_documents(documents)
+        replayed = replay_documents(documents, by=request.user.get_username())
         # replay_documents updates the rows it replays in place; those are the ones to send.
         changed = {
             d.connection_id for d in documents if (d.status, d.payments_status) != before[d.pk]
@@ -208,7 +342,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
     @admin.action(description="Mark resolved outside Xero", permissions=["manage"])
     def resolve(self, request: HttpRequest, queryset: QuerySet[ExportDocument]) -> None:
         selected = queryset.count()
-        resolved = mark_resolved(queryset)
+        resolved = mark_resolved(queryset, by=request.user.get_username())
         message = RESOLVED.format(resolved=exports_count(resolved), skipped=selected - resolved)
         self.message_user(request, message, messages.SUCCESS if resolved else messages.WARNING)
 
@@ -242,6 +376,27 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
             self.message_user(request, reason, messages.WARNING)
 
 
+def csv_row(document: ExportDocument) -> list[object]:
+    link = xero_link(kind=document.kind, xero_id=document.xero_id)
+    who = WHO_SAID.get(document.error_source, "") if document.last_error else ""
+    return [
+        document.number,
+        document.get_kind_display(),
+        document.outlet.merchant.merchant_id,
+        document.outlet.pos_station_id,
+        document.business_date,
+        document.currency,
+        document.total,
+        document.get_status_display(),
+        document.get_payments_status_display(),
+        document.attempts,
+        local_time(document.sent_at, document.outlet.timezone) if document.sent_at else "",
+        who.rstrip(":"),
+        document.last_error,
+        link,
+    ]
+
+
 class DocumentFilter(admin.SimpleListFilter):
     title = "document"
     parameter_name = "in_document"
@@ -262,7 +417,7 @@ class SaleAdmin(ReadOnlyAdmin):
         "type",
         "outlet",
         "merchant",
-        "occurred_at",
+        "occurred_local",
         "business_date",
         "total",
         "currency",
@@ -277,7 +432,7 @@ class SaleAdmin(ReadOnlyAdmin):
         "type",
         "merchant",
         "outlet",
-        "occurred_at",
+        "occurred_local",
         "business_date",
         "currency",
         "total",
@@ -296,6 +451,10 @@ class SaleAdmin(ReadOnlyAdmin):
         url = reverse("admin:xero_integration_exportdocument_change", args=[sale.document_id])
         label = f"{sale.document.number} ({sale.document.get_status_display()})"
         return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description="Occurred (outlet's time)", ordering="occurred_at")
+    def occurred_local(self, sale: Sale) -> str:
+        return local_time(sale.occurred_at, sale.outlet.timezone)
 
     @admin.display(description="Sale as received (normalised)")
     def payload_json(self, sale: Sale) -> SafeString:

@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -26,6 +26,8 @@ from outlets.models import ExportSettings, Merchant, Outlet
 from ..connection.selectors import connection_for
 from ..exports.warnings import early_warnings
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
+from ..setup.checklist import number_preview
+from .setup import SetupViews, setup_url
 
 NOT_CONNECTED = "not_connected"
 
@@ -208,8 +210,9 @@ class MerchantMappingInline(MappingInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(SetupViews, admin.ModelAdmin):
     list_display = (
+        "setup_link",
         "name",
         "merchant_id",
         "currency",
@@ -218,6 +221,7 @@ class MerchantAdmin(admin.ModelAdmin):
         "xero_status",
         "failed_export_count",
     )
+    list_display_links = ("name",)
     list_filter = (XeroStatusFilter, "currency", "amounts_include_tax")
     search_fields = ("name", "merchant_id")
     inlines = (OutletInline, MerchantMappingInline)
@@ -239,6 +243,22 @@ class MerchantAdmin(admin.ModelAdmin):
     ) -> tuple[str, ...]:
         # The POS knows the merchant by this id: changing it would orphan its API calls.
         return ("merchant_id", "created_at") if obj else ("created_at",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [*self.setup_urls(), *super().get_urls()]
+
+    def response_add(
+        self, request: HttpRequest, obj: Merchant, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        # A new merchant's next step is connecting Xero: the setup page says so.
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        super().response_add(request, obj, post_url_continue)  # its "was added" message
+        return HttpResponseRedirect(setup_url(obj.pk))
+
+    @admin.display(description="Setup")
+    def setup_link(self, merchant: Merchant) -> SafeString:
+        return format_html('<a href="{}">Setup →</a>', setup_url(merchant.pk))
 
     @admin.display(description="Outlets", ordering="outlet_count")
     def outlet_count(self, merchant: "AnnotatedMerchant") -> int:
@@ -266,6 +286,13 @@ class ExportSettingsInline(admin.StackedInline):
     model = ExportSettings
     form = ExportSettingsForm
     can_delete = False
+    readonly_fields = ("document_numbers",)
+
+    @admin.display(description="Document numbers (as saved)")
+    def document_numbers(self, settings: ExportSettings) -> str:
+        if settings.pk is None:
+            return "Shown once the outlet is saved."
+        return number_preview(settings.outlet)
 
 
 class OutletOverrideInline(MappingInline):

@@ -86,6 +86,7 @@ STATUS_ANSWER = response(
         },
         "last_successful_sync_at": AT,
         "last_failed_sync_at": None,
+        "exported_sales": 412,
         "pending_sales": 3,
         "pending_exports": 1,
         "failed_exports": 0,
@@ -120,6 +121,7 @@ STATUS_WAITING = response(
         "connection": None,
         "last_successful_sync_at": None,
         "last_failed_sync_at": None,
+        "exported_sales": 0,
         "pending_sales": 12,
         "pending_exports": 0,
         "failed_exports": 0,
@@ -130,6 +132,46 @@ STATUS_WAITING = response(
         "invalid_mappings": [],
         "unmapped_keys": [],
         "warnings": [],
+    },
+)
+SALE_SENT = response(
+    "A sale Xero has",
+    {
+        "sale_id": "S1-000123",
+        "pos_station_id": "S1",
+        "type": "sale",
+        "total": "9.98",
+        "currency": "AUD",
+        "business_date": "2026-11-23",
+        "state": "sent",
+        "reasons": [],
+        "reason_source": None,
+        "document": {
+            "number": "POSS1-S1-000123",
+            "kind": "invoice",
+            "status": "sent",
+            "payments_status": "sent",
+            "sent_at": AT,
+            "xero_id": "0f2d6c4e-7b1a-4c36-9a8e-2f5d1c9b7e10",
+            "xero_url": "https://go.xero.com/organisationlogin/default.aspx?shortcode=%2136b46"
+            "&redirecturl=%2FAccountsReceivable%2FView.aspx%3FInvoiceID%3D0f2d6c4e-7b1a-4c36-"
+            "9a8e-2f5d1c9b7e10",
+        },
+    },
+)
+SALE_WAITING = response(
+    "A sale that waits for a mapping",
+    {
+        "sale_id": "S1-000124",
+        "pos_station_id": "S1",
+        "type": "sale",
+        "total": "12.50",
+        "currency": "AUD",
+        "business_date": "2026-11-23",
+        "state": "waiting",
+        "reasons": ["No Xero account is mapped for payment method 'eftpos'."],
+        "reason_source": "ours",
+        "document": None,
     },
 )
 

@@ -76,8 +76,13 @@ class StatusSchema(serializers.Serializer):
         child=serializers.CharField(), help_text="Why it cannot export now."
     )
     connection = ConnectionSchema(allow_null=True)
-    last_successful_sync_at = serializers.DateTimeField(allow_null=True)
-    last_failed_sync_at = serializers.DateTimeField(allow_null=True)
+    last_successful_sync_at = serializers.DateTimeField(
+        allow_null=True, help_text="When Xero last accepted an export document."
+    )
+    last_failed_sync_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a call to Xero last failed or was partly refused."
+    )
+    exported_sales = serializers.IntegerField(help_text="Sales in documents Xero has.")
     pending_sales = serializers.IntegerField(help_text="Sales not yet in Xero.")
     pending_exports = serializers.IntegerField(help_text="Documents pending or being sent.")
     failed_exports = serializers.IntegerField(

@@ -7,6 +7,7 @@ from . import (
     views_merchants,
     views_reconciliation,
     views_reference,
+    views_sale_state,
     views_sales,
     views_status,
 )
@@ -39,6 +40,8 @@ urlpatterns = [
         views_sales.SalePaymentsView.as_view(),
         name="xero-sale-payments",
     ),
+    # path: a sale id may hold "/" (sales/validation.py).
+    path("xero/sales/<path:sale_id>", views_sale_state.SaleStateView.as_view(), name="xero-sale"),
     path("xero/sync", views_exports.SyncView.as_view(), name="xero-sync"),
     path("xero/logs", views_exports.LogsView.as_view(), name="xero-logs"),
     path(

@@ -60,8 +60,18 @@ MSG_CANNOT_BIND = "Only an active Xero connection can be bound to an outlet."
 MSG_OTHER_MERCHANT = "That Xero connection belongs to another merchant."
 
 
+CONNECTED, DENIED, ERROR = "connected", "denied", "error"  # `status` on the POS's return URL
+
+
 class AuthorisationFailed(Invalid):
-    """The callback could not connect anything; the detail is shown to the person."""
+    """The callback could not connect anything; the detail is shown to the person.
+
+    Once the state is known, `return_url` says where the POS wants the person back and
+    `status` whether they said no in Xero (denied) or something went wrong (error).
+    """
+
+    return_url = ""
+    status = ERROR
 
 
 class NotConnected(Conflict):
@@ -128,6 +138,18 @@ def complete_authorisation(
 ) -> CompletedAuthorisation:
     """Handle Xero's redirect: claim the state, exchange the code, store the tenants."""
     pending = _claim_state(state)
+    try:
+        return _complete(pending, code=code, error=error, error_description=error_description)
+    except AuthorisationFailed as failed:
+        failed.return_url = pending.return_url
+        # Xero sends error=access_denied when the person clicks Cancel (OAuth 2.0, RFC 6749 4.1.2.1).
+        failed.status = DENIED if error == "access_denied" else ERROR
+        raise
+
+
+def _complete(
+    pending: OAuthState, *, code: str, error: str, error_description: str
+) -> CompletedAuthorisation:
     if error:
         raise AuthorisationFailed(MSG_NOT_GRANTED.format(reason=error_description or error))
     if not code:

@@ -403,10 +403,13 @@ def build_sale_document(
 def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
     """The day's lines summed by (account, tax type): revenue, discounts, then extras.
 
+    Each line is described by the POS categories summed in it ("Sales: coffee, pastry"),
+    so a reader of the invoice in Xero sees what it holds, not only a tax code.
     Summaries are always tax-inclusive, so a day mixing inclusive and exclusive sales
     still fits in one document: an exclusive amount gets its tax added.
     """
     amounts: dict[tuple[str, str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    categories: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for sale in sales:
         for line in sale.lines:
             account, tax = revenue_account(ctx, line.category), tax_type(ctx, line.tax_code)
@@ -416,16 +419,30 @@ def summary_lines(sales: list[SaleData], ctx: ExportContext) -> list[dict]:
             if not sale.amounts_include_tax:
                 gross, discount = gross + gross_tax, discount + discount_tax
             add(amounts[("Sales", account, tax)], gross, gross_tax)
+            categories[("Sales", account, tax)].add(line.category)
             if line.discount:
-                add(
-                    amounts[("Discounts", discount_account(ctx, line), tax)], discount, discount_tax
-                )
+                key = ("Discounts", discount_account(ctx, line), tax)
+                add(amounts[key], discount, discount_tax)
+                categories[key].add(line.category)
     lines = [
-        xero_line(f"{label} ({tax})", Decimal(1), amount, account, tax, tax_amount, ctx)
+        xero_line(
+            summary_description(label, categories[(label, account, tax)], tax),
+            Decimal(1),
+            amount,
+            account,
+            tax,
+            tax_amount,
+            ctx,
+        )
         for (label, account, tax), (amount, tax_amount) in sorted(amounts.items(), key=sales_first)
         if amount or tax_amount
     ]
     return lines + extra_lines(sales, ctx)
+
+
+def summary_description(label: str, categories: set[str], tax: str) -> str:
+    """E.g. "Sales: coffee, pastry (OUTPUT)"."""
+    return f"{label}: {', '.join(sorted(categories, key=str.lower))} ({tax})"
 
 
 def sales_first(item: tuple[tuple[str, str, str], list[Decimal]]) -> tuple[bool, str, str]:

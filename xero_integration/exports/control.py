@@ -10,9 +10,10 @@ from django.utils import timezone
 from outlets.models import Merchant, Outlet
 
 from ..connection.selectors import connection_for
-from ..models import ExportDocument, ExportStatus
+from ..models import AttemptOutcome, ExportDocument, ExportStatus
 from ..tasks import queue_export
 from .due import request_export_now
+from .history import DOCUMENT, PAYMENTS, record_attempt
 from .readiness import readiness
 from .selectors import outlets_in_scope, pending_counts
 
@@ -27,7 +28,7 @@ class SyncRequest:
 HELD = (ExportStatus.FAILED, ExportStatus.WAITING)
 
 
-def replay_documents(documents: Iterable[ExportDocument]) -> int:
+def replay_documents(documents: Iterable[ExportDocument], *, by: str = "") -> int:
     """Send failed or waiting documents (or their payments) again; returns how many.
 
     A document Xero rejected was never stored there, so its JSON is rebuilt from its
@@ -48,16 +49,36 @@ def replay_documents(documents: Iterable[ExportDocument]) -> int:
                 continue
             document.not_before = timezone.now()
             document.save()
+            record_replay(document, by=by)
             replayed += 1
     return replayed
 
 
-def mark_resolved(documents: QuerySet[ExportDocument]) -> int:
+def retry_now(*, document: ExportDocument, by: str) -> bool:
+    """Replay one document and queue its organisation's export; False if nothing to replay."""
+    with transaction.atomic():
+        if not replay_documents([document], by=by):
+            return False
+        # Queued once the replay commits (tasks.enqueue), so the run sees the reset row.
+        queue_export(connection_id=document.connection_id)
+    return True
+
+
+def record_replay(document: ExportDocument, *, by: str) -> None:
+    # The payments lane when the document itself is in Xero already.
+    lane = PAYMENTS if document.status == ExportStatus.SENT else DOCUMENT
+    record_attempt(document, lane=lane, outcome=AttemptOutcome.REPLAYED, by=by or "the POS (API)")
+
+
+def mark_resolved(documents: QuerySet[ExportDocument], *, by: str = "") -> int:
     """A person fixed it in Xero by hand: stop trying, keep the record.
 
     A document Xero has (sent) stays sent; only its failed or waiting payments are resolved.
     """
     now = timezone.now()
+    for document in documents.filter(Q(status__in=HELD) | Q(payments_status__in=HELD)):
+        lane = PAYMENTS if document.status == ExportStatus.SENT else DOCUMENT
+        record_attempt(document, lane=lane, outcome=AttemptOutcome.RESOLVED, by=by)
     failed_documents = documents.filter(status__in=HELD).update(
         status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=now
     )

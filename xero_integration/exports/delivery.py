@@ -35,6 +35,7 @@ from mappings.selectors import mappings_state
 
 from ..connection.selectors import latest_refresh
 from ..models import (
+    AttemptOutcome,
     ConnectionStatus,
     ErrorSource,
     ExportBatch,
@@ -43,6 +44,7 @@ from ..models import (
     XeroConnection,
 )
 from ..xero.errors import AUTH, PERMANENT, XeroError
+from .history import lane_of, record_attempt
 from .lock_dates import LOCK_KEY_PREFIX, LockRule, organisation_lock_date
 
 BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" (notes §4)
@@ -87,11 +89,21 @@ class Lane:
 # ---- the life cycle's states --------------------------------------------------------------
 
 
+def record_outcome(
+    lane: Lane, document: ExportDocument, outcome: str, message: str, source: str
+) -> None:
+    """Kept in the document's history (history.py): the row itself holds only the latest."""
+    record_attempt(
+        document, lane=lane_of(lane.status_field), outcome=outcome, message=message, source=source
+    )
+
+
 def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XERO) -> None:
     """Refused for a reason a person must look at: kept until replayed or resolved."""
     setattr(document, lane.status_field, ExportStatus.FAILED)
     document.last_error, document.error_source = message, source
     document.save()
+    record_outcome(lane, document, AttemptOutcome.FAILED, message, source)
 
 
 def wait_for_fix(
@@ -109,6 +121,7 @@ def wait_for_fix(
     document.waiting_since = timezone.now()
     document.waiting_on = waiting_on or mappings_state(merchant_id=document.outlet.merchant_id)
     document.save()
+    record_outcome(lane, document, AttemptOutcome.WAITING, message, source)
 
 
 def retry_later(
@@ -129,6 +142,7 @@ def retry_later(
     document.not_before = timezone.now() + (wait or backoff(attempts))
     document.last_error, document.error_source = message, source
     document.save()
+    record_outcome(lane, document, AttemptOutcome.RETRYING, message, source)
 
 
 def wait_for_connection(lane: Lane, documents: list[ExportDocument], message: str) -> None:

@@ -23,6 +23,7 @@ from .builders import ExportContext, UnmappedError
 from .context import build_document, dumps, export_context, fingerprint, loads
 from .customers import CustomerContactPending
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .history import DOCUMENT, record_success
 from .lock_dates import LockedPeriod
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     if not loads(document.payments or "[]"):
         document.payments_status = ExportStatus.SENT
     document.save()
+    record_success(document, lane=DOCUMENT)
 
 
 def in_xero(

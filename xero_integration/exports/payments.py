@@ -18,7 +18,8 @@ from ..xero import accounting
 from .builders import UnmappedError, later_payment_reference
 from .context import build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
-from .documents import NOT_BUILT, Contexts, in_xero
+from .documents import NOT_BUILT, Contexts, common_outlet, in_xero
+from .history import PAYMENTS, record_success
 from .lock_dates import LockedPeriod
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
@@ -58,6 +59,7 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
     document.save()
+    record_success(document, lane=PAYMENTS)
 
 
 def note_later_payments_in_xero(document: ExportDocument) -> None:
@@ -140,7 +142,10 @@ def send_batch(batch: ExportBatch, documents: list[ExportDocument]) -> list[dict
     if not payments:
         return []
     return accounting.create_payments(
-        batch.connection, payments, idempotency_key=batch.idempotency_key
+        batch.connection,
+        payments,
+        idempotency_key=batch.idempotency_key,
+        outlet=common_outlet(documents),
     )
 
 

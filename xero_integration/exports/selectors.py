@@ -66,6 +66,13 @@ def last_sync_at(
     return logs.order_by("-created_at").values_list("created_at", flat=True).first()
 
 
+def last_export_at(merchant: Merchant, outlet: Outlet | None) -> datetime.datetime | None:
+    documents = ExportDocument.objects.filter(outlet__merchant=merchant, sent_at__isnull=False)
+    if outlet is not None:
+        documents = documents.filter(outlet=outlet)
+    return documents.order_by("-sent_at").values_list("sent_at", flat=True).first()
+
+
 def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any]:
     connection = connection_for(merchant=merchant, outlet=outlet)
     ready = readiness(merchant=merchant, outlet=outlet, connection=connection)
@@ -75,7 +82,8 @@ def export_status(*, merchant: Merchant, outlet: Outlet | None) -> dict[str, Any
         "can_export": ready.can_export,
         "reasons": ready.reasons,
         "connection": connection_body(connection),
-        "last_successful_sync_at": last_sync_at(merchant, outlet, [SyncLog.Outcome.SUCCESS]),
+        # An export Xero accepted, not any call that succeeded (a refresh of its accounts).
+        "last_successful_sync_at": last_export_at(merchant, outlet),
         "last_failed_sync_at": last_sync_at(
             merchant, outlet, [SyncLog.Outcome.FAILED, SyncLog.Outcome.PARTIAL]
         ),
@@ -102,6 +110,7 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict[str, int]:
     failed = Q(status=ExportStatus.FAILED) | Q(payments_status=ExportStatus.FAILED)
     waiting = Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING)
     return {
+        "exported_sales": sales.filter(document__status=ExportStatus.SENT).count(),
         "pending_sales": sales.filter(unsent).count(),
         "pending_exports": documents.filter(
             status__in=[ExportStatus.PENDING, ExportStatus.SENDING]

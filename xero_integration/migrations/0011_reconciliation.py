@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('outlets', '0005_sync_requested_at'),
-        ('xero_integration', '0008_sale_keys'),
+        ('xero_integration', '0009_export_attempts'),
     ]
 
     operations = [

@@ -1,7 +1,9 @@
 from .connection import ConnectionStatus, DailyCallLimit, OAuthState, XeroConnection
 from .exports import (
+    AttemptOutcome,
     DocumentKind,
     ErrorSource,
+    ExportAttempt,
     ExportBatch,
     ExportDocument,
     ExportStatus,
@@ -15,6 +17,8 @@ from .reference import ReferenceKind, ReferenceRecord, ReferenceSnapshot
 from .sales import LaterPayment, Sale, SaleKey, SaleType
 
 __all__ = [
+    "AttemptOutcome",
+    "ExportAttempt",
     "ConnectionStatus",
     "DailyCallLimit",
     "DayStatus",

@@ -189,3 +189,42 @@ class ExportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} batch {self.pk}"
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", "Sent: Xero has it"
+    FAILED = "failed", "Failed"
+    WAITING = "waiting", "Waiting for a fix"
+    RETRYING = "retrying", "Will retry by itself"
+    REPLAYED = "replayed", "Replayed by a person"
+    RESOLVED = "resolved", "Marked resolved outside Xero"
+
+
+class ExportAttempt(models.Model):
+    """One thing that happened to a document or its payments, kept after it succeeds.
+
+    The document row holds only its latest state; support staff need the history: when
+    each try went, what Xero said, who replayed it. A failure followed by a success is
+    kept, marked `superseded`, so it reads as resolved rather than as a live problem.
+    """
+
+    document = models.ForeignKey(
+        ExportDocument, on_delete=models.CASCADE, related_name="attempt_history"
+    )
+    lane = models.CharField(max_length=16, help_text="document or payments")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    message = models.TextField(blank=True)
+    source = models.CharField(max_length=8, choices=ErrorSource.choices, blank=True)
+    by = models.CharField(max_length=150, blank=True, help_text="Who replayed or resolved it.")
+    superseded = models.BooleanField(
+        default=False, help_text="A later attempt succeeded: this failure is resolved."
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        # Serves the document page's history, newest first.
+        indexes = [models.Index(fields=["document", "at"], name="attempt_document_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -70,7 +70,9 @@ UNBALANCED = (
     "The sale does not balance: lines {lines} + tips {tips} + surcharge {surcharge} + "
     "rounding {rounding} = {total}, but payments add up to {paid}."
 )
-NEGATIVE_TOTAL = "The total is {total}: a sale cannot be negative; send it as a refund (type 'refund', positive amounts)."
+NEGATIVE_TOTAL = (
+    "The total is {total}: send a negative total as a refund (type 'refund', positive amounts)."
+)
 REFUND_OF_ON_SALE = "Only a refund can name the sale it refunds."
 NO_PAYMENTS = "A sale with a total of {total} needs payments."
 

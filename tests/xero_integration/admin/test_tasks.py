@@ -1,6 +1,7 @@
 """The worker's task pages (django-q2's admin): resubmitting a task needs a change permission."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Failure, OrmQ
@@ -38,7 +39,9 @@ def test_staff_who_may_only_view_tasks_cannot_resubmit_them(client, viewer, fail
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_who_may_change_failed_tasks_can_resubmit_them(client, staff_user, failed_task):
-    client.force_login(staff_user("django_q.view_failure", "django_q.change_failure"))
+    user = staff_user("django_q.view_failure", "django_q.change_failure")
+    user.groups.add(Group.objects.create(name="Operations"))  # the task pages are theirs
+    client.force_login(user)
 
     resubmit(client, failed_task)
 

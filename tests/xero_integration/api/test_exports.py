@@ -146,6 +146,16 @@ def test_logs_filter_by_status_and_outlet(api, outlet):
     assert rows["count"] == 1
 
 
+def test_logs_of_an_outlet_include_batches_of_several_outlets_holding_its_documents(api, outlet):
+    theirs = log(outlet.merchant, None, operation="create_payments", documents=["POSS1-A card"])
+    log(outlet.merchant, None, operation="create_payments", documents=["POSS12-B card"])
+    log(outlet.merchant, None, operation="get_accounts")
+
+    rows = api.get("/api/xero/logs", {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).json()
+
+    assert [r["id"] for r in rows["results"]] == [theirs.pk]
+
+
 def test_failed_logs_include_batches_xero_partly_refused(api, outlet):
     log(outlet.merchant, outlet, outcome="partial", error="POSS1-A: Invoice # must be unique.")
     log(outlet.merchant, outlet)

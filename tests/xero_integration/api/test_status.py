@@ -1,4 +1,8 @@
-from tests.factories import MappingFactory
+import datetime
+
+from django.utils import timezone
+
+from tests.factories import ExportDocumentFactory, MappingFactory, SaleFactory
 from xero_integration.models import ConnectionStatus, SyncLog
 
 URL = "/api/xero/status"
@@ -90,22 +94,28 @@ def test_tokens_are_not_in_the_answer(api, connection, outlet):
     assert connection.refresh_token not in text
 
 
-def test_last_sync_times_come_from_the_logs(api, connection, outlet):
-    log = SyncLog.objects.create(
-        operation="invoices.create",
+def test_last_successful_sync_is_the_last_export_xero_accepted(api, connection, outlet):
+    SyncLog.objects.create(  # a successful call, but no export: not a "sync"
+        operation="get_accounts",
         merchant=connection.merchant,
-        outlet=outlet,
-        method="PUT",
-        url="/Invoices",
+        method="GET",
+        url="/Accounts",
         outcome="success",
         correlation_id="c1",
     )
+    assert status(api)["last_successful_sync_at"] is None
+    sent_at = timezone.now() - datetime.timedelta(minutes=5)
+    document = ExportDocumentFactory.create(
+        outlet=outlet, connection=connection, status="sent", sent_at=sent_at
+    )
+    SaleFactory.create(outlet=outlet, document=document)
+    SaleFactory.create(outlet=outlet, sale_id="waiting")
 
     body = status(api)
 
-    assert body["last_successful_sync_at"] is not None
+    assert body["last_successful_sync_at"].replace("Z", "+00:00")[:19] == sent_at.isoformat()[:19]
     assert body["last_failed_sync_at"] is None
-    assert log.created_at.isoformat()[:19] in body["last_successful_sync_at"].replace("Z", "+00:00")
+    assert (body["exported_sales"], body["pending_sales"]) == (1, 1)
 
 
 def test_merchant_level_status_without_station(api, connection):
@@ -133,11 +143,12 @@ def test_status_answers_in_a_handful_of_queries(
 
     # Includes the API key lookup and the throttle's shared count (up to 9 statements, with
     # savepoints, for a window's first request) and one read of the unmapped values the
-    # outlet's sales carry, one count of the organisation's calls of the last day, plus up
-    # to seven for the early warnings (Xero's lock date and the oldest day not in Xero; the
-    # effective mappings and the accounts and tax rates they name; the oldest waiting sale
-    # and the last export); does not grow with mappings, logs or sales.
-    with django_assert_max_num_queries(20 + 9 + 7):
+    # outlet's sales carry, one count of the organisation's calls of the last day, one count
+    # of the sales exported, plus up to seven for the early warnings (Xero's lock date and
+    # the oldest day not in Xero; the effective mappings and the accounts and tax rates they
+    # name; the oldest waiting sale and the last export); does not grow with mappings, logs
+    # or sales.
+    with django_assert_max_num_queries(21 + 9 + 7):
         assert api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).status_code == 200
 
 

@@ -76,7 +76,7 @@ def test_happy_callback_stores_the_connection_and_redirects_to_return_url(client
         response = client.get(CALLBACK, {"code": CODE, "state": state})
 
     assert response.status_code == 302
-    assert response["Location"] == RETURN_URL
+    assert response["Location"] == RETURN_URL + "?status=connected"
     row = XeroConnection.objects.get()
     assert (row.merchant, row.tenant_id, row.tenant_name) == (merchant, "tenant-a", "Cafe Pty Ltd")
     assert (row.xero_connection_id, row.auth_event_id) == ("conn-a", "evt-1")
@@ -119,14 +119,45 @@ def test_connection_is_created_for_the_merchant_of_the_state(client, merchant, o
     assert not merchant.xero_connections.exists()
 
 
-def test_without_return_url_the_callback_goes_to_the_merchant_admin_page(client, merchant):
+def test_without_return_url_the_merchant_sees_which_organisation_is_connected(client, merchant):
     state = start(merchant, return_url="")
     with responses.RequestsMock() as rsps:
         mock_xero(rsps)
         response = client.get(CALLBACK, {"code": CODE, "state": state})
 
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/outlets/merchant/{merchant.pk}/change/"
+    assert response.status_code == 200
+    assert b"<h1>Connected to Cafe Pty Ltd</h1>" in response.content
+
+
+def test_staff_connecting_from_the_admin_go_back_to_the_setup_page_with_a_message(
+    admin_client, merchant
+):
+    state = start(merchant, return_url="")
+    with responses.RequestsMock() as rsps:
+        mock_xero(rsps)
+        response = admin_client.get(CALLBACK, {"code": CODE, "state": state}, follow=True)
+
+    assert response.redirect_chain[0][0] == f"/admin/outlets/merchant/{merchant.pk}/setup/"
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0].startswith(f"{merchant.name} is connected to Xero (Cafe Pty Ltd).")
+
+
+def test_a_pos_learns_the_person_said_no_from_its_return_url(client, merchant):
+    state = start(merchant, return_url=RETURN_URL + "?session=42")
+    with responses.RequestsMock():
+        response = client.get(CALLBACK, {"error": "access_denied", "state": state})
+
+    assert response["Location"] == RETURN_URL + "?session=42&status=denied"
+    assert not XeroConnection.objects.exists()
+
+
+def test_a_pos_learns_the_connection_failed_from_its_return_url(client, merchant):
+    state = start(merchant)
+    with responses.RequestsMock() as rsps:
+        rsps.post(settings.XERO_TOKEN_URL, status=400, json={"error": "invalid_grant"})
+        response = client.get(CALLBACK, {"code": CODE, "state": state})
+
+    assert response["Location"] == RETURN_URL + "?status=error"
 
 
 @responses.activate
@@ -180,7 +211,7 @@ def test_missing_state_is_rejected(client, merchant):
 
 @responses.activate
 def test_access_denied_shows_an_error_page_and_consumes_the_state(client, merchant):
-    state = start(merchant)
+    state = start(merchant, return_url="")
 
     response = client.get(CALLBACK, {"error": "access_denied", "state": state})
 
@@ -192,7 +223,7 @@ def test_access_denied_shows_an_error_page_and_consumes_the_state(client, mercha
 
 
 def test_refused_code_shows_xeros_reason_and_stores_nothing(client, merchant):
-    state = start(merchant)
+    state = start(merchant, return_url="")
     with responses.RequestsMock() as rsps:
         rsps.post(settings.XERO_TOKEN_URL, status=400, json={"error": "invalid_grant"})
         response = client.get(CALLBACK, {"code": CODE, "state": state})
@@ -348,7 +379,7 @@ def assert_no_secrets(secrets, log_text):
 
 
 def test_token_without_refresh_token_asks_for_offline_access(client, merchant):
-    state = start(merchant)
+    state = start(merchant, return_url="")
     with responses.RequestsMock() as rsps:
         rsps.post(
             settings.XERO_TOKEN_URL,

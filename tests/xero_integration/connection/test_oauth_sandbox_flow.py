@@ -28,7 +28,8 @@ def authorise_in_browser(client, merchant):
 
 def test_connect_refresh_and_disconnect_against_the_sandbox(sandbox, client, merchant):
     response = authorise_in_browser(client, merchant)
-    assert response.status_code == 302 and response["Location"] == "http://localhost/done"
+    assert response.status_code == 302
+    assert response["Location"] == "http://localhost/done?status=connected"
     default, other = XeroConnection.objects.order_by("-is_merchant_default", "pk")
     assert default.is_merchant_default and not other.is_merchant_default
 

@@ -145,7 +145,7 @@ def test_merchant_admin_page_offers_connect_as_a_form_with_its_csrf_token(mercha
     client.force_login(User.objects.create_superuser("admin", password="pw"))
     page = client.get(f"/admin/outlets/merchant/{merchant.pk}/change/")
     form = re.search(
-        r'<form method="post" action="/xero/connect/\d+" class="connect-xero">\s*'
+        r'<form method="post" action="/xero/connect/\d+" class="object-tool-form connect-xero">\s*'
         r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
         page.text,
     )

@@ -46,7 +46,7 @@ def test_summary_line_that_does_not_fit_is_refused_even_when_the_total_does():
 
     assert refused.value.detail == LINE_TOO_LARGE.format(
         number="SYD-20261123-AUD",
-        description="Sales (OUTPUT)",
+        description="Sales: food (OUTPUT)",
         amount="1999999999998.00",
         limit=MAX_AMOUNT,
     )

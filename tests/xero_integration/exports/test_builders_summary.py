@@ -46,6 +46,12 @@ def test_lines_are_summed_by_account_and_tax_type():
     assert (line["Quantity"], line["UnitAmount"], line["TaxAmount"]) == (1, d("16.50"), d("1.50"))
 
 
+def test_a_summary_line_is_described_by_the_categories_summed_in_it():
+    lines = (sale_line(category="coffee"), sale_line(category="Pastry"))
+    [line] = summary([sale(lines=lines)]).body["LineItems"]
+    assert line["Description"] == "Sales: coffee, Pastry (OUTPUT)"
+
+
 def test_same_account_with_different_tax_types_stays_apart():
     lines = (sale_line(), sale_line(tax_code="FREE", unit_price=d("3.00"), tax_amount=d("0.00")))
     assert set(lines_by(summary([sale(lines=lines)]))) == {

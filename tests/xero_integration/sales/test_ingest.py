@@ -148,9 +148,9 @@ def test_negative_total_is_rejected_and_told_to_be_a_refund(api, outlet):
 
     errors = result(post(api, sale))["errors"]
 
-    assert errors["lines"][0].startswith(
-        "The total is -9.00: a sale cannot be negative; send it as a refund"
-    )
+    assert errors["lines"] == [
+        "The total is -9.00: send a negative total as a refund (type 'refund', positive amounts)."
+    ]
 
 
 def test_exchange_with_a_negative_line_is_accepted(api, outlet):

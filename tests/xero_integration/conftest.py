@@ -1,4 +1,4 @@
-"""Fixtures shared by the export tests that run against the sandbox Xero."""
+"""Fixtures shared by the tests that run against the sandbox Xero."""
 
 import pytest
 

@@ -1,0 +1,1 @@
+"""Guided setup of a merchant: the checklist, and the one-screen mapping editor's choices."""
