@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "ReferenceKindEnum": "xero_integration.models.ReferenceKind",
         "ConnectionStatusEnum": "xero_integration.models.ConnectionStatus",
         "DocumentKindEnum": "xero_integration.models.DocumentKind",
+        "ExportStatusEnum": "xero_integration.models.ExportStatus",
         "XeroChangeDecisionEnum": "xero_integration.models.XeroChangeDecision",
         "DecisionEnum": "xero_integration.reconciliation.decisions.DECISIONS",
     },
