@@ -264,6 +264,8 @@ XERO_UNKNOWN_OUTCOME_WAIT_SECONDS = env.int("XERO_UNKNOWN_OUTCOME_WAIT_SECONDS",
 XERO_MINUTE_LIMIT = env.int("XERO_MINUTE_LIMIT", default=60)
 XERO_CONCURRENT_LIMIT = env.int("XERO_CONCURRENT_LIMIT", default=5)
 XERO_DAY_LIMIT = env.int("XERO_DAY_LIMIT", default=5000)
+# The length of Xero's "minute": 60. Only the benchmarks shorten it (with the sandbox's).
+XERO_MINUTE_WINDOW_SECONDS = env.int("XERO_MINUTE_WINDOW_SECONDS", default=60)
 
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
 # An export run's claim on its Xero organisation lasts this long unless renewed (every
