@@ -115,7 +115,13 @@ class ExportDocument(models.Model):
                 fields=["connection", "kind", "number"], name="unique_document_number"
             ),
         ]
-        indexes = [models.Index(fields=["connection", "status", "not_before"])]
+        indexes = [
+            models.Index(fields=["connection", "status", "not_before"]),
+            # The status endpoint's counts of an outlet's pending, failed and waiting
+            # documents, and its in-flight sales, without reading every document.
+            models.Index(fields=["outlet", "status"], name="export_doc_outlet_status"),
+            models.Index(fields=["outlet", "payments_status"], name="export_doc_outlet_payments"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} ({self.get_status_display()})"
