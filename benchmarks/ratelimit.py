@@ -16,7 +16,7 @@ import requests
 from django.conf import settings
 from django.db.models import Q
 
-from xero_integration.models import Sale, SyncLog, XeroConnection
+from xero_integration.models import SyncLog, XeroConnection
 from xero_integration.periodic import install_schedules
 from xero_integration.tasks import queue_due_exports_task
 
@@ -60,6 +60,8 @@ def busiest_window(times: list[datetime.datetime], width: datetime.timedelta) ->
 
 def ratelimit_figure(run_dir: Path, size: Any, peaks: dict[str, float]) -> Figure:
     window = 60 if size.ratelimit_seconds >= 60 else 10
+    # Twice Xero's 60 a minute: what one organisation's exports must keep up with, not
+    # what this 2-core machine can build and record at most.
     limit = size.ratelimit_minute * window // 60
     sandbox = Sandbox(run_dir, "--minute-limit", str(limit), "--day-limit", "100000000")
     requests.post(
@@ -77,22 +79,21 @@ def ratelimit_figure(run_dir: Path, size: Any, peaks: dict[str, float]) -> Figur
             setattr(settings, name, int(value) if value.isdigit() else value)
         XeroConnection.objects.update(status="disconnected")  # only this organisation
         shop = open_shop("BENCH-RATE", outlets=4, grouping="per_sale", connect=True)
-        backlog_calls = int(limit * (size.ratelimit_seconds / window + 1.5))
+        backlog_calls = int(limit * (size.ratelimit_seconds / window + 3))
         fill_backlog(shop, backlog_calls * SALES_PER_CALL)
         install_schedules()
         cluster = Qcluster(run_dir, environment(Q_WORKERS=str(WORKERS), **limits))
         try:
             queue_due_exports_task()  # the first tick, without waiting for the schedule's
-            deadline = time.monotonic() + size.ratelimit_seconds + 2 * window + 30
+            # The first window is the cluster starting and planning the backlog: measured
+            # are the full windows after it.
+            deadline = time.monotonic() + size.ratelimit_seconds + 3 * window + 60
             assert shop.connection is not None
             width = datetime.timedelta(seconds=window)
             while time.monotonic() < deadline:
                 times = useful_call_times(shop.connection)
-                full = len(windows(times, width)) if times else 0
-                if full * window >= size.ratelimit_seconds:
+                if times and len(windows(times, width)) > size.ratelimit_seconds / window:
                     break
-                if not Sale.objects.filter(merchant=shop.merchant, document__isnull=True).exists():
-                    pass  # all planned; sending goes on
                 time.sleep(1)
             peaks["queue worker"] = max(
                 [peak_rss_mb(pid) for pid in descendants(cluster.pid)] + [peak_rss_mb(cluster.pid)]
@@ -103,8 +104,7 @@ def ratelimit_figure(run_dir: Path, size: Any, peaks: dict[str, float]) -> Figur
         for name, value in original.items():
             setattr(settings, name, value)
         sandbox.stop()
-    times = useful_call_times(shop.connection)
-    counts = windows(times, width) if len(times) > 1 else [0]
+    counts = windows(times, width)[1:] if len(times) > 1 else [0]
     refused = SyncLog.objects.filter(connection=shop.connection, http_status=429).count()
     busiest = busiest_window(times, width) if times else 0
     used = statistics.median(counts) / limit

@@ -103,13 +103,15 @@ def read_figures(
                 ok=ratio >= 0.5 and constant,
                 detail=(
                     f"{rps[name]:,.0f} vs {rps['bare']:,.0f} req/s, p99 {p99[name]:.0f} vs "
-                    f"{p99['bare']:.0f} ms; {small[name]} -> {large[name]} queries as data grows"
+                    f"{p99['bare']:.0f} ms; API floor (key + throttle) {rps['floor']:,.0f} req/s; "
+                    f"{small[name]} -> {large[name]} queries as data grows"
                 ),
                 values={
                     "rps": rps[name],
                     "bare_rps": rps["bare"],
                     "p99_ms": p99[name],
                     "bare_p99_ms": p99["bare"],
+                    "api_floor_rps": rps["floor"],
                     "queries_small": small[name],
                     "queries_large": large[name],
                 },
