@@ -14,6 +14,7 @@ from ..connection.selectors import outlets_served_by
 from ..models import ConnectionStatus, XeroConnection
 from . import documents, payments
 from .claims import Lease, claim_connection
+from .context import Contexts
 from .delivery import due, recover, release_fixed, send_due
 from .due import is_due, schedule_next
 from .planning import plan_outlet
@@ -80,12 +81,21 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
         for lane in LANES:
             recover(lane, connection)
         plan_due_outlets(run, connection, now or timezone.now())
+        contexts = Contexts()  # each outlet's mappings and contact, read once per run
         for lane in documents.LANES:
             run.sent_documents += send_due(
-                lane, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours
+                lane,
+                connection,
+                max_batches=MAX_BATCHES_PER_RUN,
+                keep_going=held.still_ours,
+                contexts=contexts,
             )
         run.paid_documents = send_due(
-            payments.LANE, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours
+            payments.LANE,
+            connection,
+            max_batches=MAX_BATCHES_PER_RUN,
+            keep_going=held.still_ours,
+            contexts=contexts,
         )
         run.more_due = made_progress(run) and any(due(lane, connection).exists() for lane in LANES)
     return run

@@ -15,9 +15,9 @@ from django.db.models import Q
 from ..models import ExportBatch, ExportDocument, ExportStatus, XeroConnection
 from ..xero import accounting
 from .builders import UnmappedError
-from .context import build_document, dumps, loads
+from .context import Contexts, build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
-from .documents import NOT_BUILT, Contexts, in_xero
+from .documents import NOT_BUILT, in_xero
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
 OVERPAID = "exceeds the amount outstanding"
@@ -60,10 +60,12 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
 # ---- filling, sending, reading -------------------------------------------------------------
 
 
-def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
+def fill_batch(
+    lane: Lane, documents: Iterable[ExportDocument], contexts: Contexts
+) -> list[ExportDocument]:
     """Whole documents' payments, up to BATCH_SIZE payments in all."""
     chosen: list[ExportDocument] = []
-    count, contexts = 0, Contexts()
+    count = 0
     for document in documents:
         if not with_current_accounts(lane, document, contexts):
             continue

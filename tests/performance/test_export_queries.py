@@ -1,0 +1,35 @@
+"""An export run reads each outlet's mappings and contact once, not once per document or
+batch, and records each batch's answer in one transaction."""
+
+from django.db import connection as db
+from django.test.utils import CaptureQueriesContext
+
+from xero_integration.exports.engine import export_connection
+from xero_integration.models import ExportDocument
+
+from ..xero_integration.exports.test_engine import (  # noqa: F401
+    a_sale,
+    connection,
+    ingest,
+    quick_backoff,
+    sandbox,
+)
+
+
+def reads_of_mappings(run_connection, sales: int, first: int) -> int:
+    ingest(run_connection.merchant, *(a_sale(f"S1-{first + n}") for n in range(sales)))
+    with CaptureQueriesContext(db) as captured:
+        run = export_connection(connection_id=run_connection.pk)
+    assert run.sent_documents == sales and run.paid_documents == sales
+    return sum(q["sql"].startswith('SELECT "mappings_mapping"."id"') for q in captured)
+
+
+def test_mappings_are_read_once_per_run_however_many_batches(connection, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("xero_integration.exports.delivery.BATCH_SIZE", 2)
+
+    reads_of_mappings(connection, 1, first=0)  # readiness checks the mappings (then cached)
+    two_batches = reads_of_mappings(connection, 3, first=10)
+    five_batches = reads_of_mappings(connection, 9, first=100)
+
+    assert two_batches == five_batches == 1  # the run's context of the outlet
+    assert ExportDocument.objects.filter(status="sent", payments_status="sent").count() == 13
