@@ -3,10 +3,15 @@ batch, and records each batch's answer in one transaction."""
 
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from outlets.services import update_export_settings
+from tests.factories import XeroConnectionFactory
 from xero_integration.exports.engine import export_connection
-from xero_integration.models import ExportDocument
+from xero_integration.exports.planning import plan_outlet
+from xero_integration.models import ExportDocument, Sale
 
+from ..xero_integration.exports.test_due import a_stored_sale
 from ..xero_integration.exports.test_engine import (  # noqa: F401
     a_sale,
     connection,
@@ -33,3 +38,24 @@ def test_mappings_are_read_once_per_run_however_many_batches(connection, monkeyp
 
     assert two_batches == five_batches == 1  # the run's context of the outlet
     assert ExportDocument.objects.filter(status="sent", payments_status="sent").count() == 13
+
+
+def queries_to_plan(outlet, plan_connection, sales: int, first: int) -> int:
+    for n in range(sales):
+        a_stored_sale(outlet, sale_id=f"P{first + n}")
+    with CaptureQueriesContext(db) as captured:
+        planned = plan_outlet(outlet=outlet, connection=plan_connection, now=timezone.now())
+    assert planned == sales
+    return len(captured)
+
+
+def test_per_sale_planning_uses_the_same_queries_for_3_or_30_sales(outlet):
+    update_export_settings(outlet=outlet, grouping="per_sale", frequency="realtime")
+    plan_connection = XeroConnectionFactory.create(merchant=outlet.merchant)
+
+    few = queries_to_plan(outlet, plan_connection, 3, first=0)
+    many = queries_to_plan(outlet, plan_connection, 30, first=100)
+
+    assert many == few
+    assert not Sale.objects.filter(document__isnull=True).exists()
+    assert ExportDocument.objects.count() == Sale.objects.count() == 33

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import BigIntegerField, Case, Max, Q, QuerySet, Value, When
 
 from outlets.business_day import business_date
 from outlets.models import ExportFrequency, ExportGrouping, Outlet
@@ -25,6 +25,9 @@ from ..models import (
     XeroConnection,
 )
 from .numbers import sale_document_number, summary_document_number
+
+# Sales planned per statement: three parameters each stay within SQLite's limit.
+PLAN_CHUNK = 500
 
 
 def kind_of(sale_type: str) -> str:
@@ -68,20 +71,41 @@ def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
 
 
 def plan_per_sale(outlet: Outlet, connection: XeroConnection, sales: Iterable[Sale]) -> int:
+    """A document for each sale: the documents in one INSERT and the sales claimed in one
+    UPDATE per chunk, instead of two statements a sale."""
     prefix = outlet.export_settings.effective_prefix
-    planned = 0
-    for sale in sales:
-        document = ExportDocument.objects.create(
-            outlet=outlet,
-            connection=connection,
-            kind=kind_of(sale.type),
-            grouping=ExportGrouping.PER_SALE,
-            number=sale_document_number(prefix, sale.sale_id),
-            business_date=sale.business_date,
-            currency=sale.currency,
+    planned, pending = 0, list(sales)
+    for start in range(0, len(pending), PLAN_CHUNK):
+        chunk = pending[start : start + PLAN_CHUNK]
+        documents = ExportDocument.objects.bulk_create(
+            ExportDocument(
+                outlet=outlet,
+                connection=connection,
+                kind=kind_of(sale.type),
+                grouping=ExportGrouping.PER_SALE,
+                number=sale_document_number(prefix, sale.sale_id),
+                business_date=sale.business_date,
+                currency=sale.currency,
+            )
+            for sale in chunk
         )
-        planned += claim_sales(document, [sale.pk])
+        planned += claim_each(chunk, documents)
     return planned
+
+
+def claim_each(sales: list[Sale], documents: list[ExportDocument]) -> int:
+    """Each sale into its own document, if no other document has it; a document left
+    without its sale is removed (never sent empty)."""
+    document_of = Case(
+        *(When(pk=s.pk, then=Value(d.pk)) for s, d in zip(sales, documents, strict=True)),
+        output_field=BigIntegerField(),
+    )
+    claimed = Sale.objects.filter(pk__in=[s.pk for s in sales], document__isnull=True).update(
+        document=document_of
+    )
+    if claimed < len(sales):
+        ExportDocument.objects.filter(pk__in=[d.pk for d in documents], sales__isnull=True).delete()
+    return claimed
 
 
 def summary_document(
