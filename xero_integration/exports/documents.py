@@ -68,7 +68,17 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     document.last_error = ""
     if not loads(document.payments or "[]"):
         document.payments_status = ExportStatus.SENT
-    document.save()
+    # Only what changed: the body and payments (the largest columns) are not rewritten.
+    document.save(
+        update_fields=[
+            "status",
+            "xero_id",
+            "sent_at",
+            "last_error",
+            "payments_status",
+            "updated_at",
+        ]
+    )
 
 
 def in_xero(

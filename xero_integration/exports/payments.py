@@ -54,7 +54,7 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
         return fail(lane, document, " ".join(errors))
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
-    document.save()
+    document.save(update_fields=["payments_done", "payments_status", "last_error", "updated_at"])
 
 
 # ---- filling, sending, reading -------------------------------------------------------------
