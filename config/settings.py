@@ -285,6 +285,8 @@ XERO_WEBHOOK_KEY = env.str("XERO_WEBHOOK_KEY", default="")
 # A reconciliation asked for over the API reads Xero at once for up to this many days;
 # a longer range is read by the worker and the answer says so (202).
 RECONCILIATION_INLINE_DAYS = env.int("RECONCILIATION_INLINE_DAYS", default=7)
+# The length of Xero's "minute": 60. Only the benchmarks shorten it (with the sandbox's).
+XERO_MINUTE_WINDOW_SECONDS = env.int("XERO_MINUTE_WINDOW_SECONDS", default=60)
 
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
 # An export run's claim on its Xero organisation lasts this long unless renewed (every

@@ -5,6 +5,8 @@ from rest_framework.test import APIClient
 
 from outlets.services import create_api_client
 from tests.factories import MerchantFactory, OutletFactory
+from tests.sandbox_helpers import sandbox_for
+from xero_integration.xero import transport
 
 
 @pytest.fixture
@@ -81,3 +83,16 @@ def viewer(staff_user):
     return staff_user(
         *(f"{p.content_type.app_label}.{p.codename}" for p in perms), username="viewer"
     )
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch):
+    # Real waits would only slow the tests; every wait is still asked for.
+    monkeypatch.setattr(transport, "sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def sandbox(settings):
+    """The sandbox Xero on a free loopback port, the settings pointed at it."""
+    with sandbox_for(settings) as base:
+        yield base

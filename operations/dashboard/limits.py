@@ -75,7 +75,7 @@ def slot_counts(now: datetime.datetime) -> dict[str, dict[str, int]]:
         .values("tenant_id")
         .annotate(
             day=Count("id"),
-            minute=Count("id", filter=Q(started_at__gt=now - ratelimit.MINUTE)),
+            minute=Count("id", filter=Q(started_at__gt=now - ratelimit.minute_window())),
             in_flight=Count("id", filter=Q(finished_at__isnull=True, started_at__gt=stale)),
         )
     )

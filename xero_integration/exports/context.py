@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import simplejson
 
 from mappings.models import SpecialKind
-from mappings.selectors import effective_mappings
+from mappings.selectors import effective_mappings, mappings_state
 from outlets.models import ExportGrouping, Outlet
 
-from ..connection.selectors import organisation_data
+from ..connection.selectors import latest_refresh, organisation_data
 from ..models import ExportDocument, LaterPayment, ReferenceKind, ReferenceRecord, XeroConnection
 from ..sales.types import sale_from_json
 from .builders import (
@@ -54,6 +54,37 @@ def export_context(*, outlet: Outlet, connection: XeroConnection) -> ExportConte
     )
 
 
+class Contexts:
+    """Each outlet's export context and its fingerprint, read once per export run (not
+    per document or batch). Whether the merchant's mappings or the connection's reference
+    data changed is asked again at each batch (two small queries per merchant), so a body
+    is never built from mappings older than its batch."""
+
+    def __init__(self) -> None:
+        self._by_outlet: dict[int, tuple[tuple[str, Any], ExportContext, str]] = {}
+        self._stamps: dict[tuple[int, int], tuple[str, Any]] = {}
+
+    def start_batch(self) -> None:
+        self._stamps.clear()
+
+    def stamp(self, document: ExportDocument) -> tuple[str, Any]:
+        key = (document.outlet.merchant_id, document.connection_id)
+        if key not in self._stamps:
+            self._stamps[key] = (
+                mappings_state(merchant_id=document.outlet.merchant_id),
+                latest_refresh(connection=document.connection),
+            )
+        return self._stamps[key]
+
+    def of(self, document: ExportDocument) -> tuple[ExportContext, str]:
+        stamp = self.stamp(document)
+        known = self._by_outlet.get(document.outlet_id)
+        if known is None or known[0] != stamp:
+            ctx = export_context(outlet=document.outlet, connection=document.connection)
+            known = self._by_outlet[document.outlet_id] = (stamp, ctx, fingerprint(ctx))
+        return known[1], known[2]
+
+
 def fingerprint(ctx: ExportContext) -> str:
     """Changes whenever anything a document is built from (besides its sales) changes."""
     inputs = {
@@ -68,7 +99,8 @@ def fingerprint(ctx: ExportContext) -> str:
 
 def build_document(document: ExportDocument, ctx: ExportContext) -> BuiltDocument:
     """Build the Xero JSON of a planned document from its sales and the outlet's context."""
-    sales = [sale_from_json(s.payload) for s in document.sales.order_by("occurred_at", "pk")]
+    # In Sale.Meta.ordering (occurred_at, id), as the batch prefetches them (delivery.claim).
+    sales = [sale_from_json(s.payload) for s in document.sales.all()]
     if document.customer_id:
         return build_sale_document(
             sales[0],

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mappings.selectors import mappings_state
@@ -41,9 +41,11 @@ from ..models import (
     ExportBatch,
     ExportDocument,
     ExportStatus,
+    Sale,
     XeroConnection,
 )
 from ..xero.errors import AUTH, PERMANENT, XeroError
+from .context import Contexts
 from .history import lane_of, record_attempt
 from .lock_dates import LOCK_KEY_PREFIX, LockRule, organisation_lock_date
 
@@ -74,8 +76,9 @@ class Lane:
     attempts_field: str
     batch_field: str
     scope: Q  # which documents' work belongs to the lane
-    # A batch's worth of the due documents, in order (it may fail some, e.g. unbuildable).
-    fill: Callable[["Lane", Iterable[ExportDocument]], list[ExportDocument]]
+    # A batch's worth of the due documents, in order (it may fail some, e.g. unbuildable),
+    # with the run's outlet contexts.
+    fill: Callable[["Lane", Iterable[ExportDocument], Contexts], list[ExportDocument]]
     # The Xero call for a claimed batch: its answer, an element per piece of work.
     send: Callable[[ExportBatch, list[ExportDocument]], list[dict]]
     # Settle each document by Xero's answer; returns those Xero hints it already has.
@@ -283,7 +286,7 @@ def mark_sending(
 
 @transaction.atomic
 def claim(
-    lane: Lane, connection: XeroConnection
+    lane: Lane, connection: XeroConnection, contexts: Contexts
 ) -> tuple[ExportBatch | None, list[ExportDocument]]:
     """Lock a batch of due work and mark it `sending`, in one transaction.
 
@@ -296,9 +299,12 @@ def claim(
     candidates = (
         ExportDocument.objects.filter(pk__in=list(locked))
         .select_related("outlet__export_settings", "connection")
+        # One query for the batch's sales, in the order a document lists them.
+        .prefetch_related(Prefetch("sales", Sale.objects.order_by("occurred_at", "pk")))
         .order_by("pk")
     )
-    documents = lane.fill(lane, candidates)
+    contexts.start_batch()
+    documents = lane.fill(lane, candidates, contexts)
     if not documents:
         return None, []
     batch = new_batch(connection, lane.operation)
@@ -316,7 +322,10 @@ def deliver(
         answer = lane.send(batch, documents)
     except XeroError as exc:
         return on_error(lane, connection, documents, exc)
-    in_doubt = lane.read_answer(lane, documents, answer)
+    # One transaction for the batch's outcome, not one per document: a worker killed
+    # before it commits leaves the whole batch `sending`, which recovery looks up in Xero.
+    with transaction.atomic():
+        in_doubt = lane.read_answer(lane, documents, answer)
     if in_doubt:
         look_up(lane, connection, in_doubt)
 
@@ -356,18 +365,19 @@ def send_due(
     *,
     max_batches: int,
     keep_going: Callable[[], bool] = lambda: True,
+    contexts: Contexts | None = None,
 ) -> int:
     """Claim and send up to `max_batches` batches; returns how many documents were sent.
 
     `keep_going` is asked before each batch: a run that lost its claim on the
     organisation must not claim more work.
     """
-    sent = 0
+    sent, contexts = 0, contexts or Contexts()
     for _ in range(max_batches):
         connection.refresh_from_db(fields=["status"])
         if connection.status != ConnectionStatus.ACTIVE or not keep_going():
             break
-        batch, documents = claim(lane, connection)
+        batch, documents = claim(lane, connection, contexts)
         if batch is None:
             break
         deliver(lane, connection, batch, documents)

@@ -19,8 +19,8 @@ from outlets.models import Outlet
 
 from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, XeroConnection
 from ..xero import accounting
-from .builders import ExportContext, UnmappedError
-from .context import build_document, dumps, export_context, fingerprint, loads
+from .builders import UnmappedError
+from .context import Contexts, build_document, dumps, loads
 from .customers import CustomerContactPending
 from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .history import DOCUMENT, record_success
@@ -93,7 +93,17 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     document.last_error = ""
     if not loads(document.payments or "[]"):
         document.payments_status = ExportStatus.SENT
-    document.save()
+    # Only what changed: the body and payments (the largest columns) are not rewritten.
+    document.save(
+        update_fields=[
+            "status",
+            "xero_id",
+            "sent_at",
+            "last_error",
+            "payments_status",
+            "updated_at",
+        ]
+    )
     record_success(document, lane=DOCUMENT)
 
 
@@ -109,19 +119,6 @@ def in_xero(
 
 
 # ---- filling a batch -----------------------------------------------------------------------
-
-
-class Contexts:
-    """Each outlet's export context and its fingerprint, read once per batch."""
-
-    def __init__(self) -> None:
-        self._by_outlet: dict[int, tuple[ExportContext, str]] = {}
-
-    def of(self, document: ExportDocument) -> tuple[ExportContext, str]:
-        if document.outlet_id not in self._by_outlet:
-            ctx = export_context(outlet=document.outlet, connection=document.connection)
-            self._by_outlet[document.outlet_id] = (ctx, fingerprint(ctx))
-        return self._by_outlet[document.outlet_id]
 
 
 def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> ExportDocument | None:
@@ -154,9 +151,11 @@ def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> Expor
     return document
 
 
-def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
+def fill_batch(
+    lane: Lane, documents: Iterable[ExportDocument], contexts: Contexts
+) -> list[ExportDocument]:
     chosen: list[ExportDocument] = []
-    size, contexts = 0, Contexts()
+    size = 0
     for document in documents:
         if with_body(lane, document, contexts) is None:
             continue

@@ -14,8 +14,9 @@ from ..connection.selectors import outlets_served_by
 from ..models import ConnectionStatus, XeroConnection
 from . import documents, payments
 from .claims import Lease, claim_connection
+from .context import Contexts
 from .customers import resolve_customer_contacts
-from .delivery import recover, release_fixed, send_due
+from .delivery import due, recover, release_fixed, send_due
 from .due import is_due, schedule_next
 from .planning import plan_outlet
 from .readiness import readiness
@@ -40,6 +41,9 @@ class ExportRun:
     sent_documents: int = 0
     paid_documents: int = 0
     waiting: dict[str, list[str]] = field(default_factory=dict)
+    # More is due now than one run sends: the task queues the next run at once, so a
+    # backlog uses the whole of Xero's minute instead of waiting for the next tick.
+    more_due: bool = False
 
 
 def plan_due_outlets(run: ExportRun, connection: XeroConnection, now: datetime.datetime) -> None:
@@ -81,11 +85,27 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
         plan_due_outlets(run, connection, now or timezone.now())
         # Outside any transaction and before the claims: contact calls hold no row lock.
         resolve_customer_contacts(connection)
+        contexts = Contexts()  # each outlet's mappings and contact, read once per run
         for lane in documents.LANES:
             run.sent_documents += send_due(
-                lane, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours
+                lane,
+                connection,
+                max_batches=MAX_BATCHES_PER_RUN,
+                keep_going=held.still_ours,
+                contexts=contexts,
             )
         run.paid_documents = send_due(
-            payments.LANE, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours
+            payments.LANE,
+            connection,
+            max_batches=MAX_BATCHES_PER_RUN,
+            keep_going=held.still_ours,
+            contexts=contexts,
         )
+        run.more_due = made_progress(run) and any(due(lane, connection).exists() for lane in LANES)
     return run
+
+
+def made_progress(run: ExportRun) -> bool:
+    # A run that sent nothing must not queue another at once: whatever is due but unsent
+    # (held by the rate limit's wait, a mapping, …) is picked up by the tick.
+    return bool(run.sent_documents or run.paid_documents)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from ..models import ExportBatch, ExportDocument, ExportStatus, LaterPayment, XeroConnection
 from ..xero import accounting
 from .builders import UnmappedError, later_payment_reference
-from .context import build_document, dumps, loads
+from .context import Contexts, build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
-from .documents import NOT_BUILT, Contexts, common_outlet, in_xero
+from .documents import NOT_BUILT, common_outlet, in_xero
 from .history import PAYMENTS, record_success
 from .lock_dates import LockedPeriod
 
@@ -58,7 +58,7 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
         return fail(lane, document, " ".join(errors))
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
-    document.save()
+    document.save(update_fields=["payments_done", "payments_status", "last_error", "updated_at"])
     record_success(document, lane=PAYMENTS)
 
 
@@ -97,10 +97,12 @@ def reopen_for_later_payments(connection: XeroConnection) -> int:
 # ---- filling, sending, reading -------------------------------------------------------------
 
 
-def fill_batch(lane: Lane, documents: Iterable[ExportDocument]) -> list[ExportDocument]:
+def fill_batch(
+    lane: Lane, documents: Iterable[ExportDocument], contexts: Contexts
+) -> list[ExportDocument]:
     """Whole documents' payments, up to BATCH_SIZE payments in all."""
     chosen: list[ExportDocument] = []
-    count, contexts = 0, Contexts()
+    count = 0
     for document in documents:
         if not with_current_accounts(lane, document, contexts):
             continue

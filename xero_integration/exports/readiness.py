@@ -11,11 +11,23 @@ from django.db.models import Count, Q, QuerySet
 
 from mappings.models import MappingType
 from mappings.rules import InvalidMapping, invalid_mappings, missing_mappings
-from mappings.selectors import EffectiveMappings, effective_mappings, merchant_default_mappings
+from mappings.selectors import (
+    EffectiveMappings,
+    effective_mappings,
+    mappings_state,
+    merchant_default_mappings,
+)
 from outlets.models import Merchant, Outlet
 
-from ..connection.selectors import has_reference_data
-from ..models import ConnectionStatus, ExportStatus, SaleKey, XeroConnection
+from ..connection.selectors import latest_refresh
+from ..models import (
+    ConnectionStatus,
+    ExportDocument,
+    ExportStatus,
+    Sale,
+    SaleKey,
+    XeroConnection,
+)
 from .builders import NO_PAYMENT_ACCOUNT, NO_REVENUE_ACCOUNT, NO_SPECIAL_ACCOUNT, NO_TAX_TYPE
 
 NOT_CONNECTED = "Xero is not connected for this merchant."
@@ -111,12 +123,18 @@ UNMAPPED_REASONS = {
 
 def unmapped_keys(outlet: Outlet, mappings: EffectiveMappings) -> list[dict[str, Any]]:
     """Every POS value the outlet's sales not yet in Xero need and nothing maps, each with
-    how many sales hold it: all of them at once, read from the sales themselves."""
-    waiting = Q(sale__document__isnull=True) | Q(
-        sale__document__status__in=[ExportStatus.PENDING, ExportStatus.WAITING]
+    how many sales hold it: all of them at once, read from the sales themselves.
+
+    Driven from the waiting sales (the (outlet, document) index), not from every key the
+    outlet's sales ever had: the cost follows the backlog, not the history."""
+    in_flight = ExportDocument.objects.filter(
+        outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.WAITING]
+    )
+    waiting = Sale.objects.filter(outlet=outlet).filter(
+        Q(document__isnull=True) | Q(document__in=in_flight)
     )
     rows = (
-        SaleKey.objects.filter(waiting, outlet=outlet)
+        SaleKey.objects.filter(sale__in=waiting)
         .values("type", "key")
         .annotate(sales=Count("sale", distinct=True))
         .order_by("type", "key")
@@ -133,24 +151,67 @@ def unmapped_keys(outlet: Outlet, mappings: EffectiveMappings) -> list[dict[str,
     ]
 
 
-def readiness(
-    *, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
-) -> Readiness:
+@dataclass(frozen=True)
+class CheckedMappings:
+    mappings: EffectiveMappings
+    missing: list[dict[str, Any]]
+    invalid: list[InvalidMapping]
+    fetched: bool  # whether Xero's reference data was ever fetched
+
+
+# Checking every mapping against the reference data is worth doing once per change, not
+# on every status call and export run. Keyed by what the check reads (the merchant's
+# mappings state and the connection's last refresh), so a change is seen at once. In
+# each process's memory, bounded.
+_CHECKED: dict[tuple[Any, ...], CheckedMappings] = {}
+MAX_CHECKED = 4096
+
+
+def checked_mappings(
+    merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
+) -> CheckedMappings:
+    refreshed = latest_refresh(connection=connection) if connection is not None else None
+    key = (
+        merchant.pk,
+        outlet.pk if outlet is not None else None,
+        connection.pk if connection is not None else None,
+        mappings_state(merchant_id=merchant.pk),
+        refreshed,
+    )
+    checked = _CHECKED.get(key)
+    if checked is None:
+        if len(_CHECKED) >= MAX_CHECKED:
+            _CHECKED.clear()
+        checked = _CHECKED[key] = check_mappings(
+            merchant, outlet, connection, fetched=refreshed is not None
+        )
+    return checked
+
+
+def check_mappings(
+    merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None, *, fetched: bool
+) -> CheckedMappings:
     if outlet is not None:
         mappings = effective_mappings(outlet=outlet)
     else:
         mappings = merchant_default_mappings(merchant_id=merchant.pk)
+    missing = [asdict(m) for m in missing_mappings(mappings)]
+    invalid = invalid_mappings(mappings, connection) if connection is not None and fetched else []
+    return CheckedMappings(mappings, missing, invalid, fetched)
+
+
+def readiness(
+    *, merchant: Merchant, outlet: Outlet | None, connection: XeroConnection | None
+) -> Readiness:
+    checked = checked_mappings(merchant, outlet, connection)
     reasons = (
         outlet_reasons(outlet) + connection_reasons(connection) + number_clash(outlet, connection)
     )
-    missing = [asdict(m) for m in missing_mappings(mappings)]
-    fetched = connection is not None and has_reference_data(connection)
-    invalid = invalid_mappings(mappings, connection) if connection is not None and fetched else []
-    if connection is not None and not fetched:
+    if connection is not None and not checked.fetched:
         reasons.append(NO_REFERENCE_DATA)
-    if missing:
+    if checked.missing:
         reasons.append(MAPPINGS_MISSING)
-    if invalid:
+    if checked.invalid:
         reasons.append(MAPPINGS_INVALID)
-    unmapped = unmapped_keys(outlet, mappings) if outlet is not None else []
-    return Readiness(reasons, missing, invalid, unmapped)
+    unmapped = unmapped_keys(outlet, checked.mappings) if outlet is not None else []
+    return Readiness(reasons, checked.missing, checked.invalid, unmapped)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('outlets', '0005_sync_requested_at'),
-        ('xero_integration', '0009_export_attempts'),
+        ('xero_integration', '0010_status_indexes'),
     ]
 
     operations = [

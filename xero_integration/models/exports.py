@@ -169,6 +169,10 @@ class ExportDocument(models.Model):
             models.Index(fields=["connection", "status", "not_before"]),
             # Xero's webhook events name a document by its id: finding ours is one look-up.
             models.Index(fields=["xero_id"], name="export_document_xero_id"),
+            # The status endpoint's counts of an outlet's pending, failed and waiting
+            # documents, and its in-flight sales, without reading every document.
+            models.Index(fields=["outlet", "status"], name="export_doc_outlet_status"),
+            models.Index(fields=["outlet", "payments_status"], name="export_doc_outlet_payments"),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,14 @@ class SyncLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["merchant", "-created_at"])]
+        indexes = [
+            models.Index(fields=["merchant", "-created_at"]),
+            # The status endpoint's last success and last failure: a rare outcome is found
+            # without walking back through every log of the merchant.
+            models.Index(
+                fields=["merchant", "outcome", "-created_at"], name="sync_log_merchant_outcome"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.http_status or ''} {self.get_outcome_display()}"

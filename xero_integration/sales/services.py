@@ -160,13 +160,19 @@ def store(merchant: Merchant, raw_sales: list[Any]) -> list[SaleResult]:
     batch = Batch(merchant, raw_sales)
     now = timezone.now()
     results = [ingest_one(batch, raw, now) for raw in raw_sales]
-    # Saved one by one, in request order, so a refund can point at a sale sent earlier
-    # in the same request.
-    for row in batch.new.values():
-        row.save()
+    save_new_sales(list(batch.new.values()))
     SaleKey.objects.bulk_create(
         SaleKey(sale=row, outlet=row.outlet, type=type_, key=key)
         for row in batch.new.values()
         for type_, key in batch.keys[row.sale_id]
     )
     return results
+
+
+def save_new_sales(rows: list[Sale]) -> None:
+    """One INSERT for the batch's sales (not one per sale), then one for the refunds of
+    sales sent earlier in the same request: a row can only point at a saved row."""
+    while rows:
+        ready = [r for r in rows if r.refund_of is None or r.refund_of.pk is not None]
+        Sale.objects.bulk_create(ready)
+        rows = [r for r in rows if r.pk is None]

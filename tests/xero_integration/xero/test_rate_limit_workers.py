@@ -28,14 +28,13 @@ PROCESSES, CALLS_EACH = 8, 4  # 32 calls: three windows' worth
 SLOW_SECONDS = 0.3  # each call holds its slot long enough for others to pile up
 PROCESS_TIMEOUT = 60
 
-# A worker in miniature: set up Django, shorten the window, call Xero, print what came back.
+# A worker in miniature (its window shortened by XERO_MINUTE_WINDOW_SECONDS): call Xero, print what came back.
 WORKER_SCRIPT = """
-import datetime, json, os, sys
+import json, sys
 import django
 django.setup()
 from xero_integration.models import XeroConnection
-from xero_integration.xero import accounting, ratelimit
-ratelimit.MINUTE = datetime.timedelta(seconds=int(os.environ["WINDOW_SECONDS"]))
+from xero_integration.xero import accounting
 connection = XeroConnection.objects.get(pk=int(sys.argv[1]))
 names = [accounting.get_organisation(connection)["Name"] for _ in range(int(sys.argv[2]))]
 print(json.dumps(names))
@@ -70,7 +69,7 @@ def worker_env(settings) -> dict:
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "FERNET_KEYS": ",".join(settings.FERNET_KEYS),
-        "WINDOW_SECONDS": str(WINDOW_SECONDS),
+        "XERO_MINUTE_WINDOW_SECONDS": str(WINDOW_SECONDS),
     }
 
 
