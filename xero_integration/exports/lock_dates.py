@@ -18,7 +18,7 @@ from config.errors import Conflict
 from outlets.models import LockDatePolicy, Outlet
 
 from ..connection.selectors import organisation_data
-from ..models import ExportStatus, Sale, XeroConnection
+from ..models import ExportDocument, ExportStatus, Sale, XeroConnection
 
 LOCK_KEY_PREFIX = "lock:"
 # How far ahead of the oldest unexported day a lock date warns: accountants lock a
@@ -98,9 +98,11 @@ def lock_rule(outlet: Outlet, connection: XeroConnection) -> LockRule:
 
 def not_in_xero() -> Q:
     """A sale not in a document yet, or in one that has not reached Xero (nor failed)."""
-    return Q(document__isnull=True) | Q(
-        document__status__in=[ExportStatus.PENDING, ExportStatus.WAITING, ExportStatus.SENDING]
+    # A subquery of the (few) unsent documents, not a join of every sale with its document.
+    unsent = ExportDocument.objects.filter(
+        status__in=[ExportStatus.PENDING, ExportStatus.WAITING, ExportStatus.SENDING]
     )
+    return Q(document__isnull=True) | Q(document__in=unsent)
 
 
 def oldest_unexported_day(outlet: Outlet) -> tuple[datetime.date | None, int]:

@@ -109,7 +109,7 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict[str, int]:
     waiting = Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING)
     return {
         "exported_sales": Sale.objects.filter(
-            outlet__in=outlets, document__status=ExportStatus.SENT
+            outlet__in=outlets, document__in=documents.filter(status=ExportStatus.SENT)
         ).count(),
         "pending_sales": pending_sales(outlets, documents),
         "pending_exports": documents.filter(
