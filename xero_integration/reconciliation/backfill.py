@@ -25,7 +25,7 @@ from outlets.models import ExportGrouping, Outlet
 from ..connection.selectors import connection_for
 from ..exports.claims import Lease, claim_connection
 from ..exports.control import replay_documents
-from ..exports.documents import in_xero
+from ..exports.documents import APIS, in_xero
 from ..exports.numbers import day_document_number, sale_document_number
 from ..exports.planning import (
     DAY_KEYS,
@@ -64,10 +64,6 @@ MSG_XERO_UNREADABLE = (
 )
 NOT_EXPORTED, NOT_SENT = "not_exported", "not_sent"
 HELD = (ExportStatus.FAILED, ExportStatus.WAITING)
-ID_FIELDS: dict[str, str] = {
-    DocumentKind.INVOICE: "InvoiceID",
-    DocumentKind.CREDIT_NOTE: "CreditNoteID",
-}
 MSG_ADOPTED_UNPAID = (
     "Xero already held {number} with this total, so it was not sent again; Xero does not "
     "have it paid in full. Check its payments in Xero, then replay or mark it resolved."
@@ -151,7 +147,7 @@ def backfill_plan(
     for item in proposed:
         element = held_in_xero.get((item.kind, item.number))
         if element is not None and same_in_xero(element, item):
-            item.xero_id = str(element.get(ID_FIELDS[item.kind]) or "")
+            item.xero_id = str(element.get(APIS[item.kind].id_key) or "")
             item.paid_in_full = paid(element) == item.total
             result.skipped.append(item)
         else:

@@ -103,3 +103,36 @@ def test_backfill_when_xero_cannot_be_read_sends_nothing_and_says_why(
 
     assert refused.value.detail.startswith("Xero could not be asked which of these documents")
     assert not ExportDocument.objects.exists()
+
+
+def test_a_journal_day_xero_already_holds_by_narration_is_skipped_not_sent_again(
+    sandbox, connection, outlet
+):
+    update_export_settings(outlet=outlet, grouping="daily_journal")
+    ingest(outlet.merchant, a_sale("J1", days_ago=1))
+    export_all(outlet, connection)
+    # Our record of the export is lost (a restore from an old backup), Xero's copy is not.
+    Sale.objects.update(document=None)
+    ExportDocument.objects.all().delete()
+    day = Sale.objects.get().business_date
+
+    dry = backfill(outlet=outlet, start=day, end=day, dry_run=True)
+    backfill(outlet=outlet, start=day, end=day, dry_run=False)
+    export_connection(connection_id=connection.pk)
+
+    assert dry.to_send == []
+    assert [i.number for i in dry.skipped] == [f"POSS1 POS takings {day:%Y-%m-%d} AUD"]
+    assert len(sandbox_documents(sandbox, connection.tenant_id)["ManualJournals"]) == 1
+    assert ExportDocument.objects.get().status == "sent"
+
+
+def test_a_journal_day_missing_in_xero_is_listed_under_its_narration(sandbox, connection, outlet):
+    update_export_settings(outlet=outlet, grouping="daily_journal")
+    ingest(outlet.merchant, a_sale("J1", days_ago=1))
+    day = Sale.objects.get().business_date
+
+    dry = backfill(outlet=outlet, start=day, end=day, dry_run=True)
+
+    assert [(i.number, i.reason) for i in dry.to_send] == [
+        (f"POSS1 POS takings {day:%Y-%m-%d} AUD", "not_exported")
+    ]
