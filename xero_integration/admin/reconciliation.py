@@ -22,6 +22,7 @@ from outlets.models import Outlet
 
 from ..models import DayStatus, ReconciliationDay
 from ..reconciliation.backfill import backfill
+from ..reconciliation.services import queue_read_back
 from ..tasks import queue_reconciliation
 from .common import ReadOnlyAdmin, may_change, pretty_json
 
@@ -201,7 +202,7 @@ class ReconciliationDayAdmin(ReadOnlyAdmin):
         if not self.has_manage_permission(request):
             raise PermissionDenied
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        queue_reconciliation(outlet_id=outlet.pk, start=first, end=last)
+        queue_read_back(outlet=outlet, start=first, end=last)
         self.message_user(request, MONTH_QUEUED.format(outlet=outlet, month=f"{first:%B %Y}"))
         url = reverse("admin:xero_integration_reconciliationday_calendar")
         return HttpResponseRedirect(f"{url}?outlet={outlet.pk}&month={first:%Y-%m}")

@@ -86,7 +86,10 @@ class ReconciliationSchema(serializers.Serializer):
         help_text="done: read from Xero now. queued: the range is long, the worker reads it; "
         "the days are those stored from earlier reads (ask again later).",
     )
-    task_id = serializers.CharField(allow_null=True)
+    task_id = serializers.CharField(
+        allow_null=True,
+        help_text="When queued: the first of the tasks reading the range, one a week.",
+    )
     days = DaySchema(many=True, help_text="Days with sales or documents; quiet days are left out.")
 
 

@@ -167,14 +167,26 @@ def _complete(
         raise AuthorisationFailed(MSG_XERO_FAILED.format(reason=exc.message)) from None
     if not tenants:
         raise AuthorisationFailed(MSG_NO_TENANTS)
-    tenants = _within_app_limit(tenants)
+    tenants = _within_app_limit(tenants, token_set, pending.merchant)
     rows = store_connections(merchant=pending.merchant, token_set=token_set, tenants=tenants)
     return CompletedAuthorisation(pending.merchant, rows, pending.return_url)
 
 
-def _within_app_limit(tenants: list[dict]) -> list[dict]:
-    """Only organisations the app may still connect are stored (connection/limits.py)."""
+def _within_app_limit(
+    tenants: list[dict], token_set: identity.TokenSet, merchant: Merchant
+) -> list[dict]:
+    """Only organisations the app may still connect are stored (connection/limits.py);
+    Xero is told to drop the others, so it does not count them against the app either."""
     kept = tenants_with_room(tenants)
+    for refused in (t for t in tenants if t not in kept and t.get("id")):
+        try:
+            identity.delete_unstored_connection(
+                access_token=token_set.access_token,
+                xero_connection_id=refused["id"],
+                merchant=merchant,
+            )
+        except XeroError:
+            pass  # its sync log row says what Xero did not hear; the refusal stands
     if not kept:
         raise AuthorisationFailed(limit_message(connected_organisations()))
     return kept

@@ -114,10 +114,37 @@ def reconciliation_for(
         return ReconciliationAnswer(
             "done", None, reconcile_outlet(outlet=outlet, start=start, end=end)
         )
-    task_id = tasks.queue_reconciliation(outlet_id=outlet.pk, start=start, end=end)
+    task_ids = queue_read_back(outlet=outlet, start=start, end=end)
     return ReconciliationAnswer(
-        "queued", task_id, list(stored_days(outlet=outlet, start=start, end=end))
+        "queued", task_ids[0], list(stored_days(outlet=outlet, start=start, end=end))
     )
+
+
+def queue_read_back(
+    *, outlet: Outlet, start: datetime.date, end: datetime.date
+) -> list[str | None]:
+    """Queue the read-back of start..end for the worker, a week a task; their ids."""
+    return [
+        tasks.queue_reconciliation(outlet_id=outlet.pk, start=first, end=last)
+        for first, last in windows(start, end, WINDOW_DAYS)
+    ]
+
+
+# One task reads at most a week: its look-ups (50 numbers a call, 60 calls a minute) stay
+# well inside the task timeout, and one slow week does not hold back the others.
+WINDOW_DAYS = 7
+
+
+def windows(
+    start: datetime.date, end: datetime.date, days: int
+) -> list[tuple[datetime.date, datetime.date]]:
+    """start..end cut into spans of at most `days` days, in order."""
+    spans, first = [], start
+    while first <= end:
+        last = min(end, first + datetime.timedelta(days=days - 1))
+        spans.append((first, last))
+        first = last + datetime.timedelta(days=1)
+    return spans
 
 
 # The days a daily read-back covers, ending with the outlet's last closed business day.

@@ -15,6 +15,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import simplejson
@@ -198,16 +199,28 @@ def list_connections(
 
 def delete_connection(*, access_token: str, connection: XeroConnection) -> bool:
     """Disconnect one tenant (by Xero's connection id). False if Xero had no such connection."""
+    return _delete_connection(access_token, connection.xero_connection_id, connection=connection)
+
+
+def delete_unstored_connection(
+    *, access_token: str, xero_connection_id: str, merchant: Merchant
+) -> bool:
+    """Disconnect a tenant Xero connected but we did not keep (the app may connect no
+    more organisations), so Xero stops counting it against the app's limit."""
+    return _delete_connection(access_token, xero_connection_id, merchant=merchant)
+
+
+def _delete_connection(access_token: str, xero_connection_id: str, **owner: Any) -> bool:
     response = send(
-        connection=connection,
         method="DELETE",
-        url=f"{settings.XERO_CONNECTIONS_URL}/{connection.xero_connection_id}",
+        url=f"{settings.XERO_CONNECTIONS_URL}/{xero_connection_id}",
         operation="connections.delete",
         access_token=access_token,
         attempts=1,  # the caller records what Xero did not hear
         # 404 means it is already gone (deleted in Xero's own settings, or revoked):
         # xero-identity.yaml deleteConnection.
         ok_statuses=(404,),
+        **owner,
     )
     return response.status != 404
 

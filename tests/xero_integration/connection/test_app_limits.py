@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+import requests
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from tests.factories import MerchantFactory, XeroConnectionFactory
-from tests.sandbox_helpers import connect, sandbox_for
+from tests.sandbox_helpers import connect, sandbox_for, sandbox_state
 from xero_integration.connection import limits
 from xero_integration.models import OAuthState, XeroCallSlot, XeroConnection
 from xero_integration.xero import ratelimit
@@ -122,3 +123,18 @@ def test_rate_limiter_keeps_a_starter_plan_organisation_within_1000_calls(settin
         ratelimit.acquire(connection.tenant_id, max_wait=0)
 
     assert refused.value.kind == TRANSIENT
+
+
+def test_new_organisation_picked_when_the_app_is_full_is_dropped_in_xero_too(
+    settings, client, merchant
+):
+    settings.XERO_MAX_CONNECTIONS = 1
+    with sandbox_for(settings) as base:
+        first = connect(client, merchant)
+        requests.post(f"{base}/_sandbox/config", json={"orgs_per_authorisation": 2}, timeout=10)
+
+        connect(client, merchant)  # reconnects the first, picks a second organisation too
+
+        live_in_xero = {c["tenantId"] for c in sandbox_state(base)["connections"]}
+    assert set(XeroConnection.objects.values_list("tenant_id", flat=True)) == {first.tenant_id}
+    assert live_in_xero == {first.tenant_id}

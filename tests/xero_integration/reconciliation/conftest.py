@@ -1,15 +1,12 @@
 """Sales exported to the sandbox Xero, then changed there as a person would."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 import requests
-from django.utils import timezone
 from django_q.models import OrmQ
 
 from outlets.services import update_export_settings
 from tests.sandbox_helpers import ready_connection, sandbox_for
+from tests.xero_integration.exports.test_engine import a_sale as engine_sale
 from xero_integration import tasks
 from xero_integration.exports.engine import export_connection
 from xero_integration.sales.services import ingest_sales
@@ -38,28 +35,8 @@ def connection(sandbox, client, outlet):
 
 
 def a_sale(sale_id, *, days_ago=1, price="4.50", sale_type="sale"):
-    price = Decimal(price)
-    occurred = timezone.now().replace(hour=2) - datetime.timedelta(days=days_ago)
-    return {
-        "id": sale_id,
-        "pos_station_id": "S1",
-        "type": sale_type,
-        "occurred_at": occurred.isoformat(),
-        "currency": "AUD",
-        "amounts_include_tax": True,
-        "lines": [
-            {
-                "category": "coffee",
-                "description": "Flat white",
-                "quantity": "2",
-                "unit_price": str(price),
-                "discount": "0.00",
-                "tax_code": "GST10",
-                "tax_amount": str((price * 2 / 11).quantize(Decimal("0.01"))),
-            }
-        ],
-        "payments": [{"method": "card", "amount": str(price * 2)}],
-    }
+    """The export tests' sale, `days_ago` whole days back: a closed business day."""
+    return engine_sale(sale_id, hours_ago=24 * days_ago, price=price, sale_type=sale_type)
 
 
 def ingest(merchant, *sales):

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django_q.models import OrmQ
 
 from tests.factories import OutletFactory
 from xero_integration.models import Sale
@@ -123,3 +124,19 @@ def test_unknown_station_of_own_merchant_answers_404(api, outlet, db):
     OutletFactory.create(merchant=outlet.merchant, pos_station_id="S9")
 
     assert api.get(URL, params("2026-11-01", pos_station_id="S404")).status_code == 404
+
+
+def test_a_long_range_is_read_by_one_task_a_week(
+    api, outlet, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        api.get(URL, params("2026-10-01", to="2026-10-31"))
+
+    spans = sorted(q.task["args"][1:] for q in OrmQ.objects.all())
+    assert spans == [
+        ("2026-10-01", "2026-10-07"),
+        ("2026-10-08", "2026-10-14"),
+        ("2026-10-15", "2026-10-21"),
+        ("2026-10-22", "2026-10-28"),
+        ("2026-10-29", "2026-10-31"),
+    ]
