@@ -5,12 +5,19 @@ queues an export run for each of those."""
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from outlets.models import ExportFrequency, ExportSettings, Outlet
 
 from ..connection.selectors import outlets_served_by
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, XeroConnection
+from ..models import (
+    ConnectionStatus,
+    ExportDocument,
+    ExportStatus,
+    LaterPayment,
+    Sale,
+    XeroConnection,
+)
 
 
 def is_due(outlet: Outlet, now: datetime.datetime) -> bool:
@@ -79,19 +86,24 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
         # Held on a fix: the run releases what a mapping change or a refresh has fixed.
         | Q(status=ExportStatus.WAITING)
         | Q(payments_status=ExportStatus.WAITING)
-        # A payment registered on an on-account invoice: the run puts it in the lane.
-        | Q(
-            status=ExportStatus.SENT,
-            payments_status=ExportStatus.SENT,
-            sales__later_payments__in_xero_at__isnull=True,
-            sales__later_payments__isnull=False,
-        )
     )
     due = set(due_sending.values_list("connection_id", flat=True))
+    # A payment registered on an on-account invoice: the run puts it in the payments lane.
+    due |= set(unsent_later_payments().values_list("sale__document__connection_id", flat=True))
     for connection in live:
         if connection.pk not in due and has_due_sales(connection, now):
             due.add(connection.pk)
     return due
+
+
+def unsent_later_payments() -> QuerySet[LaterPayment]:
+    """Payments registered on sent invoices whose own payments are settled: read from the
+    (small) table of later payments, never by joining every document to its sales."""
+    return LaterPayment.objects.filter(
+        in_xero_at__isnull=True,
+        sale__document__status=ExportStatus.SENT,
+        sale__document__payments_status=ExportStatus.SENT,
+    )
 
 
 def has_due_sales(connection: XeroConnection, now: datetime.datetime) -> bool:
