@@ -116,6 +116,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
                     "payments_status",
                     "payments_done",
                     "xero_id",
+                    "customer_id",
                     "attempts",
                     "not_before",
                     "batch",
