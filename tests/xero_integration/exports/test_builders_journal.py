@@ -13,7 +13,7 @@ from xero_integration.exports.journals import (
     NotBaseCurrency,
     build_journal_document,
 )
-from xero_integration.exports.lock_dates import LockRule
+from xero_integration.exports.lock_dates import LockedPeriod, LockRule
 
 from .sample_sales import context, d, payment, random_sales, refund, sale, sale_line
 from .test_builders_match_spec import assert_matches_spec
@@ -144,3 +144,8 @@ def test_xeros_journal_with_our_narration_is_ours_only_with_the_same_lines():
     assert same_lines(ours, None, theirs)
     theirs["JournalLines"][0]["LineAmount"] = d("-10.00")
     assert not same_lines(ours, None, theirs)
+
+
+def test_a_day_in_a_locked_period_is_held_under_the_hold_policy():
+    with pytest.raises(LockedPeriod):
+        journal([sale()], lock=LockRule(DAY, "hold"))
