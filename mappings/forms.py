@@ -24,7 +24,7 @@ from xero_integration.connection.selectors import (
 )
 from xero_integration.models import ReferenceKind, ReferenceRecord, XeroConnection
 
-from .models import Mapping, MappingType, SpecialKind
+from .models import ON_ACCOUNT, Mapping, MappingType, SpecialKind
 from .rules import (
     ACTIVE,
     ReferenceCache,
@@ -108,7 +108,8 @@ def xero_value_options(connection: XeroConnection, mapping_type: str, pos_value:
     if mapping_type == MappingType.REVENUE:
         return account_options(connection, check_account_for_lines)
     if mapping_type == MappingType.PAYMENTS:
-        return account_options(connection, check_payment_account)
+        paid_later = (ON_ACCOUNT, f"{ON_ACCOUNT} — paid later (on account, layby)")
+        return account_options(connection, check_payment_account) + [paid_later]
     if mapping_type == MappingType.TAX:
         return tax_options(connection)
     if mapping_type == MappingType.TRACKING:

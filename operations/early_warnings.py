@@ -13,6 +13,7 @@ from django.db.models import Count, Min
 from mappings.models import Mapping
 from mappings.rules import TARGET_KIND, archived_target
 from outlets.models import Outlet
+from xero_integration.connection.selectors import ORGANISATION
 from xero_integration.exports import warnings
 from xero_integration.exports.lock_dates import (
     LockRule,
@@ -107,7 +108,7 @@ def lock_dates() -> list[Found]:
     )
     connections = serving_connections(outlets)
     snapshots = ReferenceSnapshot.objects.filter(
-        connection__in=list(connections.values()), kind="organisation"
+        connection__in=list(connections.values()), kind=ORGANISATION
     )
     locks = {s.connection_id: lock_date_of(s.data) for s in snapshots}
     found = []

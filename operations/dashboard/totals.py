@@ -1,7 +1,8 @@
 """Per outlet and business day: what the POS took beside what Xero holds, in two queries.
 
 POS: the day's sales minus its refunds. Xero: the day's documents Xero accepted,
-invoices minus credit notes. A difference is work still on its way, or failed.
+invoices minus credit notes plus journals (a journal's total is its net takings). A
+difference is work still on its way, or failed.
 """
 
 import datetime
@@ -64,12 +65,15 @@ def xero_totals(since: datetime.date) -> dict[tuple, Decimal]:
         .annotate(
             invoices=Sum("total", filter=Q(kind=DocumentKind.INVOICE)),
             credit_notes=Sum("total", filter=Q(kind=DocumentKind.CREDIT_NOTE)),
+            journals=Sum("total", filter=Q(kind=DocumentKind.MANUAL_JOURNAL)),
         )
     )
-    return {
-        key(row): to_amount((row["invoices"] or ZERO) - (row["credit_notes"] or ZERO))
-        for row in rows
-    }
+    return {key(row): xero_total(row) for row in rows}
+
+
+def xero_total(row: dict) -> Decimal:
+    takings = (row["invoices"] or ZERO) + (row["journals"] or ZERO)
+    return to_amount(takings - (row["credit_notes"] or ZERO))
 
 
 def key(row: dict) -> tuple:

@@ -275,3 +275,26 @@ def test_outlet_added_with_an_override_is_checked_against_its_merchants_xero(
     assert response.status_code == 200
     assert escape(ARCHIVED) in response.text
     assert not Mapping.objects.exists()
+
+
+def test_a_payment_method_may_be_mapped_on_account_in_the_admin(admin_client, connection):
+    response = post_mapping(
+        admin_client,
+        connection.merchant,
+        type="payments",
+        pos_value="account",
+        xero_value="ON_ACCOUNT",
+    )
+
+    assert response.status_code == 302
+    assert Mapping.objects.get().xero_value == "ON_ACCOUNT"
+
+
+def test_datalist_of_a_payment_row_offers_on_account(admin_client, connection):
+    mapping = MappingFactory.create(
+        merchant=connection.merchant, type="payments", pos_value="card", xero_value="090"
+    )
+
+    page = admin_client.get(reverse("admin:mappings_mapping_change", args=[mapping.pk])).text
+
+    assert '<option value="ON_ACCOUNT">' in page

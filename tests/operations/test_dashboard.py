@@ -207,3 +207,16 @@ def test_a_zone_that_is_not_one_falls_back_to_the_browsers_then_the_default(staf
     assert "per hour (Europe/Paris)" in text(staff.get(DASHBOARD, {"tz": "../../etc/passwd"}))
     staff.cookies["xb_tz"] = "Not/AZone"
     assert "per hour (UTC)" in text(staff.get(DASHBOARD))
+
+
+def test_a_days_journal_counts_its_net_takings_beside_the_pos_totals(staff, export_outlet):
+    day = timezone.now().date()
+    journal = a_document(
+        export_outlet, "POSS1 POS takings", kind="manual_journal", total="7.00", business_date=day
+    )
+    a_sale(export_outlet, "B1", total="9.00", document=journal, business_date=day)
+    a_sale(export_outlet, "R1", total="2.00", document=journal, business_date=day, type="refund")
+
+    row = text(staff.get(DASHBOARD)).split("POS totals beside", 1)[1]
+
+    assert "AUD 7.00 7.00 0.00" in row

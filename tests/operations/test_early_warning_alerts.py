@@ -4,12 +4,21 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection as connection_of_db
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from operations.early_warnings import early_warnings
 from operations.models import Problem
 from operations.services import evaluate_alerts, update_alert_settings
 from outlets.services import update_export_settings
-from tests.factories import MappingFactory, seed_reference_data
+from tests.factories import (
+    MappingFactory,
+    MerchantFactory,
+    OutletFactory,
+    XeroConnectionFactory,
+    seed_reference_data,
+)
 from xero_integration.models import ReferenceRecord, ReferenceSnapshot
 
 from .conftest import a_sale
@@ -94,3 +103,38 @@ def test_a_lock_date_nearing_unexported_days_is_alerted(connection, contacts, ex
     (problem,) = Problem.objects.all()
     assert (problem.kind, problem.outlet_id) == ("lock_date", export_outlet.pk)
     assert "held for a person" in problem.detail
+
+
+def merchant_with_every_warning(n: int) -> None:
+    merchant = MerchantFactory.create(merchant_id=f"M{n}", name=f"Merchant {n}")
+    outlet = OutletFactory.create(merchant=merchant, pos_station_id="S1")
+    connection = XeroConnectionFactory.create(
+        merchant=merchant, refresh_token_expires_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    seed_reference_data(connection)
+    MappingFactory.create(merchant=merchant, type="revenue", pos_value="*", xero_value="250")
+    today = timezone.now().date()
+    ReferenceSnapshot.objects.update_or_create(
+        connection=connection,
+        kind="organisation",
+        defaults={"refreshed_at": timezone.now(), "data": {"period_lock_date": today.isoformat()}},
+    )
+    a_sale(outlet, f"A{n}", business_date=today)
+
+
+def queries_of_early_warnings() -> tuple[int, int]:
+    with CaptureQueriesContext(connection_of_db) as queries:
+        found = early_warnings(timezone.now())
+    return len(queries), len(found)
+
+
+def test_early_warnings_are_read_in_queries_that_do_not_grow_with_merchants(db):
+    merchant_with_every_warning(1)
+    one, found_one = queries_of_early_warnings()
+    for n in range(2, 6):
+        merchant_with_every_warning(n)
+
+    five, found_five = queries_of_early_warnings()
+
+    assert (found_one, found_five) == (3, 15)
+    assert five == one

@@ -188,6 +188,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
                     "payments_done",
                     "xero_id",
                     "open_in_xero",
+                    "customer_id",
                     "attempts",
                     "not_before_local",
                     "batch",

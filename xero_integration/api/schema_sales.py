@@ -80,6 +80,19 @@ class SaleSchema(serializers.Serializer):
         allow_null=True,
         help_text="For a refund, where known: the id of the refunded sale.",
     )
+    customer_id = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=50,
+        help_text="The POS's customer, needed when a payment method is mapped ON_ACCOUNT: "
+        "the Xero contact with this ContactNumber is invoiced (created if there is none).",
+    )
+    customer_name = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=255,
+        help_text="How the customer's new Xero contact is named (with its id).",
+    )
 
 
 @extend_schema_serializer(component_name="SaleResult")

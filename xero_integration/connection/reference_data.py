@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from ..models import ReferenceKind, ReferenceRecord, ReferenceSnapshot, XeroConnection
 from ..xero import accounting
+from .selectors import ORGANISATION
 
-ORGANISATION = "organisation"
 # Our clock and Xero's differ a little, and a record changed while we were reading may carry
 # a timestamp just before our start: re-reading a few minutes costs less than missing one.
 MODIFIED_SINCE_OVERLAP = datetime.timedelta(minutes=5)

@@ -9,6 +9,8 @@ from outlets.models import Merchant, Outlet
 
 from ..models import ConnectionStatus, ReferenceRecord, ReferenceSnapshot, XeroConnection
 
+ORGANISATION = "organisation"  # the snapshot kind of GET /Organisation (reference_data.py)
+
 
 def connection_for(*, merchant: Merchant, outlet: Outlet | None = None) -> XeroConnection | None:
     """The outlet's own connection if it has one, else the merchant's default.
@@ -61,7 +63,7 @@ def has_reference_data(connection: XeroConnection) -> bool:
 def organisation_data(connection: XeroConnection) -> dict[str, Any]:
     """Xero's Organisation element from the last refresh (reference_data.refresh_organisation),
     with its lock dates as YYYY-MM-DD; empty before the first refresh."""
-    snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind="organisation").first()
+    snapshot = ReferenceSnapshot.objects.filter(connection=connection, kind=ORGANISATION).first()
     return snapshot.data if snapshot else {}
 
 
@@ -71,8 +73,12 @@ def last_refreshed_at(*, connection: XeroConnection, kind: str) -> datetime.date
 
 
 def latest_refresh(*, connection: XeroConnection) -> datetime.datetime | None:
-    """When any of the connection's reference data was last refreshed from Xero."""
-    latest: datetime.datetime | None = ReferenceSnapshot.objects.filter(
-        connection=connection
-    ).aggregate(latest=Max("refreshed_at"))["latest"]
+    """When the connection's accounts, tax rates, tracking or contacts were last refreshed
+    from Xero. The organisation alone (re-read while work waits on a lock date) is left
+    out: it names nothing a document's lines or contact use."""
+    latest: datetime.datetime | None = (
+        ReferenceSnapshot.objects.filter(connection=connection)
+        .exclude(kind=ORGANISATION)
+        .aggregate(latest=Max("refreshed_at"))["latest"]
+    )
     return latest

@@ -35,11 +35,48 @@ DIFFERENT_IN_XERO = (
     "'{xero_reference}'; ours: total {total}, reference '{reference}'). Check the document in "
     "Xero, then replay or mark it resolved."
 )
+JOURNAL_DIFFERENT_IN_XERO = (
+    "Xero already has a journal narrated '{number}', but with other lines than this export. "
+    "Check the journal in Xero, then replay or mark it resolved."
+)
 NOT_IN_ANSWER = "Xero's answer did not mention {number}."
 NOT_BUILT = "The document could not be built: {error}"
 GONE = ("DELETED", "VOIDED")
 # Xero's text when a number is taken (spec Invoice.InvoiceNumber: unique per organisation).
 NUMBER_TAKEN = "must be unique"
+
+
+def same_total_and_reference(ours: dict, total: Decimal | None, element: dict) -> bool:
+    """An invoice or credit note with our number is ours if its total and reference are."""
+    same_total = Decimal(str(element.get("Total"))) == total
+    return same_total and element.get("Reference", ours.get("Reference")) == ours.get("Reference")
+
+
+def journal_lines(journal: dict) -> list[tuple[str, Decimal]]:
+    lines = journal.get("JournalLines") or []
+    return sorted(
+        (str(line.get("AccountCode")), Decimal(str(line.get("LineAmount")))) for line in lines
+    )
+
+
+def same_lines(ours: dict, total: Decimal | None, element: dict) -> bool:
+    """A journal with our narration is ours if it moves the same amounts on the same
+    accounts: narrations are not unique in Xero, and a journal has no total."""
+    return journal_lines(element) == journal_lines(ours)
+
+
+def different_totals(document: ExportDocument, element: dict) -> str:
+    return DIFFERENT_IN_XERO.format(
+        number=document.number,
+        xero_total=element.get("Total"),
+        xero_reference=element.get("Reference", ""),
+        total=document.total,
+        reference=loads(document.body).get("Reference", ""),
+    )
+
+
+def different_lines(document: ExportDocument, element: dict) -> str:
+    return JOURNAL_DIFFERENT_IN_XERO.format(number=document.number)
 
 
 @dataclass(frozen=True)
@@ -50,18 +87,12 @@ class DocumentApi:
     find: Callable[[XeroConnection, list[str]], list[dict]]
     number_key: str
     id_key: str
-    # What tells Xero's document with our number apart from another: its total and
-    # reference (a journal: its debits, and its narration, which is its number).
-    total_of: Callable[[dict], Decimal] = lambda element: Decimal(str(element.get("Total")))
-    reference_of: Callable[[dict], object] = lambda element: element.get("Reference")
+    # Whether Xero's document with our number is this export, and if not, what to say.
+    same: Callable[[dict, Decimal | None, dict], bool] = same_total_and_reference
+    differs: Callable[[ExportDocument, dict], str] = different_totals
     # Xero keeps a number unique among live documents only where it keeps numbers at all;
     # a journal's narration is not unique, so a voided or deleted one is not ours.
     live_only: bool = False
-
-
-def journal_debits(journal: dict) -> Decimal:
-    amounts = (Decimal(str(line.get("LineAmount", 0))) for line in journal.get("JournalLines", []))
-    return sum((amount for amount in amounts if amount > 0), Decimal("0.00"))
 
 
 APIS: dict[str, DocumentApi] = {
@@ -79,8 +110,8 @@ APIS: dict[str, DocumentApi] = {
         accounting.find_manual_journals_by_narration,
         "Narration",
         "ManualJournalID",
-        total_of=journal_debits,
-        reference_of=lambda journal: journal.get("Narration"),
+        same=same_lines,
+        differs=different_lines,
         live_only=True,
     ),
 }
@@ -209,11 +240,8 @@ def read_answer(
 
 
 def matches(document: ExportDocument, element: dict) -> bool:
-    """Is Xero's document with our number really ours? Same total and reference."""
-    api, ours = APIS[document.kind], loads(document.body)
-    same_total = api.total_of(element) == document.total
-    theirs = api.reference_of(element)
-    return same_total and (theirs is None or theirs == api.reference_of(ours))
+    """Is Xero's document with our number really ours?"""
+    return APIS[document.kind].same(loads(document.body), document.total, element)
 
 
 def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
@@ -235,14 +263,7 @@ def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocume
 
 
 def different_in_xero(document: ExportDocument, element: dict) -> str:
-    api = APIS[document.kind]
-    return DIFFERENT_IN_XERO.format(
-        number=document.number,
-        xero_total=api.total_of(element),
-        xero_reference=api.reference_of(element) or "",
-        total=document.total,
-        reference=api.reference_of(loads(document.body)) or "",
-    )
+    return APIS[document.kind].differs(document, element)
 
 
 def document_lane(kind: str) -> Lane:

@@ -5,11 +5,18 @@ queues an export run for each of those."""
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from outlets.models import ExportFrequency, ExportSettings, Outlet
 
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, XeroConnection
+from ..models import (
+    ConnectionStatus,
+    ExportDocument,
+    ExportStatus,
+    LaterPayment,
+    Sale,
+    XeroConnection,
+)
 
 
 def is_due(outlet: Outlet, now: datetime.datetime) -> bool:
@@ -82,16 +89,22 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
         # Held on a fix: the run releases what a mapping change or a refresh has fixed.
         | Q(status=ExportStatus.WAITING)
         | Q(payments_status=ExportStatus.WAITING)
-        # A payment registered on an on-account invoice: the run puts it in the lane.
-        | Q(
-            status=ExportStatus.SENT,
-            payments_status=ExportStatus.SENT,
-            sales__later_payments__in_xero_at__isnull=True,
-            sales__later_payments__isnull=False,
-        )
     )
     due = set(due_sending.values_list("connection_id", flat=True).distinct())
+    # A payment registered on an on-account invoice: the run puts it in the payments lane.
+    later = unsent_later_payments().filter(sale__document__connection__in=live)
+    due |= set(later.values_list("sale__document__connection_id", flat=True))
     return due | connections_with_due_sales(list(live), now)
+
+
+def unsent_later_payments() -> QuerySet[LaterPayment]:
+    """Payments registered on sent invoices whose own payments are settled: read from the
+    (small) table of later payments, never by joining every document to its sales."""
+    return LaterPayment.objects.filter(
+        in_xero_at__isnull=True,
+        sale__document__status=ExportStatus.SENT,
+        sale__document__payments_status=ExportStatus.SENT,
+    )
 
 
 def connections_with_due_sales(

@@ -18,6 +18,7 @@ from .context import Contexts
 from .customers import resolve_customer_contacts
 from .delivery import due, recover, release_fixed, send_due
 from .due import is_due, schedule_next
+from .lock_dates import recheck_lock_date
 from .planning import plan_outlet
 from .readiness import readiness
 
@@ -78,6 +79,7 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
         if connection.status != ConnectionStatus.ACTIVE:
             run.waiting["*"] = [connection.status_reason or connection.get_status_display()]
             return run
+        recheck_lock_date(connection, now or timezone.now())
         release_fixed(connection)
         payments.reopen_for_later_payments(connection)
         for lane in LANES:

@@ -95,14 +95,13 @@ def payment_lines(sales: list[SaleData], refunds: list[SaleData], ctx: ExportCon
     return lines
 
 
-def check_journal_balances(narration: str, lines: list[dict]) -> Decimal:
-    """The journal's debits (what it moves), once debits and credits cancel to the cent."""
+def check_journal_balances(narration: str, lines: list[dict]) -> None:
+    """Debits and credits cancel to the cent, or the journal is not sent."""
     debits = sum((line["LineAmount"] for line in lines if line["LineAmount"] > 0), ZERO)
     credits = sum((line["LineAmount"] for line in lines if line["LineAmount"] < 0), ZERO)
     if debits + credits != 0:
         message = UNBALANCED_JOURNAL.format(narration=narration, debits=debits, credits=credits)
         raise AssertionError(message)
-    return to_amount(debits)
 
 
 def journal_currency(sales: list[SaleData], narration: str, base_currency: str) -> str:
@@ -136,7 +135,8 @@ def build_journal_document(
     currency = journal_currency(sales, narration, ctx.base_currency)
     takings = [sale for sale in sales if not sale.is_refund]
     refunds = [sale for sale in sales if sale.is_refund]
-    lines = revenue_lines(takings, refunds, ctx) + payment_lines(takings, refunds, ctx)
+    paid = payment_lines(takings, refunds, ctx)
+    lines = revenue_lines(takings, refunds, ctx) + paid
     posted, _ = posting_date(day, ctx.lock)
     body = {
         "Narration": narration,
@@ -145,5 +145,8 @@ def build_journal_document(
         "Status": "POSTED",
         "JournalLines": lines,
     }
-    total = check_journal_balances(narration, lines)
+    check_journal_balances(narration, lines)
+    # Its total is the day's net takings (sales less refunds), what its payment lines move:
+    # the figure the POS's day is compared with.
+    total = to_amount(sum((line["LineAmount"] for line in paid), ZERO))
     return BuiltDocument(JOURNAL, narration, posted, currency, total, body)

@@ -17,10 +17,15 @@ from django.db.models import Count, Min, Q
 from config.errors import Conflict
 from outlets.models import LockDatePolicy, Outlet
 
-from ..connection.selectors import organisation_data
+from ..connection.reference_data import refresh_organisation
+from ..connection.selectors import ORGANISATION, last_refreshed_at, organisation_data
 from ..models import ExportDocument, ExportStatus, Sale, XeroConnection
+from ..xero.errors import XeroError
 
 LOCK_KEY_PREFIX = "lock:"
+# Xero sends no event when a lock date moves, so while work waits on one the organisation
+# is read again this often: at most 96 of the organisation's 5,000 daily calls.
+LOCK_RECHECK = datetime.timedelta(minutes=15)
 # How far ahead of the oldest unexported day a lock date warns: accountants lock a
 # month a few days after it ends, and a daily export runs for yesterday.
 WARN_WITHIN_DAYS = 7
@@ -75,6 +80,26 @@ def posting_date(day: datetime.date, rule: LockRule) -> tuple[datetime.date, str
         raise LockedPeriod(message, waiting_on=rule.key)
     posted = rule.lock_date + datetime.timedelta(days=1)
     return posted, POSTED_LATE_NOTE.format(day=day.isoformat(), posted=posted.isoformat())
+
+
+def recheck_lock_date(connection: XeroConnection, now: datetime.datetime) -> bool:
+    """Re-read the organisation's lock dates if work waits on them and the last read is
+    older than LOCK_RECHECK; release_fixed then lets go of what a new date frees."""
+    held = ExportDocument.objects.filter(
+        Q(status=ExportStatus.WAITING) | Q(payments_status=ExportStatus.WAITING),
+        connection=connection,
+        waiting_on__startswith=LOCK_KEY_PREFIX,
+    )
+    if not held.exists():
+        return False
+    last = last_refreshed_at(connection=connection, kind=ORGANISATION)
+    if last is not None and last > now - LOCK_RECHECK:
+        return False
+    try:
+        refresh_organisation(connection=connection)
+    except XeroError:
+        return False  # the call is logged; the next run tries again
+    return True
 
 
 # ---- reads ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ refused rather than paid twice.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ExportBatch, ExportDocument, ExportStatus, LaterPayment, XeroConnection
@@ -19,6 +19,7 @@ from .builders import UnmappedError, later_payment_reference
 from .context import Contexts, build_document, dumps, loads
 from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
 from .documents import NOT_BUILT, common_outlet, in_xero
+from .due import unsent_later_payments
 from .history import PAYMENTS, record_success
 from .lock_dates import LockedPeriod
 
@@ -70,21 +71,11 @@ def note_later_payments_in_xero(document: ExportDocument) -> None:
             LaterPayment.objects.filter(pk=payment.pk).update(in_xero_at=timezone.now())
 
 
-def with_unsent_later_payments(connection: XeroConnection) -> QuerySet[ExportDocument]:
-    """Sent documents, their payments settled, with a payment registered since."""
-    return ExportDocument.objects.filter(
-        connection=connection,
-        status=ExportStatus.SENT,
-        payments_status=ExportStatus.SENT,
-        sales__later_payments__in_xero_at__isnull=True,
-        sales__later_payments__isnull=False,
-    )
-
-
 def reopen_for_later_payments(connection: XeroConnection) -> int:
     """Put the payments of on-account invoices with newly registered payments back in the
     lane; the payments are rebuilt (built_with cleared) to include them."""
-    ids = list(with_unsent_later_payments(connection).values_list("pk", flat=True).distinct())
+    unsent = unsent_later_payments().filter(sale__document__connection=connection)
+    ids = set(unsent.values_list("sale__document_id", flat=True))
     return ExportDocument.objects.filter(pk__in=ids, payments_status=ExportStatus.SENT).update(
         payments_status=ExportStatus.PENDING,
         payments_attempts=0,

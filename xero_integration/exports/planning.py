@@ -71,7 +71,7 @@ def claim_sales(document: ExportDocument, sale_ids: list[int]) -> int:
 
 
 def paid_on_account(sale: Sale, on_account: Collection[str]) -> bool:
-    return any(payment["method"] in on_account for payment in sale.payload.get("payments", ()))
+    return any(p.get("method") in on_account for p in sale.payload.get("payments", []))
 
 
 def plan_per_sale(

@@ -113,7 +113,12 @@ def already_registered(merchant: Merchant, payment: PaymentInput) -> LaterPaymen
 def register_later_payment(*, merchant: Merchant, sale_id: str, raw: dict[str, Any]) -> Registered:
     """Store a payment on an on-account sale once; the same payment again changes nothing."""
     payment = parse_payment_input(raw)
-    sale = Sale.objects.select_for_update().filter(merchant=merchant, sale_id=sale_id).first()
+    # An id no sale can have (a NUL, on PostgreSQL) is not looked up: it would fail the query.
+    sale = (
+        Sale.objects.select_for_update().filter(merchant=merchant, sale_id=sale_id).first()
+        if SALE_ID_PATTERN.match(sale_id)
+        else None
+    )
     if sale is None:
         raise NotFound(UNKNOWN_SALE.format(sale_id=sale_id))
     stored = already_registered(merchant, payment)

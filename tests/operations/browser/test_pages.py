@@ -76,6 +76,7 @@ def test_the_api_docs_work_without_internet(page, service, screenshot):
     page.route("**/*", only_this_machine)
 
     page.goto(service + "/api/docs/")
+    # By its operation id: "/api/xero/sales" is also the start of the later-payments path.
     sales = page.locator("#operations-sales-xero_sales_create")
     expect()(sales).to_be_visible()
     sales.locator(".opblock-summary").click()

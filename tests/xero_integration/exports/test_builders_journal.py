@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 
 from xero_integration.exports.builders import UnmappedError
+from xero_integration.exports.documents import same_lines
 from xero_integration.exports.journals import (
     NOT_BASE_CURRENCY,
     NotBaseCurrency,
     build_journal_document,
 )
-from xero_integration.exports.lock_dates import LockRule
+from xero_integration.exports.lock_dates import LockedPeriod, LockRule
 
 from .sample_sales import context, d, payment, random_sales, refund, sale, sale_line
 from .test_builders_match_spec import assert_matches_spec
@@ -38,7 +39,10 @@ def test_a_generated_day_of_sales_and_refunds_balances_to_the_cent(seed):
     for sales in by_currency.values():
         doc = journal(sales)
         assert sum(amounts(doc)) == 0
-        assert doc.total == sum(a for a in amounts(doc) if a > 0)
+        takings = sum(s.total for s in sales if not s.is_refund) - sum(
+            s.total for s in sales if s.is_refund
+        )
+        assert doc.total == takings
         assert all(a == a.quantize(Decimal("0.01")) for a in amounts(doc))
 
 
@@ -131,3 +135,17 @@ def test_an_unmapped_payment_method_stops_the_journal():
 
 def test_the_journal_matches_the_spec():
     assert_matches_spec("ManualJournals", {"ManualJournals": [journal([sale()]).body]})
+
+
+def test_xeros_journal_with_our_narration_is_ours_only_with_the_same_lines():
+    ours = journal([sale()]).body
+    theirs = {**ours, "JournalLines": [dict(line) for line in ours["JournalLines"]]}
+
+    assert same_lines(ours, None, theirs)
+    theirs["JournalLines"][0]["LineAmount"] = d("-10.00")
+    assert not same_lines(ours, None, theirs)
+
+
+def test_a_day_in_a_locked_period_is_held_under_the_hold_policy():
+    with pytest.raises(LockedPeriod):
+        journal([sale()], lock=LockRule(DAY, "hold"))

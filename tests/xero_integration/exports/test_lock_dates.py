@@ -6,13 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from django.utils import timezone
 
 from outlets.services import update_export_settings
 from tests.sandbox_helpers import ready_connection, sandbox_documents, sandbox_post
 from xero_integration.connection.reference_data import refresh_reference_data, xero_date
 from xero_integration.exports.engine import export_connection
 from xero_integration.exports.lock_dates import LOCKED_HOLD
-from xero_integration.models import ExportDocument, ExportStatus
+from xero_integration.models import ExportDocument, ExportStatus, ReferenceSnapshot
 
 from .test_engine import NOW, a_sale, ingest
 
@@ -159,3 +160,40 @@ def test_outlet_admin_page_shows_the_lock_date_warning(admin_client, sandbox, co
     page = admin_client.get(f"/admin/outlets/outlet/{outlet.pk}/change/").content.decode()
 
     assert f"locked up to {LOCK.isoformat()}" in page
+
+
+def organisation_read_minutes_ago(connection, minutes: int) -> None:
+    ReferenceSnapshot.objects.filter(connection=connection, kind="organisation").update(
+        refreshed_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+
+
+def organisation_reads(sandbox) -> int:
+    calls = requests.get(f"{sandbox}/_sandbox/requests", timeout=10).json()["requests"]
+    return sum(1 for c in calls if c["path"].endswith("/Organisation"))
+
+
+def test_held_work_goes_out_once_xero_unlocks_without_anyone_refreshing(
+    sandbox, connection, outlet
+):
+    ingest(outlet.merchant, old_sale())
+    export_connection(connection_id=connection.pk)
+    sandbox_post(sandbox, "config", {"period_lock_date": "2000-12-31"})  # unlocked in Xero
+
+    organisation_read_minutes_ago(connection, 16)
+    export_connection(connection_id=connection.pk)
+
+    [invoice] = invoices(sandbox, connection)
+    assert invoice["Status"] == "PAID"
+
+
+def test_the_organisation_is_read_again_at_most_every_15_minutes(sandbox, connection, outlet):
+    ingest(outlet.merchant, old_sale())
+    export_connection(connection_id=connection.pk)
+    reads = organisation_reads(sandbox)
+
+    organisation_read_minutes_ago(connection, 14)
+    export_connection(connection_id=connection.pk)
+
+    assert organisation_reads(sandbox) == reads
+    assert ExportDocument.objects.get().status == ExportStatus.WAITING
