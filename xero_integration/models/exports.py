@@ -63,6 +63,11 @@ class ExportDocument(models.Model):
         help_text="References of the payments Xero has accepted, so a replay sends only the rest.",
     )
     xero_id = models.CharField(max_length=64, blank=True)
+    xero_payment_ids = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Xero's PaymentID of each payment it accepted, by reference: for Open in Xero.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")
