@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from mappings.forms import MappingForm, MappingRowsFormSet, OutletOverridesFormSet
 from mappings.models import Mapping
-from outlets.forms import ExportSettingsForm, OutletForm
+from outlets.forms import ExportSettingsForm, ExportSettingsFormSet, OutletForm
 from outlets.models import ExportSettings, Merchant, Outlet
 
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
@@ -283,6 +283,7 @@ class MerchantAdmin(SetupViews, admin.ModelAdmin):
 class ExportSettingsInline(admin.StackedInline):
     model = ExportSettings
     form = ExportSettingsForm
+    formset = ExportSettingsFormSet
     can_delete = False
     readonly_fields = ("document_numbers",)
 
