@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "MappingTypeEnum": "mappings.models.MappingType",
         "ReferenceKindEnum": "xero_integration.models.ReferenceKind",
         "ConnectionStatusEnum": "xero_integration.models.ConnectionStatus",
+        "ExportStatusEnum": "xero_integration.models.ExportStatus",
+        "DocumentKindEnum": "xero_integration.models.DocumentKind",
+        "ErrorSourceEnum": "xero_integration.models.ErrorSource",
     },
 }
 
