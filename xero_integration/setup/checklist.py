@@ -56,6 +56,7 @@ class Checklist:
     connection: XeroConnection | None
     steps: list[Step]
     outlets: list[OutletHealth]
+    exporting: bool = False  # an export was asked for, or documents are on their way
 
     @property
     def done(self) -> int:
@@ -70,8 +71,7 @@ class Checklist:
             return False
         if states["reference"] == TODO:
             return True
-        ready = states["mappings"] == DONE and states["settings"] == DONE
-        return ready and states["export"] == TODO
+        return self.exporting and states["export"] == TODO
 
 
 def ago(moment: datetime.datetime) -> str:
@@ -182,4 +182,13 @@ def setup_checklist(*, merchant: Merchant) -> Checklist:
         settings_step(outlets),
         first_export_step(merchant),
     ]
-    return Checklist(merchant, connection, steps, outlets)
+    return Checklist(merchant, connection, steps, outlets, exporting(merchant))
+
+
+def exporting(merchant: Merchant) -> bool:
+    """Export now was pressed and no run has planned it yet, or documents are on their way."""
+    on_the_way = [ExportStatus.PENDING, ExportStatus.SENDING]
+    return (
+        merchant.outlets.filter(export_settings__sync_requested_at__isnull=False).exists()
+        or ExportDocument.objects.filter(outlet__merchant=merchant, status__in=on_the_way).exists()
+    )

@@ -187,3 +187,16 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     page = setup_page(admin_client, outlet.merchant)
     assert step_state(page, "mappings") == "done"
     assert step_state(page, "export") == "done"
+
+
+def test_the_page_reloads_itself_only_while_waiting_for_the_worker(admin_client, fetched, outlet):
+    reloads = '<meta http-equiv="refresh"'
+    ingest(outlet.merchant, a_sale("A1"))
+    accept_suggestions(admin_client, outlet.merchant, editor(admin_client, outlet.merchant))
+    idle = setup_page(admin_client, outlet.merchant)
+
+    admin_client.post(reverse("admin:outlets_merchant_setup_export", args=[outlet.merchant.pk]))
+    waiting = setup_page(admin_client, outlet.merchant)
+
+    assert reloads not in idle  # nothing queued: the person reads in peace
+    assert reloads in waiting  # Export now pressed: until the first export is in Xero
