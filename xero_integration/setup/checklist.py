@@ -106,19 +106,31 @@ def reference_step(connection: XeroConnection | None) -> Step:
 
 def mappings_step(outlets: list[OutletHealth]) -> Step:
     """Complete when no outlet misses a required mapping, has one Xero would refuse, or
-    holds sales carrying a value nothing maps; every such value is listed at once."""
-    details: list[str] = []
+    holds sales carrying a value nothing maps; every such value is listed at once, once
+    for the merchant, with the sales waiting for it and, when not all, which outlets."""
+    waiting: dict[str, int] = {}
+    where: dict[str, list[str]] = {}
     for health in outlets:
-        name = health.outlet.name
-        details += [f"{name}: {m['reason']}" for m in health.ready.missing_mappings]
-        details += [f"{name}: {m['reason']}" for m in health.ready.invalid_mappings]
-        details += [
-            f"{name}: {key['reason']} ({key['sales']} sale(s) wait for it)"
-            for key in health.ready.unmapped_keys
-        ]
-    unique = list(dict.fromkeys(details))
+        problems = [(m["reason"], 0) for m in health.ready.missing_mappings]
+        problems += [(m["reason"], 0) for m in health.ready.invalid_mappings]
+        problems += [(k["reason"], k["sales"]) for k in health.ready.unmapped_keys]
+        for reason, sales in problems:
+            waiting[reason] = waiting.get(reason, 0) + sales
+            where.setdefault(reason, []).append(health.outlet.name)
+    details = [
+        problem_line(reason, waiting[reason], where[reason], len(outlets)) for reason in waiting
+    ]
     title = "Mappings complete for what the sales carry"
-    return Step("mappings", title, PROBLEM if unique else DONE, unique or [MAPPINGS_DONE])
+    return Step("mappings", title, PROBLEM if details else DONE, details or [MAPPINGS_DONE])
+
+
+def problem_line(reason: str, sales: int, outlets: list[str], of: int) -> str:
+    line = reason
+    if sales:
+        line += f" {sales} sale{'s wait' if sales != 1 else ' waits'} for it."
+    if len(outlets) < of:
+        line += f" (At {', '.join(outlets)}.)"
+    return line
 
 
 def settings_step(outlets: list[OutletHealth]) -> Step:

@@ -167,7 +167,7 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     export_connection(connection_id=fetched.pk)
 
     page = setup_page(admin_client, outlet.merchant)
-    waiting = re.findall(r'<div class="unmapped-key">(.*?)</div>', page, re.S)
+    waiting = re.findall(r'<div class="unmapped-key"[^>]*>(.*?)</div>', page, re.S)
     assert [re.sub(r"<[^>]+>", "", w).split(":")[0] for w in waiting] == [
         "payments eftpos",
         "revenue pastry",
@@ -175,6 +175,7 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     ]
     assert "xero-bridge's reason (Xero was not asked)" in page
     assert step_state(page, "mappings") == "problem"
+    assert "No Xero account is mapped for payment method &#x27;eftpos&#x27;. 2 sales wait" in page
     assert Sale.objects.filter(document__isnull=False).count() == 0  # both wait, none failed
 
     accept_suggestions(admin_client, outlet.merchant, editor(admin_client, outlet.merchant))
