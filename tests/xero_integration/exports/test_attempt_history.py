@@ -91,3 +91,11 @@ def test_each_payment_xero_accepted_opens_in_xero(connection, outlet, admin_clie
     assert reference == "POSS1-A1 card" and payment_id
     assert f"bankTransactionID%3D{payment_id}" in page
     assert "POSS1-A1 card: open in Xero" in page
+
+
+def test_resolving_by_hand_is_kept_with_who_did_it(failed_document):
+    from xero_integration.exports.control import mark_resolved
+
+    mark_resolved(ExportDocument.objects.filter(pk=failed_document.pk), by="support")
+
+    assert history(failed_document)[-1] == (AttemptOutcome.RESOLVED, "support", False)
