@@ -218,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "ExportStatusEnum": "xero_integration.models.ExportStatus",
         "XeroChangeDecisionEnum": "xero_integration.models.XeroChangeDecision",
         "DecisionEnum": "xero_integration.reconciliation.decisions.DECISIONS",
+        "ErrorSourceEnum": "xero_integration.models.ErrorSource",
     },
 }
 

@@ -31,7 +31,7 @@ class LevelFilter(admin.SimpleListFilter):
 class MappingAdmin(admin.ModelAdmin):
     form = MappingForm
     list_display = ("type", "merchant", "scope", "pos_value", "xero_value", "updated_at")
-    list_filter = ("type", LevelFilter, "merchant")
+    list_filter = ("type", LevelFilter, "merchant", "outlet")
     list_select_related = ("merchant", "outlet")
     search_fields = (
         "pos_value",

@@ -46,7 +46,7 @@ class AlertSettingsAdmin(admin.ModelAdmin):
 @admin.register(Problem)
 class ProblemAdmin(ReadOnly):
     list_display = ("opened_at", "kind", "merchant", "outlet", "cleared_at", "notified_at")
-    list_filter = (("cleared_at", admin.EmptyFieldListFilter), "kind")
+    list_filter = (("cleared_at", admin.EmptyFieldListFilter), "kind", "merchant", "outlet")
     list_select_related = ("merchant", "outlet")
     search_fields = ("key", "detail", "merchant__name")
 
@@ -63,7 +63,7 @@ class WebhookDeliveryAdmin(ReadOnly):
         "next_attempt_at",
         "last_error",
     )
-    list_filter = ("status", "event")
+    list_filter = ("status", "event", "merchant")
     list_select_related = ("merchant",)
 
 

@@ -36,7 +36,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "last_used_at",
         "created_at",
     )
-    list_filter = ("is_active", "all_merchants")
+    list_filter = ("is_active", "all_merchants", "merchants")
     search_fields = ("name", "key_prefix")
     filter_horizontal = ("merchants",)
     actions = ("revoke",)

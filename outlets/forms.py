@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from .models import ApiClient, ExportSettings, Outlet
 from .services import check_prefix_is_unique
@@ -40,26 +41,30 @@ class ExportSettingsForm(forms.ModelForm):
         model = ExportSettings
         fields = "__all__"
 
-    def clean(self) -> dict[str, Any]:
-        # The API's rule too: one prefix per merchant (services.check_prefix_is_unique), so
-        # the admin cannot save what the API refuses and silently stop another outlet.
-        super().clean()  # returns cleaned_data, as above
-        cleaned = self.cleaned_data
-        outlet = getattr(self.instance, "outlet", None)  # set by the outlet page's formset
-        if outlet is None or "number_prefix" not in cleaned:
-            return cleaned
-        # ModelForm copies cleaned values onto the instance right after clean(); this one early.
-        self.instance.number_prefix = cleaned["number_prefix"]
-        try:
-            check_prefix_is_unique(self.instance)
-        except ValidationError as error:
-            self.add_error(None, error)
-        return cleaned
-
     def has_changed(self) -> bool:
         # Django skips new inline rows left untouched, but every outlet needs its settings
         # row, so a new one is saved even at the defaults.
         return self.instance.pk is None or super().has_changed()
+
+
+class ExportSettingsFormSet(BaseInlineFormSet):
+    """The outlet's settings row on its page, held to the API's rule: one prefix per
+    merchant (services.check_prefix_is_unique), so the admin cannot save what the API
+    refuses and silently stop another outlet. A formset check, because only the formset
+    knows the outlet, on the add page too (the outlet is not saved yet)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or "number_prefix" not in form.cleaned_data:
+                continue
+            settings = form.instance
+            settings.outlet = self.instance
+            settings.number_prefix = form.cleaned_data["number_prefix"]
+            try:
+                check_prefix_is_unique(settings)
+            except ValidationError as error:
+                form.add_error(None, error)
 
 
 class ApiClientForm(forms.ModelForm):

@@ -153,3 +153,15 @@ def test_outlet_page_previews_its_document_numbers(admin_client, outlet):
     page = admin_client.get(reverse("admin:outlets_outlet_change", args=[outlet.pk]))
 
     assert "POSS1-&lt;sale id&gt;, e.g. POSS1-1001" in page.content.decode()
+
+
+def test_admin_refuses_a_taken_prefix_on_a_new_outlet_too(admin_client, outlet):
+    from tests.admin_forms import outlet_add_data
+
+    data = outlet_add_data(outlet.merchant, **{"export_settings-0-number_prefix": "POSS1"})
+
+    response = admin_client.post(reverse("admin:outlets_outlet_add"), data)
+
+    assert response.status_code == 200
+    assert "already uses the prefix" in response.content.decode()
+    assert not outlet.merchant.outlets.filter(pos_station_id="S9").exists()

@@ -7,14 +7,14 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from outlets.models import Merchant
 
-from ..connection.links import short_code, xero_link
+from ..connection.links import PAYMENT, short_code, xero_link
 from ..exports.control import mark_resolved, replay_documents, retry_now
 from ..models import ErrorSource, ExportAttempt, ExportDocument, ExportStatus, LaterPayment, Sale
 from ..reconciliation.decisions import DecisionRefused, accept_change, reexport_document
@@ -189,6 +189,7 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
                     "xero_id",
                     "open_in_xero",
                     "customer_id",
+                    "payments_in_xero",
                     "attempts",
                     "not_before_local",
                     "batch",
@@ -265,6 +266,21 @@ class ExportDocumentAdmin(ReadOnlyAdmin):
         if not url:
             return "—"
         return format_html('<a href="{}" target="_blank" rel="noopener">Open in Xero</a>', url)
+
+    @admin.display(description="Payments in Xero")
+    def payments_in_xero(self, document: ExportDocument) -> SafeString | str:
+        if not document.xero_payment_ids:
+            return "—"
+        code = short_code(document.connection)
+        links = [
+            (reference, xero_link(kind=PAYMENT, xero_id=payment_id, organisation_short_code=code))
+            for reference, payment_id in sorted(document.xero_payment_ids.items())
+        ]
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 (a constant)
+            '<a href="{}" target="_blank" rel="noopener">{}: open in Xero</a>',
+            ((url, reference) for reference, url in links),
+        )
 
     @admin.display(description="Created", ordering="created_at")
     def created_local(self, document: ExportDocument) -> str:

@@ -4,7 +4,6 @@ Composed here, above the apps whose models it shows (outlets, mappings, xero_int
 so that none of those imports another's admin.
 """
 
-import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -20,13 +19,14 @@ from django.utils.safestring import SafeString
 
 from mappings.forms import MappingForm, MappingRowsFormSet, OutletOverridesFormSet
 from mappings.models import Mapping
-from outlets.forms import ExportSettingsForm, OutletForm
+from outlets.forms import ExportSettingsForm, ExportSettingsFormSet, OutletForm
 from outlets.models import ExportSettings, Merchant, Outlet
 
 from ..connection.selectors import connection_for
 from ..exports.warnings import early_warnings
 from ..models import ConnectionStatus, ExportDocument, ExportStatus, XeroConnection
 from ..setup.checklist import number_preview
+from .common import local_time
 from .setup import SetupViews, setup_url
 
 NOT_CONNECTED = "not_connected"
@@ -173,12 +173,12 @@ class OutletInline(admin.TabularInline):
 
     # getattr: a row being added has no annotations.
     @admin.display(description="Last sent to Xero")
-    def last_sent_at(self, outlet: Outlet) -> datetime.datetime | None:
-        return getattr(outlet, "last_sent", None)
+    def last_sent_at(self, outlet: Outlet) -> str:
+        return local_time(getattr(outlet, "last_sent", None), outlet.timezone)
 
     @admin.display(description="Last failed export")
-    def last_failure_at(self, outlet: Outlet) -> datetime.datetime | None:
-        return getattr(outlet, "last_failure", None)
+    def last_failure_at(self, outlet: Outlet) -> str:
+        return local_time(getattr(outlet, "last_failure", None), outlet.timezone)
 
     @admin.display(description="Failed exports")
     def failed_export_count(self, outlet: Outlet) -> int | SafeString:
@@ -285,6 +285,7 @@ class MerchantAdmin(SetupViews, admin.ModelAdmin):
 class ExportSettingsInline(admin.StackedInline):
     model = ExportSettings
     form = ExportSettingsForm
+    formset = ExportSettingsFormSet
     can_delete = False
     readonly_fields = ("document_numbers",)
 

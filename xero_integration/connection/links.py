@@ -12,9 +12,12 @@ from urllib.parse import quote
 from ..models import DocumentKind, ReferenceSnapshot, XeroConnection
 
 XERO_APP = "https://go.xero.com"
+PAYMENT = "payment"
 PATHS = {
     DocumentKind.INVOICE.value: "/AccountsReceivable/View.aspx?InvoiceID={id}",
     DocumentKind.CREDIT_NOTE.value: "/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={id}",
+    # A payment opens as the bank transaction Xero made of it.
+    PAYMENT: "/Bank/ViewTransaction.aspx?bankTransactionID={id}",
 }
 ORGANISATION_KIND = "organisation"  # connection.reference_data.ORGANISATION
 

@@ -13,7 +13,7 @@ from ..connection.selectors import connection_for
 from ..models import AttemptOutcome, ExportDocument, ExportStatus
 from ..tasks import queue_export
 from .due import request_export_now
-from .history import DOCUMENT, PAYMENTS, record_attempt
+from .history import held_lane, record_attempt
 from .readiness import readiness
 from .selectors import outlets_in_scope, pending_counts
 
@@ -65,9 +65,8 @@ def retry_now(*, document: ExportDocument, by: str) -> bool:
 
 
 def record_replay(document: ExportDocument, *, by: str) -> None:
-    # The payments lane when the document itself is in Xero already.
-    lane = PAYMENTS if document.status == ExportStatus.SENT else DOCUMENT
-    record_attempt(document, lane=lane, outcome=AttemptOutcome.REPLAYED, by=by or "the POS (API)")
+    replayed = AttemptOutcome.REPLAYED
+    record_attempt(document, lane=held_lane(document), outcome=replayed, by=by or "the POS (API)")
 
 
 def mark_resolved(documents: QuerySet[ExportDocument], *, by: str = "") -> int:
@@ -77,8 +76,8 @@ def mark_resolved(documents: QuerySet[ExportDocument], *, by: str = "") -> int:
     """
     now = timezone.now()
     for document in documents.filter(Q(status__in=HELD) | Q(payments_status__in=HELD)):
-        lane = PAYMENTS if document.status == ExportStatus.SENT else DOCUMENT
-        record_attempt(document, lane=lane, outcome=AttemptOutcome.RESOLVED, by=by)
+        resolved = AttemptOutcome.RESOLVED
+        record_attempt(document, lane=held_lane(document), outcome=resolved, by=by)
     failed_documents = documents.filter(status__in=HELD).update(
         status=ExportStatus.RESOLVED, payments_status=ExportStatus.RESOLVED, updated_at=now
     )

@@ -4,7 +4,7 @@ Written beside every state change a person may ask about later (delivery.py, con
 and never rewritten, except to mark a failure resolved once a later try succeeds.
 """
 
-from ..models import AttemptOutcome, ExportAttempt, ExportDocument
+from ..models import AttemptOutcome, ExportAttempt, ExportDocument, ExportStatus
 
 DOCUMENT, PAYMENTS = "document", "payments"
 PROBLEMS = (AttemptOutcome.FAILED, AttemptOutcome.WAITING, AttemptOutcome.RETRYING)
@@ -13,6 +13,11 @@ PROBLEMS = (AttemptOutcome.FAILED, AttemptOutcome.WAITING, AttemptOutcome.RETRYI
 def lane_of(status_field: str) -> str:
     """The history's name of a delivery lane, from the status field it moves."""
     return PAYMENTS if status_field == "payments_status" else DOCUMENT
+
+
+def held_lane(document: ExportDocument) -> str:
+    """The lane a person acts on: the payments once Xero has the document itself."""
+    return PAYMENTS if document.status == ExportStatus.SENT else DOCUMENT
 
 
 def record_attempt(

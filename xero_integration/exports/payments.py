@@ -142,6 +142,12 @@ def send_batch(batch: ExportBatch, documents: list[ExportDocument]) -> list[dict
     )
 
 
+def remember_payment_id(document: ExportDocument, reference: str, element: dict | None) -> None:
+    # Saved with the document by settle(); only for "Open in Xero" on the payment.
+    if element and element.get("PaymentID"):
+        document.xero_payment_ids = {**document.xero_payment_ids, reference: element["PaymentID"]}
+
+
 def read_answer(
     lane: Lane, documents: list[ExportDocument], answer: list[dict]
 ) -> list[ExportDocument]:
@@ -156,6 +162,7 @@ def read_answer(
                 errors += [f"Payment {payment['Reference']}: {p}" for p in problems]
             else:
                 accepted.append(payment["Reference"])
+                remember_payment_id(document, payment["Reference"], element)
         if any(OVERPAID in e for e in errors):
             # Xero says the document is paid already (an earlier, lost answer): see what is.
             document.payments_done = sorted(set(document.payments_done) | set(accepted))

@@ -87,6 +87,11 @@ class ExportDocument(models.Model):
         blank=True,
         help_text="A sale sold on account: the POS customer whose Xero contact it is invoiced to.",
     )
+    xero_payment_ids = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Xero's PaymentID of each payment it accepted, by reference: for Open in Xero.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, help_text="Xero's own message, or ours.")

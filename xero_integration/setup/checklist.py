@@ -56,6 +56,7 @@ class Checklist:
     connection: XeroConnection | None
     steps: list[Step]
     outlets: list[OutletHealth]
+    exporting: bool = False  # an export was asked for, or documents are on their way
 
     @property
     def done(self) -> int:
@@ -70,8 +71,7 @@ class Checklist:
             return False
         if states["reference"] == TODO:
             return True
-        ready = states["mappings"] == DONE and states["settings"] == DONE
-        return ready and states["export"] == TODO
+        return self.exporting and states["export"] == TODO
 
 
 def ago(moment: datetime.datetime) -> str:
@@ -106,19 +106,31 @@ def reference_step(connection: XeroConnection | None) -> Step:
 
 def mappings_step(outlets: list[OutletHealth]) -> Step:
     """Complete when no outlet misses a required mapping, has one Xero would refuse, or
-    holds sales carrying a value nothing maps; every such value is listed at once."""
-    details: list[str] = []
+    holds sales carrying a value nothing maps; every such value is listed at once, once
+    for the merchant, with the sales waiting for it and, when not all, which outlets."""
+    waiting: dict[str, int] = {}
+    where: dict[str, list[str]] = {}
     for health in outlets:
-        name = health.outlet.name
-        details += [f"{name}: {m['reason']}" for m in health.ready.missing_mappings]
-        details += [f"{name}: {m['reason']}" for m in health.ready.invalid_mappings]
-        details += [
-            f"{name}: {key['reason']} ({key['sales']} sale(s) wait for it)"
-            for key in health.ready.unmapped_keys
-        ]
-    unique = list(dict.fromkeys(details))
+        problems = [(m["reason"], 0) for m in health.ready.missing_mappings]
+        problems += [(m["reason"], 0) for m in health.ready.invalid_mappings]
+        problems += [(k["reason"], k["sales"]) for k in health.ready.unmapped_keys]
+        for reason, sales in problems:
+            waiting[reason] = waiting.get(reason, 0) + sales
+            where.setdefault(reason, []).append(health.outlet.name)
+    details = [
+        problem_line(reason, waiting[reason], where[reason], len(outlets)) for reason in waiting
+    ]
     title = "Mappings complete for what the sales carry"
-    return Step("mappings", title, PROBLEM if unique else DONE, unique or [MAPPINGS_DONE])
+    return Step("mappings", title, PROBLEM if details else DONE, details or [MAPPINGS_DONE])
+
+
+def problem_line(reason: str, sales: int, outlets: list[str], of: int) -> str:
+    line = reason
+    if sales:
+        line += f" {sales} sale{'s wait' if sales != 1 else ' waits'} for it."
+    if len(outlets) < of:
+        line += f" (At {', '.join(outlets)}.)"
+    return line
 
 
 def settings_step(outlets: list[OutletHealth]) -> Step:
@@ -182,4 +194,13 @@ def setup_checklist(*, merchant: Merchant) -> Checklist:
         settings_step(outlets),
         first_export_step(merchant),
     ]
-    return Checklist(merchant, connection, steps, outlets)
+    return Checklist(merchant, connection, steps, outlets, exporting(merchant))
+
+
+def exporting(merchant: Merchant) -> bool:
+    """Export now was pressed and no run has planned it yet, or documents are on their way."""
+    on_the_way = [ExportStatus.PENDING, ExportStatus.SENDING]
+    return (
+        merchant.outlets.filter(export_settings__sync_requested_at__isnull=False).exists()
+        or ExportDocument.objects.filter(outlet__merchant=merchant, status__in=on_the_way).exists()
+    )

@@ -15,6 +15,7 @@ from django.db.models import Count
 from mappings.models import WILDCARD_CATEGORY, MappingType, SpecialKind
 from mappings.selectors import merchant_default_mappings
 from mappings.services import MappingsRejected, set_mappings
+from mappings.types import item_from_mapping
 from outlets.models import Merchant
 
 from ..models import SaleKey, XeroConnection
@@ -135,18 +136,7 @@ def editor_sections(*, merchant: Merchant, connection: XeroConnection) -> list[E
 
 def items_of(mapping_type: str, chosen: dict[str, str]) -> list[dict[str, str]]:
     """The API's item shape (mappings.types) for each chosen pair of one type."""
-    pos_key = {"revenue": "category", "payments": "method", "tax": "tax_code"}
-    xero_key = {"revenue": "account_code", "payments": "account_code", "tax": "tax_type"}
-    items = []
-    for pos_value, xero_value in chosen.items():
-        if mapping_type == MappingType.TRACKING:
-            items.append({"tracking_category": pos_value, "option": xero_value})
-        elif mapping_type == MappingType.SPECIAL:
-            key = "contact_name" if pos_value == SpecialKind.CONTACT else "account_code"
-            items.append({"kind": pos_value, key: xero_value})
-        else:
-            items.append({pos_key[mapping_type]: pos_value, xero_key[mapping_type]: xero_value})
-    return items
+    return [item_from_mapping(mapping_type, pos, xero) for pos, xero in chosen.items()]
 
 
 def chosen_by_type(submitted: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -164,7 +164,7 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     export_connection(connection_id=fetched.pk)
 
     page = setup_page(admin_client, outlet.merchant)
-    waiting = re.findall(r'<div class="unmapped-key">(.*?)</div>', page, re.S)
+    waiting = re.findall(r'<div class="unmapped-key"[^>]*>(.*?)</div>', page, re.S)
     assert [re.sub(r"<[^>]+>", "", w).split(":")[0] for w in waiting] == [
         "payments eftpos",
         "revenue pastry",
@@ -172,6 +172,7 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     ]
     assert "xero-bridge's reason (Xero was not asked)" in page
     assert step_state(page, "mappings") == "problem"
+    assert "No Xero account is mapped for payment method &#x27;eftpos&#x27;. 2 sales wait" in page
     assert Sale.objects.filter(document__isnull=False).count() == 0  # both wait, none failed
 
     accept_suggestions(admin_client, outlet.merchant, editor(admin_client, outlet.merchant))
@@ -184,3 +185,16 @@ def test_every_unmapped_value_is_listed_at_once_and_its_sales_go_out_once_mapped
     page = setup_page(admin_client, outlet.merchant)
     assert step_state(page, "mappings") == "done"
     assert step_state(page, "export") == "done"
+
+
+def test_the_page_reloads_itself_only_while_waiting_for_the_worker(admin_client, fetched, outlet):
+    reloads = '<meta http-equiv="refresh"'
+    ingest(outlet.merchant, a_sale("A1"))
+    accept_suggestions(admin_client, outlet.merchant, editor(admin_client, outlet.merchant))
+    idle = setup_page(admin_client, outlet.merchant)
+
+    admin_client.post(reverse("admin:outlets_merchant_setup_export", args=[outlet.merchant.pk]))
+    waiting = setup_page(admin_client, outlet.merchant)
+
+    assert reloads not in idle  # nothing queued: the person reads in peace
+    assert reloads in waiting  # Export now pressed: until the first export is in Xero

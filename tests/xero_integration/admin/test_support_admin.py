@@ -84,3 +84,9 @@ def test_the_admin_carries_the_products_name(admin_client):
         in page
     )
     assert "Django administration" not in page
+
+
+def test_times_without_a_zone_are_labelled_utc_on_every_admin_page(admin_client, connection):
+    page = admin_client.get(reverse("admin:xero_integration_xeroconnection_changelist"))
+
+    assert "times in UTC unless a zone is named" in page.content.decode()

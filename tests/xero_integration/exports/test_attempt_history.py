@@ -77,3 +77,25 @@ def test_the_document_page_shows_every_attempt_and_who_replayed(
     shown = re.findall(r'field-what_happened">\s*<p>([^<]*)</p>', page)
     assert shown == ["Failed", "Replayed by a person", "Failed"]  # newest first
     assert re.findall(r'field-by">\s*<p>([^<]*)</p>', page)[1] == "admin"
+
+
+def test_each_payment_xero_accepted_opens_in_xero(connection, outlet, admin_client):
+    ingest(outlet.merchant, a_sale("A1"))
+    export_connection(connection_id=connection.pk)
+    document = ExportDocument.objects.get()
+    url = reverse("admin:xero_integration_exportdocument_change", args=[document.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    [(reference, payment_id)] = document.xero_payment_ids.items()
+    assert reference == "POSS1-A1 card" and payment_id
+    assert f"bankTransactionID%3D{payment_id}" in page
+    assert "POSS1-A1 card: open in Xero" in page
+
+
+def test_resolving_by_hand_is_kept_with_who_did_it(failed_document):
+    from xero_integration.exports.control import mark_resolved
+
+    mark_resolved(ExportDocument.objects.filter(pk=failed_document.pk), by="support")
+
+    assert history(failed_document)[-1] == (AttemptOutcome.RESOLVED, "support", False)
