@@ -24,7 +24,8 @@ def endpoints(shop: Shop) -> dict[str, str]:
     query = urlencode({"merchant_id": merchant, "pos_station_id": station})
     return {
         "status": f"/api/xero/status?{query}",
-        "logs": f"/api/xero/logs?{query}",
+        # The merchant's logs: a batch of several outlets' documents is logged for none.
+        "logs": f"/api/xero/logs?{urlencode({'merchant_id': merchant})}",
         "health": "/api/health",
     }
 
