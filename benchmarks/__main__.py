@@ -35,12 +35,12 @@ class Size:
 
 QUICK = Size(
     rounds=3,
-    ingest_sales=1000,
-    export_sales=500,
-    read_seconds=1.0,
+    ingest_sales=600,
+    export_sales=300,
+    read_seconds=0.5,
     merchants=100,
     ratelimit_minute=120,
-    ratelimit_seconds=30,
+    ratelimit_seconds=20,
 )
 FULL = Size(
     rounds=5,

@@ -115,7 +115,7 @@ def cpu_figure(name: str, result: Drain, goal_ms: float) -> Figure:
 def export_figures(sandbox_url: str, *, sales: int) -> list[Figure]:
     per_sale = drained_shop("BENCH-PER-SALE", "per_sale", sales, None)
     summary = drained_shop("BENCH-SUMMARY", "daily_summary", sales, None)
-    lossy = drained_shop("BENCH-LOSSY", "per_sale", max(500, sales // 4), sandbox_url)
+    lossy = drained_shop("BENCH-LOSSY", "per_sale", max(300, sales // 4), sandbox_url)
     return [
         calls_figure("2 Xero calls vs floor, per_sale", per_sale, 1.05),
         calls_figure("2 Xero calls vs floor, daily_summary", summary, 1.05),

@@ -61,7 +61,7 @@ class Contexts:
     is never built from mappings older than its batch."""
 
     def __init__(self) -> None:
-        self._by_outlet: dict[int, tuple[tuple[str, Any], ExportContext, str]] = {}
+        self._by_outlet: dict[int, tuple[tuple[Any, ...], ExportContext, str]] = {}
         self._stamps: dict[tuple[int, int], tuple[str, Any]] = {}
 
     def start_batch(self) -> None:
@@ -77,7 +77,9 @@ class Contexts:
         return self._stamps[key]
 
     def of(self, document: ExportDocument) -> tuple[ExportContext, str]:
-        stamp = self.stamp(document)
+        # The outlet (timezone, prefix) is read afresh with each batch's documents.
+        outlet = document.outlet
+        stamp = (*self.stamp(document), outlet.timezone, outlet.export_settings.effective_prefix)
         known = self._by_outlet.get(document.outlet_id)
         if known is None or known[0] != stamp:
             ctx = export_context(outlet=document.outlet, connection=document.connection)

@@ -174,5 +174,7 @@ def save_new_sales(rows: list[Sale]) -> None:
     sales sent earlier in the same request: a row can only point at a saved row."""
     while rows:
         ready = [r for r in rows if r.refund_of is None or r.refund_of.pk is not None]
+        # A refund only ever points at a stored sale or one earlier in the request.
+        assert ready, "refunds pointing at each other"
         Sale.objects.bulk_create(ready)
         rows = [r for r in rows if r.pk is None]
