@@ -59,7 +59,15 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
         return fail(lane, document, " ".join(errors))
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
-    document.save(update_fields=["payments_done", "payments_status", "last_error", "updated_at"])
+    document.save(
+        update_fields=[
+            "payments_done",
+            "xero_payment_ids",
+            "payments_status",
+            "last_error",
+            "updated_at",
+        ]
+    )
     record_success(document, lane=PAYMENTS)
 
 
