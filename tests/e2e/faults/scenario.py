@@ -48,13 +48,15 @@ class FaultRunError(AssertionError):
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T | None], what: str, seconds: float, cluster: Cluster) -> T:
+def wait_for(
+    check: Callable[[], T | None], what: str, seconds: float, explain: Callable[[], str]
+) -> T:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if result := check():
             return result
         time.sleep(POLL_SECONDS / 2)
-    raise FaultRunError(f"timed out after {seconds} s waiting for {what}\n{cluster.output()}")
+    raise FaultRunError(f"timed out after {seconds} s waiting for {what}\n{explain()}")
 
 
 class Pos:
@@ -178,7 +180,7 @@ class FaultRun:
             lambda: Task.objects.filter(id=reply["task_id"]).first(),
             f"the reference data of {plan.merchant_id}",
             120,
-            self.cluster,
+            self.explain,
         )
         if not task.success:
             raise FaultRunError(f"reference data refresh failed: {task.result}")
@@ -288,7 +290,7 @@ class FaultRun:
             lambda: self.connection_status(plan) == "needs_reconnect",
             "the service to see the revoked tokens",
             180,
-            self.cluster,
+            self.explain,
         )
         self.connect(plan)
         self.note("the merchant reconnected")
@@ -304,10 +306,10 @@ class FaultRun:
         self.sandbox.post("account-status", body)
         self.note(f"account {ARCHIVED_ACCOUNT} archived in Xero")
         wait_for(
-            lambda: self.failed_exports(plan) > 0,
+            lambda: self.noticed_archived_account(plan),
             f"a refusal for the archived account ({merchant})",
             180,
-            self.cluster,
+            self.explain,
         )
         fixed = {
             "special": [
@@ -320,9 +322,11 @@ class FaultRun:
         self.map(plan, fixed)
         self.note("the merchant mapped tips and surcharges to another account (no replay)")
 
-    def failed_exports(self, plan: MerchantPlan) -> int:
+    def noticed_archived_account(self, plan: MerchantPlan) -> bool:
+        """Xero refused a document for it, or a refresh showed the mapping invalid."""
         status = self.api("GET", "/api/xero/status", params={"merchant_id": plan.merchant_id})
-        return status["failed_exports"] + status["waiting_exports"]
+        held = status["failed_exports"] + status["waiting_exports"]
+        return bool(held or status["invalid_mappings"])
 
     def clear_faults(self) -> None:
         self.faults_served = self.sandbox.get("faults")["served_counts"]  # clearing resets them
@@ -357,6 +361,9 @@ class FaultRun:
                 return time.monotonic() - self.last_fault_at
             time.sleep(POLL_SECONDS * 2)
         return None
+
+    def explain(self) -> str:
+        return f"{self.cluster.output()}\n{self.service_view()}"
 
     def service_view(self) -> str:
         """What the service's own rows say, for a run that did not settle: documents by
