@@ -269,7 +269,7 @@ class FaultRun:
         body = {"kind": "slow", "count": 1, "delay": 4, "method": "PUT"}
         self.sandbox.post("faults", body)
         wait_for(
-            lambda: self.sandbox.served("slow") > before, "a write in flight", 180, self.cluster
+            lambda: self.sandbox.served("slow") > before, "a write in flight", 180, self.explain
         )
 
     def kill_workers_mid_batch(self) -> None:
