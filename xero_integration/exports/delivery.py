@@ -95,16 +95,26 @@ def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XE
     document.save()
 
 
-def wait_for_fix(lane: Lane, document: ExportDocument, message: str, *, source: str) -> None:
+def wait_for_fix(
+    lane: Lane,
+    document: ExportDocument,
+    message: str,
+    *,
+    source: str,
+    waiting_on: str | None = None,
+) -> None:
     """Held on a cause fixed elsewhere (a mapping, Xero's reference data), not by a replay.
 
-    It goes back to pending by itself when the merchant's mappings change or the
-    reference data is refreshed after this moment (release_fixed).
+    It goes back to pending by itself when the merchant's mappings differ from
+    `waiting_on` (by default, as they are now) or the reference data is refreshed after
+    this moment (release_fixed).
     """
     setattr(document, lane.status_field, ExportStatus.WAITING)
     document.last_error, document.error_source = message, source
     document.waiting_since = timezone.now()
-    document.waiting_on = mappings_state(merchant_id=document.outlet.merchant_id)
+    if waiting_on is None:
+        waiting_on = mappings_state(merchant_id=document.outlet.merchant_id)
+    document.waiting_on = waiting_on
     document.save()
 
 
@@ -123,7 +133,7 @@ def retry_later(
         message = GAVE_UP.format(what=what, attempts=attempts, error=message)
         return fail(lane, document, message, source=source)
     setattr(document, lane.status_field, ExportStatus.PENDING)
-    document.not_before = timezone.now() + (wait or backoff(attempts))
+    document.not_before = timezone.now() + (backoff(attempts) if wait is None else wait)
     document.last_error, document.error_source = message, source
     document.save()
 
