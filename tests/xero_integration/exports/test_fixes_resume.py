@@ -148,6 +148,7 @@ def test_a_refusal_of_a_body_built_before_the_fix_is_rebuilt_not_held(
     ExportDocument.objects.update(not_before=timezone.now())
     lane = documents.LANES[0]
     batch, claimed = delivery.claim(lane, connection)
+    assert batch is not None
 
     map_merchant(outlet.merchant, {"revenue": [("*", "200")]})  # the fix, while in flight
     delivery.deliver(lane, connection, batch, claimed)  # Xero refuses the old 299
