@@ -118,7 +118,10 @@ def refresh_all_reference_data_task() -> int:
 def export_connection_task(connection_id: int) -> dict:
     # Twice is harmless: runs for one organisation are serialised by a claim on its row,
     # and a second run finds the work already planned, sent or being sent.
-    return asdict(engine.export_connection(connection_id=connection_id))
+    run = engine.export_connection(connection_id=connection_id)
+    if engine.needs_another_run(run):
+        queue_export(connection_id=connection_id)
+    return asdict(run)
 
 
 def queue_due_exports_task() -> int:

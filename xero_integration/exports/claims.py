@@ -128,7 +128,15 @@ class Lease:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=settings.EXPORT_CLAIM_LEASE_SECONDS)
-        release_connection(self.connection_id, self.token)
+        try:
+            release_connection(self.connection_id, self.token)
+        except DatabaseError:
+            if db_connection.in_atomic_block:
+                raise
+            # Our database session died under the run (terminated, a failover): free the
+            # organisation at once on a new session, rather than when the lease runs out.
+            db_connection.close()
+            release_connection(self.connection_id, self.token)
 
     def still_ours(self) -> bool:
         """Renew now; a run that lost its claim must stop before it claims more work."""

@@ -87,6 +87,16 @@ def connections_with_due_work(now: datetime.datetime) -> set[int]:
     return due
 
 
+def has_sendable_work(connection_id: int, now: datetime.datetime) -> bool:
+    """Documents or payments of the organisation that could be sent (or looked up) now."""
+    due_now = Q(not_before__lte=now) & (
+        Q(status__in=[ExportStatus.PENDING, ExportStatus.SENDING])
+        | Q(status=ExportStatus.SENT, payments_status=ExportStatus.PENDING)
+        | Q(payments_status=ExportStatus.SENDING)
+    )
+    return ExportDocument.objects.filter(due_now, connection_id=connection_id).exists()
+
+
 def has_due_sales(connection: XeroConnection, now: datetime.datetime) -> bool:
     unplanned = Sale.objects.filter(document__isnull=True).values("outlet_id")
     for outlet in outlets_served_by(connection).filter(pk__in=unplanned):

@@ -15,7 +15,7 @@ from ..models import ConnectionStatus, XeroConnection
 from . import documents, payments
 from .claims import Lease, claim_connection
 from .delivery import recover, release_fixed, send_due
-from .due import is_due, schedule_next
+from .due import has_sendable_work, is_due, schedule_next
 from .planning import plan_outlet
 from .readiness import readiness
 
@@ -85,3 +85,14 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
             payments.LANE, connection, max_batches=MAX_BATCHES_PER_RUN, keep_going=held.still_ours
         )
     return run
+
+
+def needs_another_run(run: ExportRun, now: datetime.datetime | None = None) -> bool:
+    """A run that got work done and left more that could go now (it stopped at its batch
+    limit, or its last batch's documents came back due at once) is followed at once, not
+    at the next minute tick. One that got nothing done is not: whatever holds its work
+    back (the connection, a fix) would only hold back the next run too."""
+    progressed = run.planned_sales or run.sent_documents or run.paid_documents
+    if not (run.claimed and progressed):
+        return False
+    return has_sendable_work(run.connection_id, now or timezone.now())
