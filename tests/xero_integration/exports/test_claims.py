@@ -4,7 +4,7 @@ import datetime
 import time
 
 import pytest
-from django.db import DatabaseError
+from django.db import Error as DatabaseDriverError
 from django.db import connection as db_connection
 from django.utils import timezone
 
@@ -161,7 +161,7 @@ def test_the_heartbeat_keeps_the_lease_alive_while_the_run_waits(outlet, setting
 def test_a_run_whose_database_session_died_frees_its_organisation_at_once(outlet):
     connection = XeroConnectionFactory.create(merchant=outlet.merchant)
 
-    with pytest.raises(DatabaseError), Lease(connection.pk, claim(connection)):
+    with pytest.raises(DatabaseDriverError), Lease(connection.pk, claim(connection)):
         db_connection.ensure_connection()
         db_connection.connection.close()  # the session is gone under the run (terminated)
         XeroConnection.objects.get(pk=connection.pk)  # the run's next query fails
