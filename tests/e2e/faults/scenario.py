@@ -227,7 +227,7 @@ class FaultRun:
         self.events.append(f"{time.strftime('%H:%M:%S')} {event}")
         print(f"[fault suite] {self.events[-1]}", flush=True)
 
-    def faults(self, ingesting: threading.Thread) -> None:
+    def faults(self, ingesting: threading.Thread, expected_documents: int) -> None:
         """Every fault of the issue, one after another, while the sales are posted; the
         last storm and the end of the rate faults come after the last sale is posted."""
         self.start_rate_faults()
@@ -238,8 +238,22 @@ class FaultRun:
             self.terminate_a_worker_session_mid_export()
         self.revoke_and_reconnect()
         ingesting.join()
+        self.wait_for_share_exported(expected_documents)
         self.storm()
         self.clear_faults()
+
+    def wait_for_share_exported(self, expected_documents: int) -> None:
+        share = self.size.faults_until_share
+        wait_for(
+            lambda: self.documents_in_xero() >= share * expected_documents,
+            f"{share:.0%} of the documents in Xero while faults go on",
+            self.size.settle_seconds,
+            self.explain,
+        )
+
+    def documents_in_xero(self) -> int:
+        tenants = self.sandbox.get("state")["tenants"]
+        return sum(t["invoices"]["count"] + t["credit_notes"]["count"] for t in tenants)
 
     def start_rate_faults(self) -> None:
         size = self.size
