@@ -9,11 +9,12 @@ from typing import TypeVar
 
 import requests
 from django.db import connection as db_connection
+from django.db.models import Count
 from django_q.models import Task
 
 from outlets.models import Merchant
 from outlets.services import create_api_client, create_merchant, create_outlet
-from xero_integration.models import XeroConnection
+from xero_integration.models import ExportDocument, XeroConnection
 from xero_integration.periodic import install_schedules
 
 from .books import OrganisationBooks
@@ -382,10 +383,6 @@ class FaultRun:
     def service_view(self) -> str:
         """What the service's own rows say, for a run that did not settle: documents by
         their two statuses, the connections' states and a few of the last errors."""
-        from django.db.models import Count
-
-        from xero_integration.models import ExportDocument
-
         counts = ExportDocument.objects.values("status", "payments_status").annotate(n=Count("pk"))
         stuck = ExportDocument.objects.exclude(status="sent", payments_status="sent")
         errors = stuck.values_list("number", "status", "payments_status", "attempts", "last_error")
