@@ -106,6 +106,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         BASE_DIR / f"test-db-{os.getpid()}.sqlite3"
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    # MariaDB or MySQL through PyMySQL, a pure-Python driver (no client headers to build).
+    # Django 5.2 asks the MySQLdb module for mysqlclient >= 2.2.1; PyMySQL stands in for
+    # it and answers with its own version, so it is told to claim the one Django checks.
+    import pymysql  # type: ignore[import-untyped]  # used only here; no stubs installed
+
+    pymysql.version_info = (2, 2, 1, "final", 0)
+    pymysql.install_as_MySQLdb()
+    # Sale ids, POS station ids and document numbers are case-sensitive ('A' and 'a' are two
+    # sales): a binary collation compares them byte for byte. The test database is made
+    # with it; a production database must be created with it (README, "Databases").
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"charset": "utf8mb4", "init_command": "SET collation_connection = 'utf8mb4_bin'"}
+    )
+    DATABASES["default"].setdefault("TEST", {}).update(
+        {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the API's throttle counts, so it must be one for every web process:
@@ -223,7 +240,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 Q_CLUSTER = {
-    "name": "xero-bridge",
+    # The queue's name: on a Redis shared with other deployments (or test runs), each
+    # needs its own.
+    "name": env.str("Q_CLUSTER_NAME", default="xero-bridge"),
     "orm": "default",
     "workers": env.int("Q_WORKERS", default=2),
     # A task is redelivered after `retry` seconds, so `timeout` stays below it.
@@ -234,6 +253,15 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "ack_failures": True,
 }
+# The task queue: the database by default (nothing more to run), or Redis
+# (Q_BROKER=redis, REDIS_URL) when web and workers run on several machines and the
+# queue should not poll the database. Results and schedules stay in the database either way.
+Q_BROKER = env.str("Q_BROKER", default="orm")
+if Q_BROKER == "redis":
+    del Q_CLUSTER["orm"]
+    Q_CLUSTER["redis"] = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+elif Q_BROKER != "orm":
+    raise ImproperlyConfigured(f"Q_BROKER must be 'orm' or 'redis', not {Q_BROKER!r}.")
 
 # Xero application and endpoints. The defaults are the sandbox's client credentials;
 # the URLs default to Xero itself, and `scripts/run` points them at the sandbox.

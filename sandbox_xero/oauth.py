@@ -296,10 +296,17 @@ def check_tenant(state: SandboxState, tenant_id: str) -> Reply | None:
 
 def list_connections(state: SandboxState, headers: Message, query: dict[str, str]) -> Reply:
     with state.lock:
-        _, error = authenticate(state, headers)
-        if error:
-            return error
-        rows = [_public(c) for c in state.data["connections"].values() if c["active"]]
+        grant, error = authenticate(state, headers)
+        if error or grant is None:
+            return error or unauthorized("AuthenticationUnsuccessful")
+        # The tenants this token's user authorised, as Xero lists them: not every
+        # organisation another merchant connected to the same app.
+        mine = set(grant["tenant_ids"])
+        rows = [
+            _public(c)
+            for c in state.data["connections"].values()
+            if c["active"] and c["tenantId"] in mine
+        ]
     if query.get("authEventId"):
         rows = [c for c in rows if c["authEventId"] == query["authEventId"]]
     return Reply(body=rows)

@@ -117,3 +117,28 @@ def test_redis_cache_when_cache_url_says_so():
     caches = settings_of("CACHES", CACHE_URL="redis://127.0.0.1:6379/1", **PRODUCTION)["CACHES"]
 
     assert caches["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_task_queue_is_the_database_by_default():
+    cluster = settings_of("Q_CLUSTER", **PRODUCTION)["Q_CLUSTER"]
+
+    assert cluster["orm"] == "default" and "redis" not in cluster
+
+
+def test_the_task_queue_is_redis_when_q_broker_says_so():
+    env = {"Q_BROKER": "redis", "REDIS_URL": "redis://10.0.0.5:6379/2", **PRODUCTION}
+    cluster = settings_of("Q_CLUSTER", **env)["Q_CLUSTER"]
+
+    assert cluster["redis"] == "redis://10.0.0.5:6379/2" and "orm" not in cluster
+
+
+def test_an_unknown_task_queue_is_refused():
+    assert "Q_BROKER must be 'orm' or 'redis'" in import_error(Q_BROKER="rabbit", **PRODUCTION)
+
+
+def test_mariadb_compares_ids_byte_for_byte():
+    db_settings = settings_of("DATABASES", DATABASE_URL="mysql://root@127.0.0.1/xb", **PRODUCTION)
+    database = db_settings["DATABASES"]["default"]
+
+    assert database["TEST"]["COLLATION"] == "utf8mb4_bin"
+    assert database["OPTIONS"]["charset"] == "utf8mb4"

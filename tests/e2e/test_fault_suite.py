@@ -11,7 +11,7 @@ from sandbox_xero import running_sandbox
 from tests.sandbox_helpers import point_settings_at
 
 from .conftest import child_env
-from .faults.books import compare
+from .faults.books import compare, expected_documents
 from .faults.cluster import Cluster, worker_database_url
 from .faults.scenario import FaultRun
 from .faults.shop import SaleMaker
@@ -74,7 +74,7 @@ def test_every_sale_reaches_xero_once_to_the_cent_through_every_fault(
     sales = SaleMaker(size.seed, datetime.datetime.now(datetime.UTC)).sales(size.sales)
 
     ingesting = run.ingest(sales)
-    run.faults(ingesting)
+    run.faults(ingesting, expected_documents=len(expected_documents(sales)))
     settled_after = run.wait_until_settled(sales)
 
     figures = compare(sales, run.organisation_books())

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -204,11 +205,14 @@ def _upsert(
         for record in records
     ]
     # One INSERT … ON CONFLICT per batch, keyed by the unique (connection, kind, xero_id).
+    # MariaDB and MySQL name no key (ON DUPLICATE KEY UPDATE): that unique key is the
+    # table's only one besides the id, so theirs is the same upsert.
+    names_key = db_connection.features.supports_update_conflicts_with_target
     ReferenceRecord.objects.bulk_create(
         rows,
         batch_size=500,
         update_conflicts=True,
-        unique_fields=["connection", "kind", "xero_id"],
+        unique_fields=["connection", "kind", "xero_id"] if names_key else None,
         update_fields=UPDATED_FIELDS,
     )
 

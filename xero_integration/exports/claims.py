@@ -11,6 +11,7 @@ thread: a dead run stops renewing and its organisation is free again within the 
 never "until the task timeout" (STYLE.md §18).
 """
 
+import contextlib
 import datetime
 import logging
 import threading
@@ -19,6 +20,7 @@ from types import TracebackType
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
+from django.db import Error as DatabaseDriverError
 from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
@@ -128,7 +130,16 @@ class Lease:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=settings.EXPORT_CLAIM_LEASE_SECONDS)
-        release_connection(self.connection_id, self.token)
+        try:
+            release_connection(self.connection_id, self.token)
+        except DatabaseDriverError:  # any driver error: a closed session is no DatabaseError
+            if db_connection.in_atomic_block:
+                raise
+            # Our database session died under the run (terminated, a failover): free the
+            # organisation at once on a new session, rather than when the lease runs out.
+            with contextlib.suppress(DatabaseDriverError):
+                db_connection.close()  # forgets the dead session even when closing it fails
+            release_connection(self.connection_id, self.token)
 
     def still_ours(self) -> bool:
         """Renew now; a run that lost its claim must stop before it claims more work."""

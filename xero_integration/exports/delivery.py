@@ -53,6 +53,8 @@ BATCH_SIZE = 50  # Xero: "a ceiling of about 50 nodes per request is practical" 
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = datetime.timedelta(seconds=30)
 BACKOFF_CAP = datetime.timedelta(hours=1)
+# After a 429 without Retry-After (the concurrent limit): Xero names no wait; a few seconds.
+RATE_LIMIT_PAUSE_SECONDS = 5
 
 XERO, OURS = ErrorSource.XERO.value, ErrorSource.OURS.value
 
@@ -110,19 +112,26 @@ def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XE
 
 
 def wait_for_fix(
-    lane: Lane, document: ExportDocument, message: str, *, source: str, waiting_on: str = ""
+    lane: Lane,
+    document: ExportDocument,
+    message: str,
+    *,
+    source: str,
+    waiting_on: str | None = None,
 ) -> None:
     """Held on a cause fixed elsewhere (a mapping, Xero's reference data), not by a replay.
 
-    It goes back to pending by itself when the merchant's mappings change or the
-    reference data is refreshed after this moment (release_fixed). `waiting_on` names
-    another cause (a lock date, lock_dates.LockRule.key): then only a change of it
-    releases the document.
+    It goes back to pending by itself when the merchant's mappings differ from
+    `waiting_on` (by default, as they are now) or the reference data is refreshed after
+    this moment (release_fixed). `waiting_on` may name another cause instead (a lock
+    date, lock_dates.LockRule.key): then only a change of it releases the document.
     """
     setattr(document, lane.status_field, ExportStatus.WAITING)
     document.last_error, document.error_source = message, source
     document.waiting_since = timezone.now()
-    document.waiting_on = waiting_on or mappings_state(merchant_id=document.outlet.merchant_id)
+    if waiting_on is None:
+        waiting_on = mappings_state(merchant_id=document.outlet.merchant_id)
+    document.waiting_on = waiting_on
     document.save()
     record_outcome(lane, document, AttemptOutcome.WAITING, message, source)
 
@@ -142,7 +151,7 @@ def retry_later(
         message = GAVE_UP.format(what=what, attempts=attempts, error=message)
         return fail(lane, document, message, source=source)
     setattr(document, lane.status_field, ExportStatus.PENDING)
-    document.not_before = timezone.now() + (wait or backoff(attempts))
+    document.not_before = timezone.now() + (backoff(attempts) if wait is None else wait)
     document.last_error, document.error_source = message, source
     document.save()
     record_outcome(lane, document, AttemptOutcome.RETRYING, message, source)
@@ -163,6 +172,27 @@ def wait_for_connection(lane: Lane, documents: list[ExportDocument], message: st
     )
 
 
+def rate_limit_wait(exc: XeroError) -> datetime.timedelta:
+    # Xero's Retry-After when it gave one (minute and day limits); else a short pause.
+    return datetime.timedelta(seconds=exc.retry_after or RATE_LIMIT_PAUSE_SECONDS)
+
+
+def wait_for_rate_limit(lane: Lane, documents: list[ExportDocument], exc: XeroError) -> None:
+    """Xero's rate limit refused the call before it was handled: back to pending after
+    Retry-After, its try not counted. A storm of 429s is Xero's state, not a fault of the
+    work, and must never make a document give up."""
+    ExportDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
+        **{
+            lane.status_field: ExportStatus.PENDING,
+            lane.attempts_field: F(lane.attempts_field) - 1,
+        },
+        not_before=timezone.now() + rate_limit_wait(exc),
+        last_error=exc.message,
+        error_source=source_of(exc),
+        updated_at=timezone.now(),
+    )
+
+
 def wait_for_outcome(documents: list[ExportDocument], message: str) -> None:
     """Stay `sending`: Xero may have them. Recovery resends or looks them up later."""
     wait = datetime.timedelta(seconds=settings.XERO_UNKNOWN_OUTCOME_WAIT_SECONDS)
@@ -172,10 +202,16 @@ def wait_for_outcome(documents: list[ExportDocument], message: str) -> None:
 
 
 def still_unknown(lane: Lane, documents: list[ExportDocument], exc: XeroError) -> None:
-    """Xero could not be asked: stay `sending` and ask again later, up to a limit."""
+    """Xero could not be asked: stay `sending` and ask again later, up to a limit. A look-up
+    its rate limit refused asks again after Retry-After, and is no try."""
     for document in documents:
         if getattr(document, lane.status_field) != ExportStatus.SENDING:
             continue  # settled by the part of the look-up that did answer
+        if exc.rate_limited:
+            document.not_before = timezone.now() + rate_limit_wait(exc)
+            document.last_error, document.error_source = exc.message, source_of(exc)
+            document.save()
+            continue
         attempts = getattr(document, lane.attempts_field) + 1
         setattr(document, lane.attempts_field, attempts)
         if attempts >= MAX_ATTEMPTS:
@@ -346,7 +382,9 @@ def on_error(
             deliver(lane, connection, alone, mark_sending(lane, [document], alone))
     elif exc.kind == PERMANENT:
         fail(lane, documents[0], exc.message, source=source_of(exc))
-    else:  # never reached Xero (429, rate-limit waits, config): just later
+    elif exc.rate_limited:
+        wait_for_rate_limit(lane, documents, exc)
+    else:  # never reached Xero (5xx refusals before storing, config): just later
         wait = datetime.timedelta(seconds=exc.retry_after) if exc.retry_after else None
         for document in documents:
             retry_later(lane, document, exc.message, wait, source=source_of(exc))

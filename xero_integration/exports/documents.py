@@ -7,6 +7,7 @@ taken, or one missing from the answer, means Xero may hold the document from an 
 request whose answer was lost, so it is looked up by number before anything else.
 """
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from mappings.selectors import mappings_state
 from outlets.models import Outlet
 
 from ..models import DocumentKind, ExportBatch, ExportDocument, ExportStatus, XeroConnection
@@ -218,7 +220,7 @@ def read_answer(
 ) -> list[ExportDocument]:
     api = APIS[lane.operation]
     by_number = {element.get(api.number_key): element for element in answer}
-    in_doubt = []
+    in_doubt, contexts = [], Contexts()
     for document in documents:
         element = by_number.get(document.number)
         if element is None:
@@ -230,10 +232,32 @@ def read_answer(
         elif any(NUMBER_TAKEN in e for e in errors):
             in_doubt.append(document)  # an earlier request's answer was lost: look it up
         elif accounting.names_reference_data(errors):
-            wait_for_fix(lane, document, " ".join(errors), source=XERO)
+            refused_for_reference_data(lane, document, " ".join(errors), contexts)
         else:
             fail(lane, document, " ".join(errors))
     return in_doubt
+
+
+def refused_for_reference_data(
+    lane: Lane, document: ExportDocument, message: str, contexts: Contexts
+) -> None:
+    """Xero refused an account, tax rate or tracking option. A body built before the
+    mappings changed (the fix came while the request was in flight) is built again and
+    sent; otherwise the document waits for the next fix.
+
+    The mappings' state is read before the body's mappings are compared with today's, so
+    a fix committing between the two is either seen by the comparison or leaves the
+    document waiting on the older state, which release_fixed then sees has changed.
+    """
+    before = mappings_state(merchant_id=document.outlet.merchant_id)
+    try:
+        _, current = contexts.of(document)
+    except UnmappedError:
+        current = ""  # no context at all now: the rebuild says what is missing
+    if current != document.built_with:
+        retry_later(lane, document, message, datetime.timedelta(0), source=XERO)
+        return
+    wait_for_fix(lane, document, message, source=XERO, waiting_on=before)
 
 
 # ---- asking Xero afterwards ----------------------------------------------------------------

@@ -129,3 +129,13 @@ def connections_with_due_sales(
         if serving not in due and is_due(outlet, now):
             due.add(serving)
     return due
+
+
+def has_sendable_work(connection_id: int, now: datetime.datetime) -> bool:
+    """Documents or payments of the organisation that could be sent (or looked up) now."""
+    due_now = Q(not_before__lte=now) & (
+        Q(status__in=[ExportStatus.PENDING, ExportStatus.SENDING])
+        | Q(status=ExportStatus.SENT, payments_status=ExportStatus.PENDING)
+        | Q(payments_status=ExportStatus.SENDING)
+    )
+    return ExportDocument.objects.filter(due_now, connection_id=connection_id).exists()

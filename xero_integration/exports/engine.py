@@ -16,8 +16,8 @@ from . import documents, payments
 from .claims import Lease, claim_connection
 from .context import Contexts
 from .customers import resolve_customer_contacts
-from .delivery import due, recover, release_fixed, send_due
-from .due import is_due, schedule_next
+from .delivery import recover, release_fixed, send_due
+from .due import has_sendable_work, is_due, schedule_next
 from .lock_dates import recheck_lock_date
 from .planning import plan_outlet
 from .readiness import readiness
@@ -103,11 +103,16 @@ def export_connection(*, connection_id: int, now: datetime.datetime | None = Non
             keep_going=held.still_ours,
             contexts=contexts,
         )
-        run.more_due = made_progress(run) and any(due(lane, connection).exists() for lane in LANES)
+        run.more_due = needs_another_run(run)
     return run
 
 
-def made_progress(run: ExportRun) -> bool:
-    # A run that sent nothing must not queue another at once: whatever is due but unsent
-    # (held by the rate limit's wait, a mapping, …) is picked up by the tick.
-    return bool(run.sent_documents or run.paid_documents)
+def needs_another_run(run: ExportRun, now: datetime.datetime | None = None) -> bool:
+    """A run that got work done and left more that could go now (it stopped at its batch
+    limit, or its last batch's documents came back due at once) is followed at once, not
+    at the next minute tick. One that got nothing done is not: whatever holds its work
+    back (the connection, a fix) would only hold back the next run too."""
+    progressed = run.planned_sales or run.sent_documents or run.paid_documents
+    if not (run.claimed and progressed):
+        return False
+    return has_sendable_work(run.connection_id, now or timezone.now())

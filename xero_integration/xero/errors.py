@@ -74,6 +74,7 @@ class XeroError(Exception):
         outcome_unknown: bool = False,
         error_code: str = "",
         description: str = "",
+        rate_limited: bool = False,
     ):
         assert kind in KINDS, kind
         super().__init__(message)
@@ -89,6 +90,9 @@ class XeroError(Exception):
         # beyond the kind: `error` ("invalid_grant") and `error_description` (RFC 6749 §5.2).
         self.error_code = error_code
         self.description = description
+        # Xero's rate limit (429), or our own wait for it: the call never reached Xero's
+        # handling, so it is no try of the work it carried (it must not count to giving up).
+        self.rate_limited = rate_limited
 
     def __repr__(self) -> str:
         return f"XeroError(kind={self.kind!r}, status={self.status!r}, message={self.message!r})"
@@ -171,7 +175,7 @@ def _rate_limited(headers: Mapping[str, str] | None, details: str) -> XeroError:
         message = MSG_RATE_LIMITED_NO_WAIT.format(problem=problem)
     else:
         message = MSG_RATE_LIMITED.format(problem=problem, seconds=_whole(seconds))
-    return XeroError(message, kind=TRANSIENT, status=429, retry_after=seconds)
+    return XeroError(message, kind=TRANSIENT, status=429, retry_after=seconds, rate_limited=True)
 
 
 def _unavailable(status: int, details: str) -> str:

@@ -218,4 +218,4 @@ def _int_header(headers: Mapping[str, str] | None, name: str) -> int | None:
 def _wait_exceeded(tenant_id: str, wait: float) -> XeroError:
     seconds = max(1, math.ceil(wait))
     message = MSG_RATE_LIMIT_WAIT_EXCEEDED.format(tenant_id=tenant_id, seconds=seconds)
-    return XeroError(message, kind=TRANSIENT, retry_after=wait)
+    return XeroError(message, kind=TRANSIENT, retry_after=wait, rate_limited=True)

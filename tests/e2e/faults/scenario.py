@@ -9,11 +9,12 @@ from typing import TypeVar
 
 import requests
 from django.db import connection as db_connection
+from django.db.models import Count
 from django_q.models import Task
 
 from outlets.models import Merchant
 from outlets.services import create_api_client, create_merchant, create_outlet
-from xero_integration.models import XeroConnection
+from xero_integration.models import ExportDocument, XeroConnection
 from xero_integration.periodic import install_schedules
 
 from .books import OrganisationBooks
@@ -48,13 +49,15 @@ class FaultRunError(AssertionError):
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T | None], what: str, seconds: float, cluster: Cluster) -> T:
+def wait_for(
+    check: Callable[[], T | None], what: str, seconds: float, explain: Callable[[], str]
+) -> T:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if result := check():
             return result
         time.sleep(POLL_SECONDS / 2)
-    raise FaultRunError(f"timed out after {seconds} s waiting for {what}\n{cluster.output()}")
+    raise FaultRunError(f"timed out after {seconds} s waiting for {what}\n{explain()}")
 
 
 class Pos:
@@ -178,7 +181,7 @@ class FaultRun:
             lambda: Task.objects.filter(id=reply["task_id"]).first(),
             f"the reference data of {plan.merchant_id}",
             120,
-            self.cluster,
+            self.explain,
         )
         if not task.success:
             raise FaultRunError(f"reference data refresh failed: {task.result}")
@@ -225,7 +228,7 @@ class FaultRun:
         self.events.append(f"{time.strftime('%H:%M:%S')} {event}")
         print(f"[fault suite] {self.events[-1]}", flush=True)
 
-    def faults(self, ingesting: threading.Thread) -> None:
+    def faults(self, ingesting: threading.Thread, expected_documents: int) -> None:
         """Every fault of the issue, one after another, while the sales are posted; the
         last storm and the end of the rate faults come after the last sale is posted."""
         self.start_rate_faults()
@@ -236,8 +239,22 @@ class FaultRun:
             self.terminate_a_worker_session_mid_export()
         self.revoke_and_reconnect()
         ingesting.join()
+        self.wait_for_share_exported(expected_documents)
         self.storm()
         self.clear_faults()
+
+    def wait_for_share_exported(self, expected_documents: int) -> None:
+        share = self.size.faults_until_share
+        wait_for(
+            lambda: self.documents_in_xero() >= share * expected_documents,
+            f"{share:.0%} of the documents in Xero while faults go on",
+            self.size.settle_seconds,
+            self.explain,
+        )
+
+    def documents_in_xero(self) -> int:
+        tenants = self.sandbox.get("state")["tenants"]
+        return sum(t["invoices"]["count"] + t["credit_notes"]["count"] for t in tenants)
 
     def start_rate_faults(self) -> None:
         size = self.size
@@ -267,7 +284,7 @@ class FaultRun:
         body = {"kind": "slow", "count": 1, "delay": 4, "method": "PUT"}
         self.sandbox.post("faults", body)
         wait_for(
-            lambda: self.sandbox.served("slow") > before, "a write in flight", 180, self.cluster
+            lambda: self.sandbox.served("slow") > before, "a write in flight", 180, self.explain
         )
 
     def kill_workers_mid_batch(self) -> None:
@@ -288,7 +305,7 @@ class FaultRun:
             lambda: self.connection_status(plan) == "needs_reconnect",
             "the service to see the revoked tokens",
             180,
-            self.cluster,
+            self.explain,
         )
         self.connect(plan)
         self.note("the merchant reconnected")
@@ -304,10 +321,10 @@ class FaultRun:
         self.sandbox.post("account-status", body)
         self.note(f"account {ARCHIVED_ACCOUNT} archived in Xero")
         wait_for(
-            lambda: self.failed_exports(plan) > 0,
+            lambda: self.noticed_archived_account(plan),
             f"a refusal for the archived account ({merchant})",
             180,
-            self.cluster,
+            self.explain,
         )
         fixed = {
             "special": [
@@ -320,9 +337,11 @@ class FaultRun:
         self.map(plan, fixed)
         self.note("the merchant mapped tips and surcharges to another account (no replay)")
 
-    def failed_exports(self, plan: MerchantPlan) -> int:
+    def noticed_archived_account(self, plan: MerchantPlan) -> bool:
+        """Xero refused a document for it, or a refresh showed the mapping invalid."""
         status = self.api("GET", "/api/xero/status", params={"merchant_id": plan.merchant_id})
-        return status["failed_exports"] + status["waiting_exports"]
+        held = status["failed_exports"] + status["waiting_exports"]
+        return bool(held or status["invalid_mappings"])
 
     def clear_faults(self) -> None:
         self.faults_served = self.sandbox.get("faults")["served_counts"]  # clearing resets them
@@ -358,13 +377,12 @@ class FaultRun:
             time.sleep(POLL_SECONDS * 2)
         return None
 
+    def explain(self) -> str:
+        return f"{self.cluster.output()}\n{self.service_view()}"
+
     def service_view(self) -> str:
         """What the service's own rows say, for a run that did not settle: documents by
         their two statuses, the connections' states and a few of the last errors."""
-        from django.db.models import Count
-
-        from xero_integration.models import ExportDocument
-
         counts = ExportDocument.objects.values("status", "payments_status").annotate(n=Count("pk"))
         stuck = ExportDocument.objects.exclude(status="sent", payments_status="sent")
         errors = stuck.values_list("number", "status", "payments_status", "attempts", "last_error")

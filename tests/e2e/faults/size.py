@@ -20,6 +20,9 @@ class SuiteSize:
     storm_calls: int = 25  # calls answered 429 in each storm
     workers: int = 2  # qcluster processes (one on SQLite: one writer at a time)
     ingest_seconds: int = 60  # the POS posts its sales over this long, while faults run
+    # The rate faults go on until this share of the documents is in Xero (after the last
+    # sale is posted), so they hit the export itself, not only its start.
+    faults_until_share: float = 0.5
     settle_seconds: int = 480  # longest wait after the last fault for every sale in Xero
 
     @classmethod

@@ -4,6 +4,8 @@ import datetime
 import time
 
 import pytest
+from django.db import Error as DatabaseDriverError
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from tests.factories import XeroConnectionFactory
@@ -151,5 +153,17 @@ def test_the_heartbeat_keeps_the_lease_alive_while_the_run_waits(outlet, setting
         assert claimed_until(connection) > timezone.now()
         assert claim_connection(connection.pk) is None
         assert not held.lost
+
+    assert released(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_database_session_died_frees_its_organisation_at_once(outlet):
+    connection = XeroConnectionFactory.create(merchant=outlet.merchant)
+
+    with pytest.raises(DatabaseDriverError), Lease(connection.pk, claim(connection)):
+        db_connection.ensure_connection()
+        db_connection.connection.close()  # the session is gone under the run (terminated)
+        XeroConnection.objects.get(pk=connection.pk)  # the run's next query fails
 
     assert released(connection)

@@ -14,6 +14,8 @@ from tests.sandbox_helpers import (
     sandbox_documents,
     sandbox_post,
 )
+from xero_integration.exports import delivery, documents
+from xero_integration.exports.context import Contexts
 from xero_integration.exports.delivery import release_fixed
 from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportDocument, ExportStatus, ReferenceSnapshot
@@ -122,3 +124,26 @@ def test_a_refresh_of_xeros_reference_data_releases_what_waited_on_xero(connecti
 
 def sandbox_requests(base: str) -> int:
     return len(requests.get(f"{base}/_sandbox/requests", timeout=10).json()["requests"])
+
+
+def test_a_refusal_of_a_body_built_before_the_fix_is_rebuilt_not_held(
+    sandbox, connection, outlet, settings
+):
+    settings.XERO_MAX_RETRIES = 0
+    an_account_only_we_know(connection)
+    map_merchant(outlet.merchant, {"revenue": [("*", "299")]})
+    ingest(outlet.merchant, a_sale("A1"))
+    sandbox_post(sandbox, "faults", {"kind": "rate_limit", "count": 1, "path_contains": "Invoices"})
+    export_connection(connection_id=connection.pk)  # planned and built with 299, held back
+    ExportDocument.objects.update(not_before=timezone.now())
+    lane = documents.LANES[0]
+    batch, claimed = delivery.claim(lane, connection, Contexts())
+    assert batch is not None
+
+    map_merchant(outlet.merchant, {"revenue": [("*", "200")]})  # the fix, while in flight
+    delivery.deliver(lane, connection, batch, claimed)  # Xero refuses the old 299
+
+    assert ExportDocument.objects.get().status == ExportStatus.PENDING
+    export_connection(connection_id=connection.pk)
+    [invoice] = invoices(sandbox, connection)
+    assert {line["AccountCode"] for line in invoice["LineItems"]} == {"200"}

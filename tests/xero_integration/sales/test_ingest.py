@@ -271,3 +271,12 @@ def test_same_moment_with_another_utc_offset_is_a_duplicate(api, outlet):
     response = post(api, a_sale(occurred_at="2026-11-22T23:15:00+00:00"))
 
     assert result(response)["status"] == "duplicate"
+
+
+def test_sale_ids_differing_only_in_case_are_two_sales(api, outlet):
+    # On every backend: MariaDB compares them byte for byte only with a binary collation.
+    response = post(api, a_sale(id="S1-abc"), a_sale(id="S1-ABC"))
+
+    assert [r["status"] for r in response.json()["results"]] == ["accepted", "accepted"]
+    assert sorted(Sale.objects.values_list("sale_id", flat=True)) == ["S1-ABC", "S1-abc"]
+    assert Sale.objects.filter(sale_id="S1-abc").count() == 1
