@@ -114,15 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
     pymysql.version_info = (2, 2, 1, "final", 0)
     pymysql.install_as_MySQLdb()
-    # Sale ids, POS station ids and document numbers are case-sensitive ('A' and 'a' are two
-    # sales): a binary collation compares them byte for byte. The test database is made
-    # with it; a production database must be created with it (README, "Databases").
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"charset": "utf8mb4", "init_command": "SET collation_connection = 'utf8mb4_bin'"}
-    )
-    DATABASES["default"].setdefault("TEST", {}).update(
-        {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
-    )
+    # utf8mb4 for every character a POS may send. Ids ('A' and 'a' are two sales) get a
+    # binary collation column by column (xero_integration migration 0013), so searches of
+    # names still ignore case.
+    DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
+    DATABASES["default"].setdefault("TEST", {})["CHARSET"] = "utf8mb4"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the API's throttle counts, so it must be one for every web process:

@@ -136,9 +136,8 @@ def test_an_unknown_task_queue_is_refused():
     assert "Q_BROKER must be 'orm' or 'redis'" in import_error(Q_BROKER="rabbit", **PRODUCTION)
 
 
-def test_mariadb_compares_ids_byte_for_byte():
+def test_mariadb_speaks_utf8mb4():
     db_settings = settings_of("DATABASES", DATABASE_URL="mysql://root@127.0.0.1/xb", **PRODUCTION)
     database = db_settings["DATABASES"]["default"]
 
-    assert database["TEST"]["COLLATION"] == "utf8mb4_bin"
-    assert database["OPTIONS"]["charset"] == "utf8mb4"
+    assert database["OPTIONS"]["charset"] == database["TEST"]["CHARSET"] == "utf8mb4"

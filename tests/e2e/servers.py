@@ -38,7 +38,11 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        self.wait_until_up()
+        try:
+            self.wait_until_up()
+        except BaseException:
+            self.stop()  # no fixture will: the constructor did not return
+            raise
 
     def wait_until_up(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds

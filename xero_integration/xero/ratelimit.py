@@ -132,6 +132,10 @@ def purge_old_slots() -> int:
 
 def _try_acquire(tenant_id: str) -> tuple[int | None, float]:
     """In one short transaction: lock the tenant row, count, take a slot if every limit allows."""
+    # The tenant's row exists before any lock is taken: on MariaDB and MySQL, transactions
+    # racing to lock and insert a row that is not there yet deadlock on the duplicate-key
+    # check, so the first call for a new tenant creates it on its own.
+    XeroTenantLimit.objects.get_or_create(tenant_id=tenant_id)
     with transaction.atomic():
         limit = _locked_limit(tenant_id)
         moment = now()
@@ -142,10 +146,9 @@ def _try_acquire(tenant_id: str) -> tuple[int | None, float]:
 
 
 def _locked_limit(tenant_id: str) -> XeroTenantLimit:
-    # select_for_update serialises slot-taking per tenant on PostgreSQL; on SQLite it is a
+    # select_for_update serialises slot-taking per tenant on PostgreSQL and MariaDB; on SQLite it is a
     # no-op and the write lock of an IMMEDIATE transaction does the same job.
-    limit, _ = XeroTenantLimit.objects.select_for_update().get_or_create(tenant_id=tenant_id)
-    return limit
+    return XeroTenantLimit.objects.select_for_update().get(tenant_id=tenant_id)
 
 
 def _seconds_to_wait(limit: XeroTenantLimit, moment: datetime.datetime) -> float:

@@ -12,13 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection as db_connection
 
 from sandbox_xero import running_sandbox
+from tests.e2e.conftest import database_url  # the test database, for the child processes
 from tests.sandbox_helpers import connect, point_settings_at, sandbox_post, sandbox_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,17 +38,6 @@ connection = XeroConnection.objects.get(pk=int(sys.argv[1]))
 names = [accounting.get_organisation(connection)["Name"] for _ in range(int(sys.argv[2]))]
 print(json.dumps(names))
 """
-
-
-def database_url() -> str:
-    """The test database, for the child processes."""
-    db = db_connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    user = quote(db["USER"] or "", safe="")
-    host, port = db["HOST"] or "localhost", db["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def worker_env(settings) -> dict:
