@@ -4,6 +4,7 @@ The status endpoint shows these reasons; the export engine waits on them, and th
 work goes out by itself once they are fixed.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,9 +23,7 @@ from outlets.models import Merchant, Outlet
 from ..connection.selectors import latest_refresh
 from ..models import (
     ConnectionStatus,
-    ExportDocument,
     ExportStatus,
-    Sale,
     SaleKey,
     XeroConnection,
 )
@@ -113,7 +112,7 @@ def connection_reasons(connection: XeroConnection | None) -> list[str]:
 
 
 # Why a key stops a sale, in the words the document builders use.
-UNMAPPED_REASONS = {
+UNMAPPED_REASONS: dict[str, str] = {
     MappingType.REVENUE: NO_REVENUE_ACCOUNT.replace("{category}", "{key}"),
     MappingType.TAX: NO_TAX_TYPE.replace("{tax_code}", "{key}"),
     MappingType.PAYMENTS: NO_PAYMENT_ACCOUNT.replace("{method}", "{key}"),
@@ -123,32 +122,36 @@ UNMAPPED_REASONS = {
 
 def unmapped_keys(outlet: Outlet, mappings: EffectiveMappings) -> list[dict[str, Any]]:
     """Every POS value the outlet's sales not yet in Xero need and nothing maps, each with
-    how many sales hold it: all of them at once, read from the sales themselves.
-
-    Driven from the waiting sales (the (outlet, document) index), not from every key the
-    outlet's sales ever had: the cost follows the backlog, not the history."""
-    in_flight = ExportDocument.objects.filter(
-        outlet=outlet, status__in=[ExportStatus.PENDING, ExportStatus.WAITING]
-    )
-    waiting = Sale.objects.filter(outlet=outlet).filter(
-        Q(document__isnull=True) | Q(document__in=in_flight)
-    )
-    rows = (
-        SaleKey.objects.filter(sale__in=waiting)
-        .values("type", "key")
-        .annotate(sales=Count("sale", distinct=True))
-        .order_by("type", "key")
-    )
+    how many sales hold it: all of them at once, read from the sales themselves."""
+    held = waiting_sales_by_key(outlet)
     return [
         {
-            "type": row["type"],
-            "key": row["key"],
-            "sales": row["sales"],
-            "reason": UNMAPPED_REASONS[row["type"]].format(key=row["key"]),
+            "type": type_,
+            "key": key,
+            "sales": sales,
+            "reason": UNMAPPED_REASONS[type_].format(key=key),
         }
-        for row in rows
-        if mappings.resolve(row["type"], row["key"]) is None
+        for (type_, key), sales in sorted(held.items())
+        if mappings.resolve(type_, key) is None
     ]
+
+
+def waiting_sales_by_key(outlet: Outlet) -> Counter[tuple[str, str]]:
+    """How many of the outlet's waiting sales hold each key. Two queries, each driven by an
+    index on the waiting side (sales without a document by (outlet, document); documents
+    not yet sent by (outlet, status)), so the cost follows the backlog, not the history.
+    A sale holds a key once (unique_sale_key) and is in one of the two groups."""
+    unplanned = Q(sale__outlet=outlet, sale__document__isnull=True)
+    in_flight = Q(
+        sale__document__outlet=outlet,
+        sale__document__status__in=[ExportStatus.PENDING, ExportStatus.WAITING],
+    )
+    held: Counter[tuple[str, str]] = Counter()
+    for waiting in (unplanned, in_flight):
+        rows = SaleKey.objects.filter(waiting).values("type", "key").annotate(sales=Count("pk"))
+        for row in rows.order_by():
+            held[(row["type"], row["key"])] += row["sales"]
+    return held
 
 
 @dataclass(frozen=True)

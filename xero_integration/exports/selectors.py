@@ -5,7 +5,7 @@ import datetime
 from dataclasses import asdict
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from outlets.models import Merchant, Outlet
@@ -121,13 +121,13 @@ def export_counts(merchant: Merchant, outlet: Outlet | None) -> dict[str, int]:
 
 
 def pending_sales(outlets: list[int], documents: QuerySet[ExportDocument]) -> int:
-    """Sales in no document yet, plus those in documents not yet in Xero: two index
-    look-ups on (outlet, document) instead of a join of every sale with its document."""
-    sales = Sale.objects.filter(outlet__in=outlets)
-    unsent = documents.filter(
-        status__in=[ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.WAITING]
-    )
-    return sales.filter(document__isnull=True).count() + sales.filter(document__in=unsent).count()
+    """Sales in no document yet (the (outlet, document) index), plus those in documents not
+    yet in Xero (found by the documents' (outlet, status) index, then each one's sales):
+    never a join of every sale of the outlet with its document."""
+    unplanned = Sale.objects.filter(outlet__in=outlets, document__isnull=True).count()
+    unsent = [ExportStatus.PENDING, ExportStatus.SENDING, ExportStatus.WAITING]
+    in_flight = documents.filter(status__in=unsent).aggregate(sales=Count("sales"))["sales"]
+    return unplanned + in_flight
 
 
 def outlets_in_scope(merchant: Merchant, outlet: Outlet | None) -> list[Outlet]:

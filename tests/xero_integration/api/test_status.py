@@ -142,14 +142,14 @@ def test_status_answers_in_a_handful_of_queries(
         )
 
     # Includes the API key lookup and the throttle's shared count (up to 9 statements, with
-    # savepoints, for a window's first request) and one read of the unmapped values the
-    # outlet's sales carry, one count of the organisation's calls of the last day, one count
-    # of the sales exported, plus up to seven for the early warnings (Xero's lock date and
-    # the oldest day not in Xero; the effective mappings and the accounts and tax rates they
-    # name; the oldest waiting sale and the last export); does not grow with mappings, logs
-    # or sales. The first call also checks the mappings against the reference data (cached
-    # until either changes).
-    with django_assert_max_num_queries(23 + 9 + 7):
+    # savepoints, for a window's first request) and two reads of the unmapped values the
+    # outlet's waiting sales carry (unplanned, and in unsent documents), one count of the
+    # organisation's calls of the last day, one count of the sales exported, plus up to
+    # seven for the early warnings (Xero's lock date and the oldest day not in Xero; the
+    # effective mappings and the accounts and tax rates they name; the oldest waiting sale
+    # and the last export); does not grow with mappings, logs or sales. The first call also
+    # checks the mappings against the reference data (cached until either changes).
+    with django_assert_max_num_queries(24 + 9 + 7):
         assert api.get(URL, {"merchant_id": "M-ALLOWED", "pos_station_id": "S1"}).status_code == 200
 
 

@@ -114,10 +114,25 @@ def test_61st_call_within_a_minute_waits_for_the_first_to_leave_the_window(clock
 
     ratelimit.acquire(TENANT)
 
-    # The first call leaves the sliding window 60 s after it started: 30 s from now.
+    # The first call leaves the sliding window 60 s after it ended (here: it started): 30 s
+    # from now.
     assert clock.sleeps == [pytest.approx(30.0)]
     assert clock.now() == first_started + datetime.timedelta(seconds=60)
     assert XeroCallSlot.objects.filter(tenant_id=TENANT).count() == 61
+
+
+@pytest.mark.django_db
+def test_a_call_counts_in_the_minute_until_a_minute_after_it_ended(clock):
+    first_started = clock.now()
+    slot = ratelimit.acquire(TENANT)
+    clock.advance(5)  # a slow call: Xero may count it as late as its answer
+    ratelimit.release(slot)
+    for _ in range(59):
+        ratelimit.release(ratelimit.acquire(TENANT))
+
+    ratelimit.acquire(TENANT)
+
+    assert clock.now() == first_started + datetime.timedelta(seconds=65)
 
 
 @pytest.mark.django_db
@@ -146,6 +161,23 @@ def test_429_retry_after_blocks_the_next_acquire_of_every_process(clock):
 
     assert clock.sleeps == [30.0]
     assert XeroTenantLimit.objects.get(tenant_id=TENANT).block_reason == "minute"
+
+
+@pytest.mark.django_db
+def test_minute_remaining_zero_after_our_own_full_minute_waits_only_for_our_window(clock):
+    first_started = clock.now()
+    for _ in range(60):
+        ratelimit.release(ratelimit.acquire(TENANT))
+        clock.advance(0.5)
+    ratelimit.note_response(
+        TENANT, status=200, headers={"X-MinLimit-Remaining": "0", "X-DayLimit-Remaining": "4000"}
+    )
+
+    ratelimit.acquire(TENANT)
+
+    # Not a whole minute from now: when the first of our 60 calls has left the window.
+    assert clock.sleeps == [pytest.approx(30.0)]
+    assert clock.now() == first_started + datetime.timedelta(seconds=60)
 
 
 @pytest.mark.django_db
