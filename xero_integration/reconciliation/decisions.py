@@ -76,6 +76,8 @@ def reexport_document(*, document: ExportDocument) -> ExportDocument:
         business_date=document.business_date,
         currency=document.currency,
         sequence=document.sequence,
+        # An on-account sale's invoice is made out to its customer again, left open.
+        customer_id=document.customer_id,
         replaces=document,
     )
     Sale.objects.filter(document=document).update(document=replacement)

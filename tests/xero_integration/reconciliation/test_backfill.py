@@ -4,7 +4,8 @@ the real run sends each of them once and skips what Xero already holds."""
 import pytest
 
 from outlets.services import update_export_settings
-from tests.sandbox_helpers import sandbox_documents
+from tests.sandbox_helpers import map_merchant, sandbox_documents
+from tests.xero_integration.exports.test_on_account import ON_ACCOUNT_MAPPINGS, on_account_sale
 from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportDocument, Sale
 from xero_integration.reconciliation.backfill import BackfillRefused, backfill
@@ -123,7 +124,27 @@ def test_a_journal_day_xero_already_holds_by_narration_is_skipped_not_sent_again
     assert dry.to_send == []
     assert [i.number for i in dry.skipped] == [f"POSS1 POS takings {day:%Y-%m-%d} AUD"]
     assert len(sandbox_documents(sandbox, connection.tenant_id)["ManualJournals"]) == 1
-    assert ExportDocument.objects.get().status == "sent"
+    # A journal has no payments to miss: its takings are its lines.
+    adopted = ExportDocument.objects.get()
+    assert (adopted.status, adopted.payments_status, adopted.last_error) == ("sent", "sent", "")
+
+
+def test_an_open_on_account_invoice_xero_already_holds_is_taken_as_sent_without_an_error(
+    sandbox, connection, outlet
+):
+    map_merchant(outlet.merchant, ON_ACCOUNT_MAPPINGS)
+    ingest(outlet.merchant, on_account_sale("A2", deposit="2.00", hours_ago=24))
+    export_all(outlet, connection)
+    Sale.objects.update(document=None)  # our record is lost, Xero's open invoice is not
+    ExportDocument.objects.all().delete()
+    day = Sale.objects.get().business_date
+
+    backfill(outlet=outlet, start=day, end=day, dry_run=False)
+    export_connection(connection_id=connection.pk)
+
+    adopted = ExportDocument.objects.get()
+    assert (adopted.status, adopted.payments_status, adopted.last_error) == ("sent", "sent", "")
+    assert len(sandbox_documents(sandbox, connection.tenant_id)["Invoices"]) == 1
 
 
 def test_a_journal_day_missing_in_xero_is_listed_under_its_narration(sandbox, connection, outlet):

@@ -157,3 +157,20 @@ def test_a_later_payment_on_the_on_account_invoice_counts_on_both_sides(
 
     assert (day.status, day.pos["paid"], day.xero["paid"]) == (DayStatus.GREEN, "18.00", "18.00")
     assert Decimal(day.difference["paid"]) == 0
+
+
+def test_a_voided_on_account_invoice_is_reexported_to_its_customer(sandbox, connection, outlet):
+    ingest(outlet.merchant, on_account_sale("A2", hours_ago=24))
+    export_all(outlet, connection)
+    change_in_xero(sandbox, "POSS1-A2", status="VOIDED")
+    reconcile_the_day(outlet)
+
+    replacement = reexport_document(document=ExportDocument.objects.get(number="POSS1-A2"))
+    export_connection(connection_id=connection.pk)
+
+    invoices = sandbox_documents(sandbox, connection.tenant_id)["Invoices"]
+    [again] = [i for i in invoices if i["InvoiceNumber"] == "POSS1-A2-R1"]
+    assert (again["Status"], again["Contact"]["Name"]) == ("AUTHORISED", "Jane Smith (C-42)")
+    replacement.refresh_from_db()
+    assert (replacement.status, replacement.customer_id) == ("sent", "C-42")
+    assert reconcile_the_day(outlet).status == DayStatus.GREEN
