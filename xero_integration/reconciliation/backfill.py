@@ -26,6 +26,7 @@ from ..connection.selectors import connection_for
 from ..exports.claims import Lease, claim_connection
 from ..exports.control import replay_documents
 from ..exports.documents import APIS, in_xero
+from ..exports.lock_dates import LockedPeriod, LockRule, lock_rule, posting_date
 from ..exports.numbers import day_document_number, sale_document_number
 from ..exports.planning import (
     DAY_KEYS,
@@ -90,6 +91,9 @@ class BackfillItem:
     # What Xero should have paid of it: its total, but for a sale paid on account (only
     # what was paid at the till; the rest stays owed).
     paid_at_till: Decimal | None = None
+    # What Xero's lock date will do to it: held for a person (and why), or the date it is
+    # posted on instead; empty when its day is open.
+    lock_date: str = ""
 
 
 @dataclass
@@ -157,7 +161,19 @@ def backfill_plan(
             result.to_send.append(item)
     result.to_send += unsent_items(outlet, start, end) + gone_items(outlet, start, end)
     result.to_send.sort(key=lambda item: (item.business_date, item.number))
+    rule = lock_rule(outlet, connection)
+    for item in result.to_send:
+        item.lock_date = lock_date_fate(item.business_date, rule)
     return result
+
+
+def lock_date_fate(day: datetime.date, rule: LockRule) -> str:
+    """A dry run must not promise a day Xero's lock date will keep out: say what happens."""
+    try:
+        _, note = posting_date(day, rule)
+    except LockedPeriod as exc:
+        return exc.detail
+    return note.strip(" ()")
 
 
 def paid_as_planned(element: dict, item: BackfillItem) -> bool:

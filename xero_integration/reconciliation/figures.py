@@ -7,7 +7,7 @@ method, tip, surcharge and rounding is netted the same way.
 `paid` is what has been paid on the day's documents: at the till, but not what was sold
 on account (it stays owed in Xero, an open invoice is not a payment removed), plus the
 later payments registered against those sales. A daily journal holds no invoice: its
-figures are read from its lines (journal_figures).
+figures are read from its lines (add_journal).
 """
 
 from collections.abc import Collection, Iterable
