@@ -163,7 +163,8 @@ class FaultRun:
         reply = self.api("GET", "/api/xero/connect", params=params)
         choice = f"&organisation={plan.organisation + 1}"
         browser = requests.get(reply["authorize_url"] + choice, timeout=60)
-        if browser.url != return_url:
+        # The service sends the POS back to its return URL with ?status=connected added.
+        if browser.url != f"{return_url}?status=connected":
             raise FaultRunError(f"connecting {plan.merchant_id} ended at {browser.url}")
         self.tenants = [t["tenant_id"] for t in self.sandbox.get("state")["tenants"]]
 
