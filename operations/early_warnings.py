@@ -23,6 +23,8 @@ from xero_integration.exports.lock_dates import (
 )
 from xero_integration.models import (
     ConnectionStatus,
+    DayStatus,
+    ReconciliationDay,
     ReferenceKind,
     ReferenceRecord,
     ReferenceSnapshot,
@@ -36,7 +38,12 @@ from .models import ProblemKind
 
 
 def early_warnings(now: datetime.datetime) -> list[Found]:
-    return [*expiring_connections(now), *archived_mappings(), *lock_dates()]
+    return [
+        *expiring_connections(now),
+        *archived_mappings(),
+        *lock_dates(),
+        *reconciliation_differences(now),
+    ]
 
 
 def expiring_connections(now: datetime.datetime) -> list[Found]:
@@ -120,4 +127,28 @@ def lock_dates() -> list[Found]:
         if text:
             key = f"{ProblemKind.LOCK_DATE}:outlet:{outlet.pk}"
             found.append(Found(key, ProblemKind.LOCK_DATE, outlet.merchant_id, outlet.pk, text))
+    return found
+
+
+def reconciliation_differences(now: datetime.datetime) -> list[Found]:
+    """Outlets with red reconciliation days in the window, in one query."""
+    since = warnings.red_days_since(now)
+    red = (
+        ReconciliationDay.objects.filter(
+            status=DayStatus.RED, business_date__gte=since, outlet__is_active=True
+        )
+        .select_related("outlet")
+        .order_by("outlet_id", "business_date")
+    )
+    by_outlet: dict[int, list[ReconciliationDay]] = defaultdict(list)
+    for day in red:
+        by_outlet[day.outlet_id].append(day)
+    found = []
+    for outlet_id, days in by_outlet.items():
+        key = f"{ProblemKind.RECONCILIATION_DIFFERENCE}:outlet:{outlet_id}"
+        merchant_id = days[0].outlet.merchant_id
+        text = warnings.red_days_text(days, since)
+        found.append(
+            Found(key, ProblemKind.RECONCILIATION_DIFFERENCE, merchant_id, outlet_id, text)
+        )
     return found

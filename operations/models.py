@@ -63,6 +63,7 @@ class ProblemKind(models.TextChoices):
     REFRESH_TOKEN_EXPIRING = "refresh_token_expiring", "Xero connection about to expire"
     ARCHIVED_MAPPING = "archived_mapping", "Mapping to an archived account or tax rate"
     LOCK_DATE = "lock_date", "Xero's lock date nears unexported days"
+    RECONCILIATION_DIFFERENCE = "reconciliation_difference", "Xero differs from the POS"
 
 
 class Problem(models.Model):

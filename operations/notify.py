@@ -40,6 +40,11 @@ WHAT_TO_DO = {
         "accountant before the lock date moves; the outlet's lock-date policy says what "
         "happens to days it covers."
     ),
+    "reconciliation_difference": (
+        "Open the outlet's reconciliation calendar in the admin (or GET "
+        "/api/xero/reconciliation): re-export each document Xero no longer holds, or accept "
+        "the change as Xero holds it."
+    ),
 }
 # A kind added without its own advice still alerts (never a KeyError in the worker).
 DEFAULT_WHAT_TO_DO = "Open the operations dashboard in the admin."

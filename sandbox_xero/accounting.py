@@ -155,7 +155,12 @@ def _manual_journals(tenant: JsonObject, request: "Request", journal_id: str | N
     rows, pagination = query.page(
         [r for r in rows if query.where_matches(r, alternatives)], request.query
     )
-    return _envelope("ManualJournals", [reference.public(r) for r in rows], pagination)
+    listed = [reference.public(r) for r in rows]
+    if not request.query.get("page"):
+        # As Xero: only a paged answer shows the lines (spec getManualJournals `page`: "with
+        # line items shown"; its unpaged example has "JournalLines: []").
+        listed = [{**journal, "JournalLines": []} for journal in listed]
+    return _envelope("ManualJournals", listed, pagination)
 
 
 def _envelope(key: str, rows: list[JsonObject], pagination: dict[str, int] | None = None) -> Reply:

@@ -1,6 +1,9 @@
 """What a person does to a document in Xero's own screens, for the reconciliation tests:
 void or delete it, remove its payments, edit its total. Each change is followed by the
-webhook event Xero would send (webhooks.py), when a webhook URL is configured.
+webhook event Xero would send (webhooks.py), when a webhook URL is configured. A manual
+journal ("kind": "manual_journal", "number": its narration) can be voided or deleted too;
+Xero sends no webhook event for journals (its webhooks cover invoices, credit notes and
+contacts), so none is sent for it.
 
 Xero voids only a document without payments ("Remove and Redo" first); the control does
 both in one step, as a person would before voiding.
@@ -9,7 +12,7 @@ both in one step, as a person would before voiding.
 from decimal import Decimal
 from typing import Any
 
-from . import documents, wire
+from . import documents, journals, wire
 from .wire import JsonObject
 
 STATUSES = ("VOIDED", "DELETED")
@@ -44,6 +47,40 @@ def change_document(tenant: JsonObject, body: JsonObject) -> JsonObject:
         doc["Status"] = status
     doc["UpdatedDateUTC"] = wire.now_ms()
     return doc
+
+
+JOURNAL = "manual_journal"
+
+
+def is_journal(body: JsonObject) -> bool:
+    return body.get("kind") == JOURNAL
+
+
+def change_journal(tenant: JsonObject, body: JsonObject) -> JsonObject:
+    """Void or delete the live journal with this narration (narrations are not unique in
+    Xero; a person changes the one they see, not one already voided)."""
+    status = body.get("status")
+    if status not in STATUSES:
+        raise ChangeError(MSG_STATUS)
+    live = [
+        j
+        for j in journals.journals_of(tenant)
+        if j.get("Narration") == body.get("number") and j["Status"] not in STATUSES
+    ]
+    if not live:
+        raise ChangeError(MSG_UNKNOWN.format(body.get("number")))
+    journal = live[0]
+    journal.update(Status=status, UpdatedDateUTC=wire.now_ms())
+    return journal
+
+
+def journal_summary(journal: JsonObject) -> dict[str, Any]:
+    return {
+        "id": journal["ManualJournalID"],
+        "number": journal["Narration"],
+        "status": journal["Status"],
+        "category": "MANUALJOURNAL",
+    }
 
 
 def remove_payments(tenant: JsonObject, kind: documents.Kind, doc: JsonObject) -> None:

@@ -194,7 +194,8 @@ def get_documents(server: "SandboxServer", request: "Request", body: JsonObject)
 def change_document(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:
     """Void, delete, unpay or edit a document as a person would in Xero; then the webhook.
 
-    Body: {"tenant_id"?, "number", "kind"?: "invoice"|"credit_note", "status"?: "VOIDED"|
+    Body: {"tenant_id"?, "number", "kind"?: "invoice"|"credit_note"|"manual_journal" (number:
+    the narration; status only, no event), "status"?: "VOIDED"|
     "DELETED", "remove_payments"?: true, "total"?: "9.00"}. The answer carries the signed
     event (its raw body and signature) and, when webhook_url is set, the status it got.
     """
@@ -204,6 +205,8 @@ def change_document(server: "SandboxServer", request: "Request", body: JsonObjec
         tenant = server.state.tenant(tenant_id) if tenant_id else None
         if not tenant_id or tenant is None:
             return bad_request("Give the tenant_id of a known tenant.")
+        if changes.is_journal(body):
+            return change_journal(server, tenant, body)
         try:
             doc = changes.change_document(tenant, body)
         except (changes.ChangeError, TypeError, ArithmeticError) as error:
@@ -218,6 +221,19 @@ def change_document(server: "SandboxServer", request: "Request", body: JsonObjec
     delivered = webhooks.post_event(url, key, payload) if url else None
     event = {"body": raw, "signature": webhooks.sign(raw.encode("utf-8"), key)}
     return Reply(body={"document": _plain(summary), "event": event, "delivered": delivered})
+
+
+def change_journal(server: "SandboxServer", tenant: JsonObject, body: JsonObject) -> Reply:
+    """Void or delete a manual journal; no event, as Xero sends none for journals (called
+    with the state lock held)."""
+    try:
+        journal = changes.change_journal(tenant, body)
+    except changes.ChangeError as error:
+        return bad_request(str(error))
+    server.state.save()
+    return Reply(
+        body={"document": changes.journal_summary(journal), "event": None, "delivered": None}
+    )
 
 
 def get_requests(server: "SandboxServer", request: "Request", body: JsonObject) -> Reply:

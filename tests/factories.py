@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from mappings.models import Mapping
 from outlets.models import ExportSettings, Merchant, Outlet
-from xero_integration.models import ExportDocument, ReferenceRecord, Sale, XeroConnection
+from xero_integration.models import (
+    ExportDocument,
+    ReconciliationDay,
+    ReferenceRecord,
+    Sale,
+    XeroConnection,
+)
 
 
 class MerchantFactory(factory.django.DjangoModelFactory[Merchant]):
@@ -104,6 +110,32 @@ class SaleFactory(factory.django.DjangoModelFactory[Sale]):
     total = "9.00"
     payload = factory.LazyAttribute(lambda s: {"id": s.sale_id})
     content_hash = "h"
+
+
+class ReconciliationDayFactory(factory.django.DjangoModelFactory[ReconciliationDay]):
+    """A day read back as red: its invoice voided in Xero, nobody has decided yet."""
+
+    class Meta:
+        model = ReconciliationDay
+
+    outlet = factory.SubFactory(OutletFactory)
+    business_date = factory.LazyFunction(lambda: timezone.now().date() - datetime.timedelta(1))
+    status = "red"
+    flags = factory.LazyAttribute(
+        lambda day: (
+            [
+                {
+                    "severity": "red",
+                    "flag": "voided",
+                    "number": "POSS1-A1",
+                    "detail": "POSS1-A1: Voided in Xero. Re-export it under a new number, or accept it.",
+                }
+            ]
+            if day.status == "red"
+            else []
+        )
+    )
+    checked_at = factory.LazyFunction(timezone.now)
 
 
 class ReferenceRecordFactory(factory.django.DjangoModelFactory[ReferenceRecord]):

@@ -16,6 +16,7 @@ from tests.factories import (
     MappingFactory,
     MerchantFactory,
     OutletFactory,
+    ReconciliationDayFactory,
     XeroConnectionFactory,
     seed_reference_data,
 )
@@ -105,6 +106,24 @@ def test_a_lock_date_nearing_unexported_days_is_alerted(connection, contacts, ex
     assert "held for a person" in problem.detail
 
 
+def test_a_red_reconciliation_day_is_alerted_once_and_clears_when_decided(
+    connection, contacts, export_outlet
+):
+    day = ReconciliationDayFactory.create(outlet=export_outlet)
+
+    evaluate_alerts()
+    evaluate_alerts()
+    day.status = "amber"  # a person accepted it, or its re-export is on its way
+    day.save()
+    evaluate_alerts()
+
+    (problem,) = Problem.objects.all()
+    assert (problem.kind, problem.outlet_id) == ("reconciliation_difference", export_outlet.pk)
+    assert "POSS1-A1: Voided in Xero." in problem.detail
+    assert problem.cleared_at is not None
+    assert "Xero differs from the POS on 1 day(s)" in mail.outbox[0].body
+
+
 def merchant_with_every_warning(n: int) -> None:
     merchant = MerchantFactory.create(merchant_id=f"M{n}", name=f"Merchant {n}")
     outlet = OutletFactory.create(merchant=merchant, pos_station_id="S1")
@@ -120,6 +139,7 @@ def merchant_with_every_warning(n: int) -> None:
         defaults={"refreshed_at": timezone.now(), "data": {"period_lock_date": today.isoformat()}},
     )
     a_sale(outlet, f"A{n}", business_date=today)
+    ReconciliationDayFactory.create(outlet=outlet)
 
 
 def queries_of_early_warnings() -> tuple[int, int]:
@@ -136,5 +156,5 @@ def test_early_warnings_are_read_in_queries_that_do_not_grow_with_merchants(db):
 
     five, found_five = queries_of_early_warnings()
 
-    assert (found_one, found_five) == (3, 15)
+    assert (found_one, found_five) == (4, 20)
     assert five == one

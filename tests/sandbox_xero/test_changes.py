@@ -14,6 +14,8 @@ import yaml
 from tests.xero_spec import require_spec, spec_path
 
 from .conftest import data, invoice
+from .test_journals import journal
+from .test_journals import put as put_journal
 from .test_payments import create_invoice, pay
 
 
@@ -82,3 +84,25 @@ def test_webhook_settings_must_be_text(api, value):
     )
 
     assert reply.status_code == 400
+
+
+def test_voiding_a_journal_by_its_narration_sends_no_event(api):
+    put_journal(api, journal())
+
+    reply = change(
+        api, {"kind": "manual_journal", "number": "POS takings 2026-11-23", "status": "VOIDED"}
+    )
+
+    [stored] = data(api.get("ManualJournals", where='Narration=="POS takings 2026-11-23"'))[
+        "ManualJournals"
+    ]
+    assert stored["Status"] == "VOIDED"
+    assert (reply.status_code, reply.json()["event"]) == (200, None)  # Xero has no journal events
+
+
+def test_a_journal_already_voided_cannot_be_voided_again(api):
+    put_journal(api, journal())
+    body = {"kind": "manual_journal", "number": "POS takings 2026-11-23", "status": "VOIDED"}
+    change(api, body)
+
+    assert change(api, body).status_code == 400

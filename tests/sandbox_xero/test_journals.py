@@ -86,3 +86,13 @@ def test_a_journal_dated_in_a_locked_period_is_refused(api):
     assert messages(refused) == [
         "The journal date cannot be before the period lock date (2026-11-30)."
     ]
+
+
+def test_a_list_shows_journal_lines_only_when_paged_as_xero_does(api):
+    put(api, journal())
+
+    unpaged = data(api.get("ManualJournals", where='Narration=="POS takings 2026-11-23"'))
+    paged = data(api.get("ManualJournals", where='Narration=="POS takings 2026-11-23"', page=1))
+
+    assert unpaged["ManualJournals"][0]["JournalLines"] == []
+    assert len(paged["ManualJournals"][0]["JournalLines"]) == 2

@@ -439,6 +439,8 @@ BACKFILL_ANSWER = response(
                 "total": "412.60",
                 "reason": "not_exported",
                 "sales": 37,
+                "lock_date": "dated 2026-11-19; posted on 2026-11-20, the first date Xero's "
+                "lock leaves open",
             },
             {
                 "business_date": "2026-11-21",
@@ -447,6 +449,7 @@ BACKFILL_ANSWER = response(
                 "total": "388.20",
                 "reason": "voided",
                 "sales": 31,
+                "lock_date": "",
             },
         ],
         "skipped": [
@@ -457,6 +460,7 @@ BACKFILL_ANSWER = response(
                 "total": "297.45",
                 "reason": "not_exported",
                 "sales": 25,
+                "lock_date": "",
             }
         ],
     },

@@ -104,6 +104,11 @@ class BackfillItemSchema(serializers.Serializer):
         "Xero did to the document sent before: missing, voided, deleted."
     )
     sales = serializers.IntegerField()
+    lock_date = serializers.CharField(
+        help_text="Empty when its day is open in Xero; else what Xero's lock date does to "
+        "it under the outlet's policy: held for a person (and why), or the first open date "
+        "it is posted on."
+    )
 
 
 @extend_schema_serializer(component_name="Backfill")

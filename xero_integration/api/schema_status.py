@@ -62,7 +62,10 @@ class UnmappedKeySchema(serializers.Serializer):
 @extend_schema_serializer(component_name="EarlyWarning")
 class WarningSchema(serializers.Serializer):
     kind = serializers.CharField(
-        help_text="lock_date, refresh_token_expiring, archived_mapping or overdue."
+        help_text=(
+            "lock_date, refresh_token_expiring, archived_mapping, overdue or "
+            "reconciliation_difference."
+        )
     )
     detail = serializers.CharField()
 

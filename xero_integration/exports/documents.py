@@ -141,13 +141,23 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
 
 
 def in_xero(
-    connection: XeroConnection, kind: str, documents: Iterable[ExportDocument]
+    connection: XeroConnection,
+    kind: str,
+    documents: Iterable[ExportDocument],
+    *,
+    include_gone: bool = False,
 ) -> dict[str | None, dict]:
-    """Xero's documents with these numbers, by number (raises XeroError)."""
+    """Xero's documents with these numbers, by number (raises XeroError).
+
+    `include_gone`: for the reconciliation, a journal voided or deleted in Xero is returned
+    when no live one has its narration, so it reads as voided rather than missing.
+    """
     api = APIS[kind]
     found = api.find(connection, [document.number for document in documents])
     if api.live_only:
-        found = [element for element in found if element.get("Status") not in GONE]
+        live = [element for element in found if element.get("Status") not in GONE]
+        gone = [element for element in found if element.get("Status") in GONE]
+        found = (gone if include_gone else []) + live  # later ones win: a live journal
     return {element.get(api.number_key): element for element in found}
 
 

@@ -27,6 +27,10 @@ from .lock_dates import posting_date
 from .numbers import journal_narration
 
 JOURNAL = "manual_journal"
+# Line descriptions the reconciliation reads back: a takings line moves money to a payment
+# account, a refunds line is a refund debited to revenue (reconciliation/figures.py).
+TAKINGS = "Takings: "
+REFUNDS = "Refunds: "
 UNBALANCED_JOURNAL = "Journal '{narration}' does not balance: debits {debits}, credits {credits}."
 NOT_BASE_CURRENCY = (
     "Journal '{narration}' holds {currency} sales, but Xero posts manual journals only in the "
@@ -58,9 +62,7 @@ def revenue_lines(sales: list[SaleData], refunds: list[SaleData], ctx: ExportCon
     """Sales credited (negative), refunds debited (positive), by account and tax type."""
     credited = [journal_line(line, -1) for line in summary_lines(sales, ctx)] if sales else []
     debited = (
-        [journal_line(line, 1, "Refunds: ") for line in summary_lines(refunds, ctx)]
-        if refunds
-        else []
+        [journal_line(line, 1, REFUNDS) for line in summary_lines(refunds, ctx)] if refunds else []
     )
     return credited + debited
 
@@ -81,7 +83,7 @@ def payment_lines(sales: list[SaleData], refunds: list[SaleData], ctx: ExportCon
         if not amount:
             continue
         line: dict[str, object] = {
-            "Description": f"Takings: {method}",
+            "Description": f"{TAKINGS}{method}",
             "LineAmount": to_amount(amount),
             "AccountCode": payment_account(ctx, method),
             "TaxAmount": ZERO,
@@ -93,6 +95,12 @@ def payment_lines(sales: list[SaleData], refunds: list[SaleData], ctx: ExportCon
             line["Tracking"] = ctx.tracking
         lines.append(line)
     return lines
+
+
+def takings_accounts(body: dict) -> set[str]:
+    """The payment accounts a journal we built moved the day's takings to."""
+    lines = body.get("JournalLines") or []
+    return {line["AccountCode"] for line in lines if line["Description"].startswith(TAKINGS)}
 
 
 def check_journal_balances(narration: str, lines: list[dict]) -> None:

@@ -2,9 +2,8 @@
 
 Each is a kind and a sentence a person can act on. The status endpoint lists them for an
 outlet (or a merchant's defaults); the operations app alerts on the same rules for every
-merchant at once (operations/problems.py). Another check joins by adding a function to
-OUTLET_CHECKS (a reconciliation difference, say): it takes the outlet, its connection and
-the time, and returns warnings.
+merchant at once (operations/early_warnings.py). Another check joins by adding a function
+to OUTLET_CHECKS: it takes the outlet, its connection and the time, and returns warnings.
 """
 
 import datetime
@@ -18,13 +17,22 @@ from mappings.rules import archived_mappings
 from mappings.selectors import effective_mappings, merchant_default_mappings
 from outlets.models import ExportFrequency, Merchant, Outlet
 
-from ..models import ConnectionStatus, ExportDocument, ExportStatus, Sale, XeroConnection
+from ..models import (
+    ConnectionStatus,
+    DayStatus,
+    ExportDocument,
+    ExportStatus,
+    ReconciliationDay,
+    Sale,
+    XeroConnection,
+)
 from .lock_dates import lock_date_warning, not_in_xero
 
 LOCK_DATE = "lock_date"
 REFRESH_TOKEN_EXPIRING = "refresh_token_expiring"
 ARCHIVED_MAPPING = "archived_mapping"
 OVERDUE = "overdue"
+RECONCILIATION_DIFFERENCE = "reconciliation_difference"
 
 # The keep-alive refreshes a connection idle for 30 days (Xero's refresh tokens last 60),
 # so one within 15 days of expiry is one the keep-alive could not refresh.
@@ -45,6 +53,14 @@ EXPIRING = (
 NOTHING_EXPORTED = (
     "Nothing has gone to Xero from this outlet since {last}, and a sale has waited since "
     "{since}: longer than its {frequency} exports allow."
+)
+
+# Red reconciliation days are warned of for as long as the daily read-back covers them
+# (reconciliation/services.py RECENT_DAYS): an older one was a person's to see already.
+RECONCILIATION_WINDOW = datetime.timedelta(days=7)
+RED_DAYS = (
+    "Xero differs from the POS on {count} day(s) since {since}: {days}. Latest, {latest}: "
+    "{detail} See the reconciliation of these days to re-export or accept each change."
 )
 
 
@@ -108,9 +124,40 @@ def lock_date(
     return [Warning(LOCK_DATE, warning)] if warning else []
 
 
+def red_days_since(now: datetime.datetime) -> datetime.date:
+    return (now - RECONCILIATION_WINDOW).date()
+
+
+def red_days_text(days: list[ReconciliationDay], since: datetime.date) -> str:
+    """The red days (oldest first) in a sentence, with why the latest one is red."""
+    latest = days[-1]
+    detail = "; ".join(f["detail"] for f in latest.flags if f["severity"] == "red")
+    return RED_DAYS.format(
+        count=len(days),
+        since=since.isoformat(),
+        days=", ".join(day.business_date.isoformat() for day in days),
+        latest=latest.business_date.isoformat(),
+        detail=detail or latest.get_status_display() + ".",
+    )
+
+
+def red_reconciliation_days(
+    outlet: Outlet, connection: XeroConnection | None, now: datetime.datetime
+) -> list[Warning]:
+    """Days of the outlet that Xero no longer holds as sent, and nobody has decided on."""
+    since = red_days_since(now)
+    days = list(
+        ReconciliationDay.objects.filter(
+            outlet=outlet, status=DayStatus.RED, business_date__gte=since
+        ).order_by("business_date")
+    )
+    return [Warning(RECONCILIATION_DIFFERENCE, red_days_text(days, since))] if days else []
+
+
 OUTLET_CHECKS: list[Callable[[Outlet, XeroConnection | None, datetime.datetime], list[Warning]]] = [
     lock_date,
     overdue_outlet,
+    red_reconciliation_days,
 ]
 
 

@@ -10,7 +10,7 @@ plans nothing (what it read from Xero is noted on the documents, as a reconcilia
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -26,6 +26,7 @@ from ..connection.selectors import connection_for
 from ..exports.claims import Lease, claim_connection
 from ..exports.control import replay_documents
 from ..exports.documents import APIS, in_xero
+from ..exports.lock_dates import LockedPeriod, LockRule, lock_rule, posting_date
 from ..exports.numbers import day_document_number, sale_document_number
 from ..exports.planning import (
     DAY_KEYS,
@@ -87,6 +88,12 @@ class BackfillItem:
     paid_in_full: bool = False
     # For a document sent before that Xero no longer has: ours, to re-export.
     document_id: int | None = None
+    # What Xero should have paid of it: its total, but for a sale paid on account (only
+    # what was paid at the till; the rest stays owed).
+    paid_at_till: Decimal | None = None
+    # What Xero's lock date will do to it: held for a person (and why), or the date it is
+    # posted on instead; empty when its day is open.
+    lock_date: str = ""
 
 
 @dataclass
@@ -148,13 +155,39 @@ def backfill_plan(
         element = held_in_xero.get((item.kind, item.number))
         if element is not None and same_in_xero(element, item):
             item.xero_id = str(element.get(APIS[item.kind].id_key) or "")
-            item.paid_in_full = paid(element) == item.total
+            item.paid_in_full = paid_as_planned(element, item)
             result.skipped.append(item)
         else:
             result.to_send.append(item)
     result.to_send += unsent_items(outlet, start, end) + gone_items(outlet, start, end)
     result.to_send.sort(key=lambda item: (item.business_date, item.number))
+    rule = lock_rule(outlet, connection)
+    for item in result.to_send:
+        item.lock_date = lock_date_fate(item.business_date, rule)
     return result
+
+
+def lock_date_fate(day: datetime.date, rule: LockRule) -> str:
+    """A dry run must not promise a day Xero's lock date will keep out: say what happens."""
+    try:
+        _, note = posting_date(day, rule)
+    except LockedPeriod as exc:
+        return exc.detail
+    return note.strip(" ()")
+
+
+def paid_as_planned(element: dict, item: BackfillItem) -> bool:
+    """Xero holds the payments the document would have had: a journal has none (its
+    takings are its lines), an on-account invoice only what was paid at the till."""
+    if item.kind == DocumentKind.MANUAL_JOURNAL:
+        return True
+    expected = item.total if item.paid_at_till is None else item.paid_at_till
+    return paid(element) == expected
+
+
+def paid_at_till(sale: Sale, on_account: Collection[str]) -> Decimal:
+    payments = sale.payload.get("payments", [])
+    return total(Decimal(p["amount"]) for p in payments if p.get("method") not in on_account)
 
 
 def unplanned_sales(outlet: Outlet, start: datetime.date, end: datetime.date) -> list[Sale]:
@@ -181,6 +214,7 @@ def proposed_documents(outlet: Outlet, sales: list[Sale]) -> list[BackfillItem]:
             sale.total,
             NOT_EXPORTED,
             1,
+            paid_at_till=paid_at_till(sale, on_account),
         )
         for sale in own
     ]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..exports.context import loads
+from ..exports.journals import takings_accounts
 from ..models import (
     DayStatus,
     DocumentKind,
@@ -21,7 +23,17 @@ from ..models import (
     XeroChangeDecision,
 )
 from ..sales.types import sale_from_json
-from .figures import COMPARED, amount, as_text, difference, paid, pos_figures, xero_figures
+from .figures import (
+    COMPARED,
+    Figures,
+    add_journal,
+    amount,
+    as_text,
+    difference,
+    paid,
+    pos_figures,
+    xero_figures,
+)
 
 RED, AMBER = "red", "amber"
 PAYMENTS_DONE = (ExportStatus.SENT, ExportStatus.RESOLVED)
@@ -48,19 +60,30 @@ class DayResult:
     documents: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DaySales:
+    """The POS's side of a day: its sales, the methods paid later, what was paid since."""
+
+    sales: list[Sale]
+    on_account: frozenset[str] = frozenset()
+    paid_later: Decimal = Decimal("0.00")
+
+
 def judge_day(
     day: datetime.date,
-    sales: list[Sale],
+    pos_side: DaySales,
     documents: list[ExportDocument],
     found: dict[int, dict | None],
     unreadable: str,
 ) -> DayResult:
     """`found`: Xero's element by document id for every sent document that was read."""
-    pos, methods = pos_figures(sale_from_json(s.payload) for s in sales)
-    held = [(d, found.get(d.pk)) for d in documents if d.pk in found]
-    invoices = [e for d, e in held if e and d.kind == DocumentKind.INVOICE]
-    credit_notes = [e for d, e in held if e and d.kind == DocumentKind.CREDIT_NOTE]
-    xero = xero_figures(invoices, credit_notes)
+    sales = pos_side.sales
+    pos, methods = pos_figures(
+        (sale_from_json(s.payload) for s in sales),
+        on_account=pos_side.on_account,
+        paid_later=pos_side.paid_later,
+    )
+    xero = xero_side(documents, found)
     diff = difference(pos, xero)
     flags = [*planning_flags(sales), *document_flags(documents, found, unreadable)]
     if not flags and any(diff.values()):
@@ -74,6 +97,18 @@ def judge_day(
         flags=flags,
         documents=[document_row(d, found) for d in documents],
     )
+
+
+def xero_side(documents: list[ExportDocument], found: dict[int, dict | None]) -> Figures:
+    held = [(d, found.get(d.pk)) for d in documents if d.pk in found]
+    invoices = [e for d, e in held if e and d.kind == DocumentKind.INVOICE]
+    credit_notes = [e for d, e in held if e and d.kind == DocumentKind.CREDIT_NOTE]
+    journals = [
+        (e, takings_accounts(loads(d.body)))
+        for d, e in held
+        if e and d.kind == DocumentKind.MANUAL_JOURNAL
+    ]
+    return xero_figures(invoices, credit_notes, journals)
 
 
 def flag(severity: str, code: str, number: str | None, detail: str) -> dict:
@@ -155,12 +190,21 @@ def document_row(document: ExportDocument, found: dict[int, dict | None]) -> dic
         "total": money(document.total),
         "xero_status": (element or {}).get("Status")
         or ("MISSING" if document.pk in found else None),
-        "xero_total": str(amount(element, "Total")) if element else None,
+        "xero_total": xero_total(document, element) if element else None,
         "xero_paid": str(paid(element)) if element else None,
         "change": document.xero_change or None,
         "decision": document.xero_change_decision or None,
         "replaced_by": replacement.number if replacement is not None else None,
     }
+
+
+def xero_total(document: ExportDocument, element: dict) -> str:
+    """A journal has no total in Xero: its takings lines are what it moved (its total here)."""
+    if document.kind != DocumentKind.MANUAL_JOURNAL:
+        return str(amount(element, "Total"))
+    figures = dict.fromkeys(COMPARED, Decimal("0.00"))
+    add_journal(figures, element, takings_accounts(loads(document.body)))
+    return str(figures["paid"])
 
 
 def money(value: Decimal | None) -> str | None:

@@ -1,9 +1,9 @@
 """A person's choice for a document Xero no longer holds as sent: re-export, or accept.
 
 Re-exporting sends the document's sales again as a new document under a new,
-deterministic number (the first document's number + "-R1", "-R2" …), through the
-ordinary exactly-once life cycle: a row written before any call, a look-up by number
-before any resend. The choice is claimed with a conditional UPDATE, so two people (or
+deterministic number (the first document's number + "-R1", "-R2" …, a journal's
+narration + " R1"), through the ordinary exactly-once life cycle: a row written before
+any call, a look-up by number before any resend. The choice is claimed with a conditional UPDATE, so two people (or
 two clicks) re-export a document at most once, and the one-to-one `replaces` link and
 the unique number make a second replacement impossible in the database too.
 """
@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from config.errors import Conflict
 
-from ..models import ExportDocument, ExportStatus, Sale, XeroChange, XeroChangeDecision
+from ..models import (
+    DocumentKind,
+    ExportDocument,
+    ExportStatus,
+    Sale,
+    XeroChange,
+    XeroChangeDecision,
+)
 from ..tasks import queue_export, queue_reconciliation
 from .readback import reading_connection
 
@@ -37,11 +44,13 @@ class DecisionRefused(Conflict):
 
 
 def reexport_number(document: ExportDocument) -> str:
-    """POSS1-1001 → POSS1-1001-R1; that one re-exported again → POSS1-1001-R2."""
+    """POSS1-1001 → POSS1-1001-R1; that one re-exported again → POSS1-1001-R2. A journal's
+    narration is a sentence: "SYD POS takings 2026-11-23 AUD" → "… AUD R1"."""
     first, depth = document, 1
     while first.replaces is not None:
         first, depth = first.replaces, depth + 1
-    return f"{first.number}-R{depth}"
+    separator = " " if document.kind == DocumentKind.MANUAL_JOURNAL else "-"
+    return f"{first.number}{separator}R{depth}"
 
 
 @transaction.atomic
@@ -67,6 +76,8 @@ def reexport_document(*, document: ExportDocument) -> ExportDocument:
         business_date=document.business_date,
         currency=document.currency,
         sequence=document.sequence,
+        # An on-account sale's invoice is made out to its customer again, left open.
+        customer_id=document.customer_id,
         replaces=document,
     )
     Sale.objects.filter(document=document).update(document=replacement)

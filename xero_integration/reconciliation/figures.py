@@ -3,11 +3,17 @@
 No database, no HTTP: sales and Xero's documents in, figures out (amounts as Decimal,
 2 dp). Refunds count against the day: `net` is sales less refunds, and each payment
 method, tip, surcharge and rounding is netted the same way.
+
+`paid` is what has been paid on the day's documents: at the till, but not what was sold
+on account (it stays owed in Xero, an open invoice is not a payment removed), plus the
+later payments registered against those sales. A daily journal holds no invoice: its
+figures are read from its lines (add_journal).
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
+from ..exports.journals import REFUNDS
 from ..sales.money import ZERO, to_amount
 from ..sales.types import SaleData
 
@@ -19,16 +25,25 @@ COMPARED = ("sales", "refunds", "net", "tax", "paid")
 Figures = dict[str, Decimal]
 
 
-def pos_figures(sales: Iterable[SaleData]) -> tuple[Figures, dict[str, Decimal]]:
-    """The day's POS totals, and the net amount of each payment method."""
+def pos_figures(
+    sales: Iterable[SaleData], *, on_account: Collection[str] = (), paid_later: Decimal = ZERO
+) -> tuple[Figures, dict[str, Decimal]]:
+    """The day's POS totals, and the net amount of each payment method.
+
+    `on_account`: the methods mapped as paid later; `paid_later`: the payments registered
+    since against the day's sales.
+    """
     figures = {key: ZERO for key in (*COMPARED, "tips", "surcharges", "rounding")}
+    figures["paid"] = paid_later
     methods: dict[str, Decimal] = {}
     for sale in sales:
         sign = -1 if sale.is_refund else 1
         figures["refunds" if sale.is_refund else "sales"] += sale.total
         figures["net"] += sign * sale.total
         figures["tax"] += sign * sale.total_tax
-        figures["paid"] += sign * sale.paid
+        figures["paid"] += sign * sum(
+            (p.amount for p in sale.payments if p.method not in on_account), ZERO
+        )
         figures["tips"] += sign * sale.tips
         figures["surcharges"] += sign * sale.surcharge
         figures["rounding"] += sign * sale.rounding
@@ -37,9 +52,17 @@ def pos_figures(sales: Iterable[SaleData]) -> tuple[Figures, dict[str, Decimal]]
     return figures, dict(sorted(methods.items()))
 
 
-def xero_figures(invoices: Iterable[dict], credit_notes: Iterable[dict]) -> Figures:
-    """What Xero holds for the day: its live invoices less its live credit notes."""
+def xero_figures(
+    invoices: Iterable[dict],
+    credit_notes: Iterable[dict],
+    journals: Iterable[tuple[dict, Collection[str]]] = (),
+) -> Figures:
+    """What Xero holds for the day: its live invoices less its live credit notes, and its
+    live journals (each with the payment accounts its takings were posted to)."""
     figures = {key: ZERO for key in COMPARED}
+    for journal, takings_accounts in journals:
+        if journal.get("Status") not in GONE:
+            add_journal(figures, journal, takings_accounts)
     for element in invoices:
         if element.get("Status") not in GONE:
             figures["sales"] += amount(element, "Total")
@@ -52,6 +75,24 @@ def xero_figures(invoices: Iterable[dict], credit_notes: Iterable[dict]) -> Figu
             figures["paid"] -= paid(element)
     figures["net"] = figures["sales"] - figures["refunds"]
     return figures
+
+
+def add_journal(figures: Figures, journal: dict, takings_accounts: Collection[str]) -> None:
+    """A journal's lines as the day's figures (spec ManualJournalLine: debits positive).
+
+    Lines to a payment account are takings (paid); the others are revenue, tax included:
+    credited for sales (discounts debited among them), debited for refunds.
+    """
+    for line in journal.get("JournalLines") or []:
+        line_amount, tax = amount(line, "LineAmount"), amount(line, "TaxAmount")
+        if str(line.get("AccountCode")) in takings_accounts:
+            figures["paid"] += line_amount
+            continue
+        figures["tax"] -= tax
+        if (line.get("Description") or "").startswith(REFUNDS):
+            figures["refunds"] += line_amount
+        else:
+            figures["sales"] -= line_amount
 
 
 def difference(pos: Figures, xero: Figures) -> Figures:

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from ..connection.selectors import live_connections
 from ..exports.context import loads
-from ..exports.documents import in_xero
-from ..models import ConnectionStatus, ExportDocument, XeroChange, XeroConnection
+from ..exports.documents import in_xero, matches
+from ..models import ConnectionStatus, DocumentKind, ExportDocument, XeroChange, XeroConnection
 from .figures import amount, paid
 
 
@@ -41,7 +41,7 @@ def read_back(documents: Iterable[ExportDocument]) -> dict[int, dict | None]:
             groups.setdefault((connection.pk, document.kind), []).append(document)
     found: dict[int, dict | None] = {}
     for (connection_id, kind), of_kind in groups.items():
-        elements = in_xero(connections[connection_id], kind, of_kind)
+        elements = in_xero(connections[connection_id], kind, of_kind, include_gone=True)
         found.update({d.pk: elements.get(d.number) for d in of_kind})
     return found
 
@@ -62,6 +62,9 @@ def change_of(document: ExportDocument, element: dict | None) -> str:
         return XeroChange.VOIDED
     if status == "DELETED":
         return XeroChange.DELETED
+    if document.kind == DocumentKind.MANUAL_JOURNAL:
+        # A journal has no total or payments: its lines are what it moves.
+        return "" if matches(document, element) else XeroChange.AMOUNT_CHANGED
     if document.total is not None and amount(element, "Total") != document.total:
         return XeroChange.AMOUNT_CHANGED
     if paid(element) < sent_payments(document):

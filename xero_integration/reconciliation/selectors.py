@@ -74,6 +74,7 @@ def item_body(item: "BackfillItem") -> dict[str, Any]:
         "total": str(item.total),
         "reason": item.reason,
         "sales": item.sales,
+        "lock_date": item.lock_date,
     }
 
 

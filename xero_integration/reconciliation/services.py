@@ -9,19 +9,23 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from mappings.selectors import effective_mappings
 from outlets.models import Outlet
 
 from .. import tasks
 from ..exports.planning import open_business_date
-from ..models import ExportDocument, ExportStatus, ReconciliationDay, Sale
+from ..models import ExportDocument, ExportStatus, LaterPayment, ReconciliationDay, Sale
+from ..sales.money import ZERO
 from ..xero.errors import XeroError
-from .days import judge_day
+from .days import DaySales, judge_day
 from .readback import change_of, read_back
 from .selectors import stored_days
 
@@ -40,10 +44,31 @@ def reconcile_outlet(
     )
     found, unreadable = read_documents(documents)
     sales_of, documents_of = by_day(sales), by_day(documents)
+    on_account = frozenset(effective_mappings(outlet=outlet).on_account_methods())
+    paid_later = later_payments_by_day(outlet, start, end)
     return [
-        store_day(outlet, day, sales_of.get(day, []), documents_of.get(day, []), found, unreadable)
+        store_day(
+            outlet,
+            day,
+            DaySales(sales_of.get(day, []), on_account, paid_later.get(day, ZERO)),
+            documents_of.get(day, []),
+            found,
+            unreadable,
+        )
         for day in sorted(sales_of.keys() | documents_of.keys())
     ]
+
+
+def later_payments_by_day(
+    outlet: Outlet, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, Decimal]:
+    """What was paid since on the sales of each day sold on account (one query)."""
+    rows = (
+        LaterPayment.objects.filter(sale__outlet=outlet, sale__business_date__range=(start, end))
+        .values("sale__business_date")
+        .annotate(paid=Sum("amount"))
+    )
+    return {row["sale__business_date"]: row["paid"] for row in rows}
 
 
 def by_day(rows: Iterable[DayRow]) -> dict[datetime.date, list[DayRow]]:
@@ -79,12 +104,12 @@ def note_read_back(document: ExportDocument, element: dict | None, now: datetime
 def store_day(
     outlet: Outlet,
     day: datetime.date,
-    sales: list[Sale],
+    pos_side: DaySales,
     documents: list[ExportDocument],
     found: dict[int, dict | None],
     unreadable: str,
 ) -> ReconciliationDay:
-    result = asdict(judge_day(day, sales, documents, found, unreadable))
+    result = asdict(judge_day(day, pos_side, documents, found, unreadable))
     result.pop("business_date")
     row, _ = ReconciliationDay.objects.update_or_create(
         outlet=outlet, business_date=day, defaults={**result, "checked_at": timezone.now()}

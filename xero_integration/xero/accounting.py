@@ -173,12 +173,17 @@ def create_manual_journals(
 def find_manual_journals_by_narration(
     connection: XeroConnection, narrations: list[str]
 ) -> list[dict]:
-    """GET /ManualJournals?where=Narration=="A" OR Narration=="B" (spec getManualJournals).
+    """GET /ManualJournals?where=Narration=="A" OR Narration=="B"&page=1 (spec
+    getManualJournals).
 
-    The spec has no filter by narration but `where`, 50 narrations per call.
+    The spec has no filter by narration but `where`, 50 narrations per call. `page=1`
+    because only a paged answer shows each journal's lines (spec: "page=1 – Up to 100
+    manual journals will be returned in a single API call with line items shown"; its
+    unpaged example has "JournalLines: []"), and the look-up before a resend and the
+    reconciliation both read the lines. 50 narrations stay within a page of 100.
     """
     return _find_where(
-        connection, "ManualJournals", "find_manual_journals", "Narration", narrations
+        connection, "ManualJournals", "find_manual_journals", "Narration", narrations, paged=True
     )
 
 
@@ -216,12 +221,21 @@ def find_credit_notes_by_number(connection: XeroConnection, numbers: list[str]) 
 
 
 def _find_where(
-    connection: XeroConnection, key: str, operation: str, field: str, values: list[str]
+    connection: XeroConnection,
+    key: str,
+    operation: str,
+    field: str,
+    values: list[str],
+    *,
+    paged: bool = False,
 ) -> list[dict]:
-    """GET /<key>?where=<field>=="A" OR <field>=="B", 50 values per call."""
+    """GET /<key>?where=<field>=="A" OR <field>=="B", 50 values per call (paged: the
+    first page, whose elements carry their lines)."""
     found: list[dict] = []
     for chunk in _chunks(values):
         params = {"where": " OR ".join(f"{field}=={_quoted(v)}" for v in chunk)}
+        if paged:
+            params["page"] = "1"
         found += _list(_get(connection, f"/{key}", operation, params=params), key)
     return found
 

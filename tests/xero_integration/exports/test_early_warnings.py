@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from outlets.services import update_export_settings
-from tests.factories import MappingFactory
+from tests.factories import MappingFactory, ReconciliationDayFactory
 from xero_integration.models import ReferenceRecord, Sale
 from xero_integration.sales.services import ingest_sales
 
@@ -77,3 +77,21 @@ def test_a_fresh_sale_is_not_overdue(api, connection, outlet):
     ingest_sales(merchant=outlet.merchant, raw_sales=[a_sale("A1")])
 
     assert warnings_of(api, "overdue") == []
+
+
+def test_a_red_reconciliation_day_of_the_last_week_warns_with_why(api, connection, outlet):
+    day = ReconciliationDayFactory.create(outlet=outlet)
+
+    [warning] = warnings_of(api, "reconciliation_difference")
+
+    assert warning["detail"].startswith("Xero differs from the POS on 1 day(s) since ")
+    assert f"Latest, {day.business_date}: POSS1-A1: Voided in Xero." in warning["detail"]
+
+
+def test_red_days_older_than_a_week_or_decided_do_not_warn(api, connection, outlet):
+    ReconciliationDayFactory.create(
+        outlet=outlet, business_date=timezone.now().date() - datetime.timedelta(days=8)
+    )
+    ReconciliationDayFactory.create(outlet=outlet, status="amber")  # accepted, or on its way
+
+    assert warnings_of(api, "reconciliation_difference") == []

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import OrmQ
 
+from tests.xero_integration.exports.test_lock_dates import lock_books
 from xero_integration.models import ExportDocument, ReconciliationDay, Sale
 from xero_integration.reconciliation.services import reconcile_outlet
 
@@ -64,6 +65,18 @@ def test_backfill_page_dry_run_lists_the_missing_days(admin_client, sandbox, con
     page = response.content.decode()
     assert "Would send: 1 document(s) on 1 day(s)" in page
     assert f"<td>{days[-1]:%Y-%m-%d}</td><td>POSS1-A2</td>" in page
+
+
+def test_backfill_page_says_a_locked_day_would_be_held(admin_client, sandbox, connection, outlet):
+    ingest(outlet.merchant, a_sale("A1", days_ago=2))
+    day = Sale.objects.get().business_date
+    lock_books(sandbox, connection, day)
+
+    response = admin_client.post(
+        reverse(BACKFILL), {"outlet": outlet.pk, "start": day, "end": day, "dry_run": "on"}
+    )
+
+    assert f"<td>Dated {day}, inside the period Xero has locked" in response.content.decode()
 
 
 def test_reexport_action_sends_the_voided_document_under_a_new_number(

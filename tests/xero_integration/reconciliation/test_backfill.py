@@ -1,10 +1,14 @@
 """Backfill against the sandbox Xero: a dry run lists exactly the days Xero is missing;
 the real run sends each of them once and skips what Xero already holds."""
 
+import datetime
+
 import pytest
 
 from outlets.services import update_export_settings
-from tests.sandbox_helpers import sandbox_documents
+from tests.sandbox_helpers import map_merchant, sandbox_documents
+from tests.xero_integration.exports.test_lock_dates import lock_books
+from tests.xero_integration.exports.test_on_account import ON_ACCOUNT_MAPPINGS, on_account_sale
 from xero_integration.exports.engine import export_connection
 from xero_integration.models import ExportDocument, Sale
 from xero_integration.reconciliation.backfill import BackfillRefused, backfill
@@ -123,7 +127,27 @@ def test_a_journal_day_xero_already_holds_by_narration_is_skipped_not_sent_again
     assert dry.to_send == []
     assert [i.number for i in dry.skipped] == [f"POSS1 POS takings {day:%Y-%m-%d} AUD"]
     assert len(sandbox_documents(sandbox, connection.tenant_id)["ManualJournals"]) == 1
-    assert ExportDocument.objects.get().status == "sent"
+    # A journal has no payments to miss: its takings are its lines.
+    adopted = ExportDocument.objects.get()
+    assert (adopted.status, adopted.payments_status, adopted.last_error) == ("sent", "sent", "")
+
+
+def test_an_open_on_account_invoice_xero_already_holds_is_taken_as_sent_without_an_error(
+    sandbox, connection, outlet
+):
+    map_merchant(outlet.merchant, ON_ACCOUNT_MAPPINGS)
+    ingest(outlet.merchant, on_account_sale("A2", deposit="2.00", hours_ago=24))
+    export_all(outlet, connection)
+    Sale.objects.update(document=None)  # our record is lost, Xero's open invoice is not
+    ExportDocument.objects.all().delete()
+    day = Sale.objects.get().business_date
+
+    backfill(outlet=outlet, start=day, end=day, dry_run=False)
+    export_connection(connection_id=connection.pk)
+
+    adopted = ExportDocument.objects.get()
+    assert (adopted.status, adopted.payments_status, adopted.last_error) == ("sent", "sent", "")
+    assert len(sandbox_documents(sandbox, connection.tenant_id)["Invoices"]) == 1
 
 
 def test_a_journal_day_missing_in_xero_is_listed_under_its_narration(sandbox, connection, outlet):
@@ -136,3 +160,22 @@ def test_a_journal_day_missing_in_xero_is_listed_under_its_narration(sandbox, co
     assert [(i.number, i.reason) for i in dry.to_send] == [
         (f"POSS1 POS takings {day:%Y-%m-%d} AUD", "not_exported")
     ]
+
+
+def test_a_dry_run_says_which_days_xero_s_lock_date_holds_or_posts_later(
+    sandbox, summaries, outlet
+):
+    ingest(outlet.merchant, a_sale("D3", days_ago=3), a_sale("D1", days_ago=1))
+    locked, open_day = (Sale.objects.get(sale_id=s).business_date for s in ("D3", "D1"))
+    lock_books(sandbox, summaries, locked)
+
+    held = backfill(outlet=outlet, start=locked, end=open_day, dry_run=True).to_send
+    update_export_settings(outlet=outlet, lock_date_policy="post_on_first_open_date")
+    posted = backfill(outlet=outlet, start=locked, end=open_day, dry_run=True).to_send
+
+    assert held[0].lock_date.startswith(f"Dated {locked}, inside the period Xero has locked")
+    assert posted[0].lock_date == (
+        f"dated {locked}; posted on {locked + datetime.timedelta(days=1)}, "
+        "the first date Xero's lock leaves open"
+    )
+    assert held[1].lock_date == posted[1].lock_date == ""

@@ -72,3 +72,49 @@ def test_difference_is_xero_less_pos_and_stays_decimal():
     xero = {**pos, "net": D("9.99")}
 
     assert difference(pos, xero)["net"] == D("-0.01")
+
+
+def journal_line(amount: str, account: str, description: str, tax: str = "0.00") -> dict:
+    return {
+        "LineAmount": D(amount),
+        "AccountCode": account,
+        "Description": description,
+        "TaxAmount": D(tax),
+    }
+
+
+def test_a_journal_counts_revenue_less_refunds_tax_and_takings_from_its_lines():
+    journal = {
+        "Status": "POSTED",
+        "JournalLines": [
+            journal_line("-11.00", "200", "Sales: coffee", tax="-1.00"),
+            journal_line("1.10", "200", "Discounts: coffee", tax="0.10"),
+            journal_line("2.20", "200", "Refunds: Sales: coffee", tax="0.20"),
+            journal_line("7.70", "090", "Takings: card"),
+        ],
+    }
+
+    figures = xero_figures([], [], [(journal, {"090"})])
+
+    assert figures == {
+        "sales": D("9.90"),
+        "refunds": D("2.20"),
+        "net": D("7.70"),
+        "tax": D("0.70"),
+        "paid": D("7.70"),
+    }
+
+
+def test_a_voided_journal_holds_nothing():
+    journal = {"Status": "VOIDED", "JournalLines": [journal_line("-9.00", "200", "Sales")]}
+
+    assert set(xero_figures([], [], [(journal, {"090"})]).values()) == {D(0)}
+
+
+def test_what_is_sold_on_account_is_owed_not_paid_until_paid_later():
+    on_account = SaleData(**{**vars(sale("9.00")), "payments": (SalePayment("account", D(9)),)})
+
+    owed, _ = pos_figures([on_account], on_account={"account"})
+    settled, _ = pos_figures([on_account], on_account={"account"}, paid_later=D("9.00"))
+
+    assert (owed["paid"], settled["paid"]) == (D("0.00"), D("9.00"))
