@@ -45,7 +45,8 @@ from ..models import (
     XeroConnection,
 )
 from ..xero.errors import AUTH, PERMANENT, XeroError
-from .context import Contexts
+from .builders import UnmappedError
+from .context import Contexts, export_context, fingerprint
 from .history import lane_of, record_attempt
 from .lock_dates import LOCK_KEY_PREFIX, LockRule, organisation_lock_date
 
@@ -248,6 +249,7 @@ def release_fixed(connection: XeroConnection) -> int:
     ).select_related("outlet__export_settings")
     refreshed = latest_refresh(connection=connection)
     states: dict[int, str] = {}
+    fingerprints: dict[int, str] = {}
     lock_date = organisation_lock_date(connection)
     released = 0
     for document in waiting:
@@ -261,13 +263,32 @@ def release_fixed(connection: XeroConnection) -> int:
             if merchant_id not in states:
                 states[merchant_id] = mappings_state(merchant_id=merchant_id)
             since = document.waiting_since
-            fixed = document.waiting_on != states[merchant_id] or (
-                refreshed is not None and since is not None and refreshed > since
+            fixed = (
+                document.waiting_on != states[merchant_id]
+                or (refreshed is not None and since is not None and refreshed > since)
+                or built_with_old_mappings(document, connection, fingerprints)
             )
         if fixed:
             release(document)
             released += 1
     return released
+
+
+def built_with_old_mappings(
+    document: ExportDocument, connection: XeroConnection, fingerprints: dict[int, str]
+) -> bool:
+    """Its body was built with mappings that are no longer the outlet's: whatever Xero said
+    of that body, the one built now may go. This catches a fix that came, by any
+    interleaving, between the body's building and Xero's refusal of it."""
+    if not document.built_with:
+        return False
+    if document.outlet_id not in fingerprints:
+        try:
+            ctx = export_context(outlet=document.outlet, connection=connection)
+        except UnmappedError:
+            return False  # still nothing to build with: keep waiting
+        fingerprints[document.outlet_id] = fingerprint(ctx)
+    return fingerprints[document.outlet_id] != document.built_with
 
 
 def release(document: ExportDocument) -> None:

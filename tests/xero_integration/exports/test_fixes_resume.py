@@ -6,6 +6,7 @@ import pytest
 import requests
 from django.utils import timezone
 
+from mappings.selectors import mappings_state
 from outlets.services import update_export_settings
 from tests.factories import ReferenceRecordFactory
 from tests.sandbox_helpers import (
@@ -147,3 +148,18 @@ def test_a_refusal_of_a_body_built_before_the_fix_is_rebuilt_not_held(
     export_connection(connection_id=connection.pk)
     [invoice] = invoices(sandbox, connection)
     assert {line["AccountCode"] for line in invoice["LineItems"]} == {"200"}
+
+
+def test_a_held_body_built_with_replaced_mappings_is_released_whatever_it_waits_on(
+    sandbox, connection, outlet
+):
+    an_account_only_we_know(connection)
+    map_merchant(outlet.merchant, {"revenue": [("*", "299")]})
+    ingest(outlet.merchant, a_sale("A1"))
+    export_connection(connection_id=connection.pk)  # held: Xero refused 299
+    map_merchant(outlet.merchant, {"revenue": [("*", "200")]})
+    # The fix came, by some interleaving, before the hold noted the mappings' state.
+    ExportDocument.objects.update(waiting_on=mappings_state(merchant_id=outlet.merchant_id))
+
+    assert release_fixed(connection) == 1
+    assert ExportDocument.objects.get().status == ExportStatus.PENDING
