@@ -71,7 +71,13 @@ class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
         except ValueError:  # the window's first request (the count is not there yet)
             if self.cache.add(key, 1, duration):
                 return 1
-            return self.cache.incr(key)  # another process opened it just now
+            try:
+                return self.cache.incr(key)  # another process opened it just now
+            except ValueError:
+                # Gone again between the two (the database cache culls entries when it
+                # is full): a count is never worth a 500 (seen under load, issue 12).
+                self.cache.set(key, 1, duration)
+                return 1
 
     def wait(self) -> float | None:
         return self.wait_seconds

@@ -8,6 +8,8 @@ from django.core.cache import caches
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from outlets.authentication import ApiKeyRateThrottle
+
 THREADS, EACH = 4, 25
 
 
@@ -91,3 +93,14 @@ def test_an_increment_inside_a_callers_transaction_leaves_its_commit_durable():
 
     assert not any("synchronous_commit" in sql for sql in sql_of_an_increment(cache))
     assert cache.get("count") == 1
+
+
+@pytest.mark.django_db
+def test_a_throttle_count_that_vanishes_between_add_and_increment_counts_as_first(monkeypatch):
+
+    throttle = ApiKeyRateThrottle()
+    cache = throttle.cache
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # "another opened it"
+
+    assert throttle.count("vanishing", 60) == 1
+    assert cache.get("vanishing") == 1
