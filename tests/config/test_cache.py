@@ -6,6 +6,9 @@ import time
 import pytest
 from django.core.cache import caches
 from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from outlets.authentication import ApiKeyRateThrottle
 
 THREADS, EACH = 4, 25
 
@@ -64,3 +67,40 @@ def test_increment_is_read_back_by_get(db):
 
     assert cache.incr("count") == 42
     assert cache.get("count") == 42
+
+
+def sql_of_an_increment(cache) -> list[str]:
+    with CaptureQueriesContext(connections["default"]) as captured:
+        cache.incr("count")
+    return [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_increment_on_postgresql_does_not_wait_for_the_disk():
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's; SQLite commits as it always does")
+    cache = caches["default"]
+    cache.set("count", 0)
+
+    assert "SET LOCAL synchronous_commit TO OFF" in sql_of_an_increment(cache)
+    assert cache.get("count") == 1
+
+
+@pytest.mark.django_db
+def test_an_increment_inside_a_callers_transaction_leaves_its_commit_durable():
+    cache = caches["default"]
+    cache.set("count", 0)
+
+    assert not any("synchronous_commit" in sql for sql in sql_of_an_increment(cache))
+    assert cache.get("count") == 1
+
+
+@pytest.mark.django_db
+def test_a_throttle_count_that_vanishes_between_add_and_increment_counts_as_first(monkeypatch):
+
+    throttle = ApiKeyRateThrottle()
+    cache = throttle.cache
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # "another opened it"
+
+    assert throttle.count("vanishing", 60) == 1
+    assert cache.get("vanishing") == 1

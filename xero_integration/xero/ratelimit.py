@@ -121,12 +121,13 @@ def _own_minute_is_full(tenant_id: str) -> bool:
     """Whether our own calls fill the tenant's minute. Then Xero's "none left" is about
     them, and our sliding window already holds the next call back until the first of them
     leaves it; blocking a whole minute on top would leave the rest of it unused (a busy
-    organisation used under 0.85 of its minute, issue 12). When the minute is not full of
+    organisation used a third of its minute, issue 12). When the minute is not full of
     ours, another integration shares it: block the whole minute, as we cannot know when
     Xero's window ends."""
-    recent = XeroCallSlot.objects.filter(
-        tenant_id=tenant_id, started_at__gt=now() - minute_window()
-    )
+    # Xero counted when it received the last call; we look from when its answer came back,
+    # up to a call's timeout later, so we look back that much further.
+    reach = minute_window() + datetime.timedelta(seconds=settings.XERO_TIMEOUT_SECONDS)
+    recent = XeroCallSlot.objects.filter(tenant_id=tenant_id, started_at__gt=now() - reach)
     return recent.count() >= minute_limit()
 
 
