@@ -78,8 +78,10 @@ class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
                     return 1
             # Another process opened the window just now, or the cache dropped the count
             # between the two calls (a cull of a full database cache): count again.
-        # The cache cannot keep a count: let the request through rather than answer 500.
-        logger.warning("API throttle: no count kept for %s; request allowed", key)
+        # The cache keeps losing the count: start it again here, this request the window's
+        # first, rather than answer 500 (a count is never worth one).
+        logger.warning("API throttle: the count of %s was lost; counting again from 1", key)
+        self.cache.set(key, 1, duration)
         return 1
 
     def wait(self) -> float | None:
