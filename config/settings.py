@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xero_integration.api.recent_answers.NewDataVersionAfterWrites",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +94,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A process keeps its database connection for this many seconds: opening one (a new
+# PostgreSQL backend) cost more than a whole API request (issue 12). Each request and each
+# task first checks that the kept connection still answers, so a restarted database or a
+# terminated session costs a reconnect, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Workers and the web process share one SQLite file. IMMEDIATE transactions take the
     # write lock at BEGIN, so two writers queue (up to `timeout` seconds) instead of one
@@ -121,16 +128,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("TEST", {})["CHARSET"] = "utf8mb4"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the API's throttle counts, so it must be one for every web process:
-# the database by default (`manage.py createcachetable` makes its table; the release step
-# and scripts/run do), Redis when CACHE_URL says redis://. Never per-process memory.
+# The cache every process shares (django-q2 keeps its cluster's statistics there): a
+# table in the database by default (`manage.py createcachetable` makes it; the release
+# step and scripts/run do), Redis when CACHE_URL says redis://.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://xero_bridge_cache")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
-    # The same, with an increment two processes cannot both lose (config/cache.py).
-    CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
+# Seconds a web process keeps a status or logs answer for the key that asked
+# (xero_integration/api/recent_answers.py); a write of the key ends them at once. 0 computes
+# every answer afresh.
+READ_ANSWER_SECONDS = env.int("READ_ANSWER_SECONDS", default=5)
 # In each process's memory: for what must not depend on the database, such as the health
-# check's answer of a second or two ago (it reports whether the database answers).
-CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# check's answer of a second or two ago (it reports whether the database answers), and
+# for the read endpoints' answers of the last few seconds.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

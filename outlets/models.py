@@ -186,6 +186,14 @@ class ApiClient(models.Model):
     merchants = models.ManyToManyField(Merchant, blank=True, related_name="api_clients")
     is_active = models.BooleanField(default=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    data_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=(
+            "Raised by each write the key makes and each change of its merchants: answers "
+            "kept for the key (xero_integration/api/recent_answers.py) hold for one version."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,3 +205,20 @@ class ApiClient(models.Model):
 
     # DRF treats the authenticated principal as request.user.
     is_authenticated = True
+
+
+class ApiRequestCount(models.Model):
+    """How many requests one API key made in one throttle period (outlets.throttle).
+
+    A row per key and period, counted up by one statement that every web process shares.
+    On PostgreSQL the table is UNLOGGED (migration 0010): a count lost in a crash is
+    harmless, and its commits then never wait for the disk.
+    """
+
+    pk = models.CompositePrimaryKey("key", "period")
+    key = models.CharField(max_length=100)
+    period = models.BigIntegerField(help_text="The period's number since the epoch.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "API request count"

@@ -9,6 +9,14 @@ from tests.sandbox_helpers import sandbox_for
 from xero_integration.xero import transport
 
 
+@pytest.fixture(autouse=True)
+def answers_computed_afresh(settings):
+    """Status and logs read the database on every request, as a test that changes data
+    outside the API between two reads expects. The answers kept for a few seconds are
+    tested on their own (tests/xero_integration/api/test_recent_answers.py)."""
+    settings.READ_ANSWER_SECONDS = 0
+
+
 @pytest.fixture
 def merchant(db):
     return MerchantFactory.create(merchant_id="M-ALLOWED", name="Allowed Cafe")

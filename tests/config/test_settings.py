@@ -108,9 +108,21 @@ def test_default_cache_is_the_database_shared_by_every_process():
     caches = settings_of("CACHES", **PRODUCTION)["CACHES"]
 
     assert caches["default"] == {
-        "BACKEND": "config.cache.DatabaseCache",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "xero_bridge_cache",
     }
+
+
+def test_a_process_keeps_its_database_connection_and_checks_it_before_use():
+    database = settings_of("DATABASES", **PRODUCTION)["DATABASES"]["default"]
+
+    assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_database_connection_age_from_the_environment():
+    found = settings_of("DATABASES", DATABASE_CONN_MAX_AGE="0", **PRODUCTION)
+
+    assert found["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
 
 
 def test_redis_cache_when_cache_url_says_so():

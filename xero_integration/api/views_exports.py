@@ -16,6 +16,7 @@ from xero_integration.models import SyncLog
 from xero_integration.synclogs import OUTCOMES, sync_logs
 
 from . import examples
+from .recent_answers import recent_answer
 from .schema import (
     FREQUENCIES,
     GROUPINGS,
@@ -138,6 +139,9 @@ class LogsView(APIView):
         examples=[examples.LOGS_ANSWER],
     )
     def get(self, request: Request) -> Response:
+        return Response(recent_answer(request, lambda: self.page_of_logs(request)))
+
+    def page_of_logs(self, request: Request) -> Any:
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         merchant, outlet = resolve_scope(request, request.query_params)
@@ -145,7 +149,7 @@ class LogsView(APIView):
         logs = sync_logs(merchant=merchant, outlet=outlet, **wanted)
         paginator = LogPage()
         page = paginator.paginate_queryset(logs, request, view=self)
-        return paginator.get_paginated_response(self.Output(page, many=True).data)
+        return paginator.get_paginated_response(self.Output(page, many=True).data).data
 
 
 class ExportSettingsView(APIView):

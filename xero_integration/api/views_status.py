@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from xero_integration.exports.selectors import export_status
 
 from . import examples
+from .recent_answers import recent_answer
 from .schema import MERCHANT_ID, POS_STATION_ID, errors
 from .schema_status import StatusSchema
 from .scope import resolve_scope
@@ -23,5 +24,9 @@ class StatusView(APIView):
         examples=[examples.STATUS_ANSWER, examples.STATUS_WAITING],
     )
     def get(self, request: Request) -> Response:
-        merchant, outlet = resolve_scope(request, request.query_params)
-        return Response(export_status(merchant=merchant, outlet=outlet))
+        return Response(recent_answer(request, lambda: status_of(request)))
+
+
+def status_of(request: Request) -> dict:
+    merchant, outlet = resolve_scope(request, request.query_params)
+    return export_status(merchant=merchant, outlet=outlet)

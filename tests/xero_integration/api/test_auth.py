@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db import connection
 
 from outlets.authentication import ApiKeyRateThrottle
@@ -89,35 +88,7 @@ def test_use_records_last_used_time(api):
 
 def test_requests_are_throttled_per_key(api, monkeypatch):
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/minute"})
-    cache.clear()
 
     codes = [api.get("/api/merchants/M-ALLOWED").status_code for _ in range(3)]
 
     assert codes == [200, 200, 429]
-
-
-def test_a_window_another_process_opened_is_counted_by_a_second_increment(api, monkeypatch):
-    # This process's incr misses (no count yet); its add loses to another process's.
-    answers = iter([ValueError("Key not found"), 2])
-
-    def incr(*args, **kwargs):
-        answer = next(answers)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    monkeypatch.setattr(cache, "incr", incr)
-    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
-    monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "1/minute"})
-
-    assert api.get("/api/merchants/M-ALLOWED").status_code == 429  # counted: 2 of 1
-
-
-def test_a_cache_that_cannot_keep_a_count_lets_the_request_through(api, monkeypatch):
-    def never(*args, **kwargs):
-        raise ValueError("Key not found")
-
-    monkeypatch.setattr(cache, "incr", never)
-    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
-
-    assert api.get("/api/merchants/M-ALLOWED").status_code == 200
