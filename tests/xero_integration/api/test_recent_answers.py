@@ -54,8 +54,9 @@ def test_status_asked_again_is_answered_from_the_kept_answer(api, connection, ou
 
     again = queries_of(api, STATUS, SCOPE)
 
-    # The key and the throttle's count: nothing more.
-    assert again == 2 < first
+    # The key and the throttle's count (MariaDB reads the count back): nothing more.
+    floor = 3 if db_connection.vendor == "mysql" else 2
+    assert again == floor < first
 
 
 def test_a_change_behind_the_api_shows_once_the_kept_answer_is_old(
