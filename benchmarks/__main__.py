@@ -191,6 +191,15 @@ def web_figures(size: Size, run_dir: Path, only: set[int], peaks: dict[str, floa
     return figures
 
 
+def reference_loop_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop: figure 4 is in absolute milliseconds, so
+    runs on machines of different speeds (or one machine on a busier day) compare by it."""
+    started, total = time.process_time(), 0
+    for n in range(10_000_000):
+        total += n
+    return time.process_time() - started
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the same figures, small (~1 min)")
@@ -220,10 +229,12 @@ def main(argv: list[str]) -> int:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "seconds": round(time.monotonic() - started),
+        "reference_loop_cpu_seconds": round(reference_loop_seconds(), 2),
     }
     print(
         f"\n{about['mode']} run, {about['database']}, {about['cpus']} CPUs, {about['date']}, "
-        f"{about['seconds']} s (logs in {run_dir})\n"
+        f"{about['seconds']} s (logs in {run_dir}); this machine's speed: the reference loop "
+        f"took {about['reference_loop_cpu_seconds']} s of CPU\n"
     )
     print(table(figures))
     write_json(figures, args.json, about)

@@ -62,3 +62,26 @@ def test_per_sale_planning_uses_the_same_queries_for_3_or_20_sales(outlet):
     assert many == few
     assert not Sale.objects.filter(document__isnull=True).exists()
     assert ExportDocument.objects.count() == Sale.objects.count() == 23
+
+
+def statements_on(table: str, captured) -> int:
+    sqls = (q["sql"].replace("`", '"') for q in captured)
+    return sum(f'"{table}"' in sql and not sql.startswith("SELECT") for sql in sqls)
+
+
+def history_writes_of_a_run(run_connection, sales: int, first: int) -> int:
+    ingest(run_connection.merchant, *(a_sale(f"S1-{first + n}") for n in range(sales)))
+    with CaptureQueriesContext(db) as captured:
+        run = export_connection(connection_id=run_connection.pk)
+    assert run.sent_documents == sales and run.paid_documents == sales
+    return statements_on("xero_integration_exportattempt", captured)
+
+
+def test_a_batchs_successes_are_recorded_in_the_same_statements_for_2_or_20_documents(
+    connection,  # noqa: F811
+):
+    few = history_writes_of_a_run(connection, 2, first=0)
+    many = history_writes_of_a_run(connection, 20, first=100)
+
+    # Per lane (documents, payments): earlier problems marked resolved, then one INSERT.
+    assert few == many == 4

@@ -104,6 +104,14 @@ def record_outcome(
     )
 
 
+def save_fields(documents: list[ExportDocument], fields: list[str]) -> None:
+    """Writes only the fields that changed (the body and payments, the largest columns,
+    only when they did). A statement per document: Django's bulk_update, one CASE per
+    field over the batch, cost more CPU than the statements it saved (issue 12)."""
+    for document in documents:
+        document.save(update_fields=[*fields, "updated_at"])
+
+
 def fail(lane: Lane, document: ExportDocument, message: str, *, source: str = XERO) -> None:
     """Refused for a reason a person must look at: kept until replayed or resolved."""
     setattr(document, lane.status_field, ExportStatus.FAILED)

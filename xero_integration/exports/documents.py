@@ -24,8 +24,8 @@ from ..xero import accounting
 from .builders import UnmappedError
 from .context import Contexts, build_document, dumps, loads
 from .customers import CustomerContactPending
-from .delivery import OURS, XERO, Lane, fail, retry_later, wait_for_fix
-from .history import DOCUMENT, record_success
+from .delivery import OURS, XERO, Lane, fail, retry_later, save_fields, wait_for_fix
+from .history import DOCUMENT, record_successes
 from .lock_dates import LockedPeriod
 
 logger = logging.getLogger(__name__)
@@ -126,18 +126,12 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
     document.last_error = ""
     if not loads(document.payments or "[]"):
         document.payments_status = ExportStatus.SENT
-    # Only what changed: the body and payments (the largest columns) are not rewritten.
-    document.save(
-        update_fields=[
-            "status",
-            "xero_id",
-            "sent_at",
-            "last_error",
-            "payments_status",
-            "updated_at",
-        ]
-    )
-    record_success(document, lane=DOCUMENT)
+
+
+def save_sent(documents: list[ExportDocument]) -> None:
+    """Xero has them (mark_sent): one statement for the batch, and their history."""
+    save_fields(documents, ["status", "xero_id", "sent_at", "last_error", "payments_status"])
+    record_successes(documents, lane=DOCUMENT)
 
 
 def in_xero(
@@ -164,8 +158,11 @@ def in_xero(
 # ---- filling a batch -----------------------------------------------------------------------
 
 
-def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> ExportDocument | None:
-    """The document with its Xero JSON built from today's mappings.
+def with_body(
+    lane: Lane, document: ExportDocument, contexts: Contexts, built_now: list[ExportDocument]
+) -> ExportDocument | None:
+    """The document with its Xero JSON built from today's mappings (added to `built_now`,
+    for the caller to save, when built here).
 
     A pending document is not in Xero, so a body built with mappings that have changed
     since is built again; what goes out is what the mappings say now.
@@ -190,7 +187,7 @@ def with_body(lane: Lane, document: ExportDocument, contexts: Contexts) -> Expor
         return None
     document.body, document.payments = dumps(built.body), dumps(built.payments)
     document.total, document.built_with = built.total, current
-    document.save(update_fields=["body", "payments", "total", "built_with", "updated_at"])
+    built_now.append(document)
     return document
 
 
@@ -198,14 +195,18 @@ def fill_batch(
     lane: Lane, documents: Iterable[ExportDocument], contexts: Contexts
 ) -> list[ExportDocument]:
     chosen: list[ExportDocument] = []
+    built_now: list[ExportDocument] = []
     size = 0
     for document in documents:
-        if with_body(lane, document, contexts) is None:
+        if with_body(lane, document, contexts, built_now) is None:
             continue
         if chosen and size + len(document.body) > BATCH_BYTES:
             break
         chosen.append(document)
         size += len(document.body)
+    # Saved before any of them is sent (one statement); one built but left for the next
+    # batch keeps its body too.
+    save_fields(built_now, ["body", "payments", "total", "built_with"])
     return chosen
 
 
@@ -230,7 +231,7 @@ def read_answer(
 ) -> list[ExportDocument]:
     api = APIS[lane.operation]
     by_number = {element.get(api.number_key): element for element in answer}
-    in_doubt, contexts = [], Contexts()
+    in_doubt, sent, contexts = [], [], Contexts()
     for document in documents:
         element = by_number.get(document.number)
         if element is None:
@@ -239,12 +240,14 @@ def read_answer(
         errors = accounting.element_errors(element)
         if not errors:
             mark_sent(document, element.get(api.id_key))
+            sent.append(document)
         elif any(NUMBER_TAKEN in e for e in errors):
             in_doubt.append(document)  # an earlier request's answer was lost: look it up
         elif accounting.names_reference_data(errors):
             refused_for_reference_data(lane, document, " ".join(errors), contexts)
         else:
             fail(lane, document, " ".join(errors))
+    save_sent(sent)
     return in_doubt
 
 
@@ -281,6 +284,7 @@ def matches(document: ExportDocument, element: dict) -> bool:
 def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
     """Mark as sent what Xero has; the rest goes back to pending for a new batch."""
     found = in_xero(connection, lane.operation, documents)
+    sent = []
     for document in documents:
         element = found.get(document.number)
         if element is None:
@@ -292,8 +296,10 @@ def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocume
                 )
         elif matches(document, element):
             mark_sent(document, element.get(APIS[lane.operation].id_key))
+            sent.append(document)
         else:
             fail(lane, document, different_in_xero(document, element), source=OURS)
+    save_sent(sent)
 
 
 def different_in_xero(document: ExportDocument, element: dict) -> str:

@@ -17,10 +17,19 @@ from ..models import ExportBatch, ExportDocument, ExportStatus, LaterPayment, Xe
 from ..xero import accounting
 from .builders import UnmappedError, later_payment_reference
 from .context import Contexts, build_document, dumps, loads
-from .delivery import BATCH_SIZE, OURS, XERO, Lane, fail, retry_later, wait_for_fix
+from .delivery import (
+    BATCH_SIZE,
+    OURS,
+    XERO,
+    Lane,
+    fail,
+    retry_later,
+    save_fields,
+    wait_for_fix,
+)
 from .documents import NOT_BUILT, common_outlet, in_xero
 from .due import unsent_later_payments
-from .history import PAYMENTS, record_success
+from .history import PAYMENTS, record_successes
 from .lock_dates import LockedPeriod
 
 # Xero's text when a payment is more than what is still due (spec Payment.Amount).
@@ -48,35 +57,51 @@ def pointing_at(payment: dict, xero_id: str) -> dict:
     return {**payment, "CreditNote": {"CreditNoteID": xero_id}}
 
 
-def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: list[str]) -> None:
+def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: list[str]) -> bool:
     """Remember what Xero accepted; the rest waits for a fix or failed with Xero's words,
-    or all is paid."""
+    or all is paid (True: the caller records the success, once for its whole batch)."""
     document.payments_done = sorted(set(document.payments_done) | set(accepted))
-    note_later_payments_in_xero(document)
     if errors and accounting.names_reference_data(errors):
-        return wait_for_fix(lane, document, " ".join(errors), source=XERO)
+        wait_for_fix(lane, document, " ".join(errors), source=XERO)
+        return False
     if errors:
-        return fail(lane, document, " ".join(errors))
+        fail(lane, document, " ".join(errors))
+        return False
     document.payments_status = ExportStatus.SENT
     document.last_error = ""
-    document.save(
-        update_fields=[
-            "payments_done",
-            "xero_payment_ids",
-            "payments_status",
-            "last_error",
-            "updated_at",
-        ]
-    )
-    record_success(document, lane=PAYMENTS)
+    return True
 
 
-def note_later_payments_in_xero(document: ExportDocument) -> None:
-    """Payments registered after an on-account sale that Xero has now accepted."""
-    done = set(document.payments_done)
-    for payment in LaterPayment.objects.filter(sale__document=document, in_xero_at__isnull=True):
-        if later_payment_reference(document.number, payment.payment_id) in done:
-            LaterPayment.objects.filter(pk=payment.pk).update(in_xero_at=timezone.now())
+def save_paid(documents: list[ExportDocument]) -> None:
+    """All their payments are in Xero (settle): one statement for the batch, and their
+    history."""
+    save_fields(documents, ["payments_done", "xero_payment_ids", "payments_status", "last_error"])
+    record_successes(documents, lane=PAYMENTS)
+
+
+def settle_one(
+    lane: Lane, document: ExportDocument, accepted: list[str], errors: list[str]
+) -> None:
+    paid = settle(lane, document, accepted, errors)
+    note_later_payments_in_xero([document])
+    save_paid([document] if paid else [])
+
+
+def note_later_payments_in_xero(documents: list[ExportDocument]) -> None:
+    """Payments registered after an on-account sale that Xero has now accepted: one read
+    for a whole batch's documents."""
+    by_pk = {document.pk: document for document in documents}
+    unnoted = LaterPayment.objects.filter(sale__document__in=documents, in_xero_at__isnull=True)
+    accepted = [
+        pk
+        for pk, payment_id, document_pk in unnoted.values_list(
+            "pk", "payment_id", "sale__document_id"
+        )
+        if later_payment_reference(by_pk[document_pk].number, payment_id)
+        in set(by_pk[document_pk].payments_done)
+    ]
+    if accepted:
+        LaterPayment.objects.filter(pk__in=accepted).update(in_xero_at=timezone.now())
 
 
 def reopen_for_later_payments(connection: XeroConnection) -> int:
@@ -160,7 +185,7 @@ def read_answer(
     lane: Lane, documents: list[ExportDocument], answer: list[dict]
 ) -> list[ExportDocument]:
     """Xero answers one element per payment, in the order sent."""
-    elements, in_doubt = iter(answer), []
+    elements, in_doubt, settled, paid = iter(answer), [], [], []
     for document in documents:
         accepted, errors = [], []
         for payment in outstanding_payments(document):
@@ -176,7 +201,11 @@ def read_answer(
             document.payments_done = sorted(set(document.payments_done) | set(accepted))
             in_doubt.append(document)
         else:
-            settle(lane, document, accepted, errors)
+            settled.append(document)
+            if settle(lane, document, accepted, errors):
+                paid.append(document)
+    note_later_payments_in_xero(settled)
+    save_paid(paid)
     return in_doubt
 
 
@@ -200,12 +229,12 @@ def apply_paid_amount(lane: Lane, document: ExportDocument, element: dict | None
     paid = paid_in_xero(document, element) if element else Decimal(0)
     done = [Decimal(str(p["Amount"])) for p in payments if p["Reference"] in document.payments_done]
     if paid == sum((Decimal(str(p["Amount"])) for p in payments), Decimal(0)):
-        settle(lane, document, [p["Reference"] for p in payments], [])
+        settle_one(lane, document, [p["Reference"] for p in payments], [])
     elif paid == sum(done, Decimal(0)):
         retry_later(lane, document, document.last_error)
     else:
         message = PARTLY_PAID.format(number=document.number, paid=paid, total=document.total)
-        settle(lane, document, [], [message])
+        settle_one(lane, document, [], [message])
 
 
 def look_up(lane: Lane, connection: XeroConnection, documents: list[ExportDocument]) -> None:
