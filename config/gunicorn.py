@@ -40,6 +40,10 @@ class RedactingLogger(Logger):
         return atoms
 
 
+# Read by config.settings in each web worker: the web process keeps its database
+# connection for a minute (checked before each request) unless the environment says.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 accesslog = "-"

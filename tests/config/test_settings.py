@@ -4,11 +4,14 @@ Each test imports the settings in a fresh interpreter with only the variables it
 (ENV_FILE=/dev/null: no .env either), as a deployment that forgot the rest would.
 """
 
+import importlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from config import gunicorn as gunicorn_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -113,16 +116,25 @@ def test_default_cache_is_the_database_shared_by_every_process():
     }
 
 
-def test_a_process_keeps_its_database_connection_and_checks_it_before_use():
+def test_a_process_opens_a_database_connection_per_task_by_default():
     database = settings_of("DATABASES", **PRODUCTION)["DATABASES"]["default"]
 
-    assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] == 0 and database["CONN_HEALTH_CHECKS"] is True
 
 
 def test_database_connection_age_from_the_environment():
-    found = settings_of("DATABASES", DATABASE_CONN_MAX_AGE="0", **PRODUCTION)
+    found = settings_of("DATABASES", DATABASE_CONN_MAX_AGE="60", **PRODUCTION)
 
-    assert found["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert found["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+
+
+def test_the_web_process_keeps_its_database_connection_a_minute(monkeypatch):
+    environment: dict[str, str] = {}  # gunicorn's, as it reads its configuration
+    monkeypatch.setattr(os, "environ", environment)
+
+    importlib.reload(gunicorn_config)
+
+    assert environment["DATABASE_CONN_MAX_AGE"] == "60"
 
 
 def test_redis_cache_when_cache_url_says_so():
