@@ -129,7 +129,8 @@ def mark_sent(document: ExportDocument, xero_id: str | None) -> None:
 
 
 def save_sent(documents: list[ExportDocument]) -> None:
-    """Xero has them (mark_sent): one statement for the batch, and their history."""
+    """Xero has them (mark_sent): their changed fields, and their history in two statements
+    for the whole batch."""
     save_fields(documents, ["status", "xero_id", "sent_at", "last_error", "payments_status"])
     record_successes(documents, lane=DOCUMENT)
 

@@ -73,8 +73,8 @@ def settle(lane: Lane, document: ExportDocument, accepted: list[str], errors: li
 
 
 def save_paid(documents: list[ExportDocument]) -> None:
-    """All their payments are in Xero (settle): one statement for the batch, and their
-    history."""
+    """All their payments are in Xero (settle): their changed fields, and their history in
+    two statements for the whole batch."""
     save_fields(documents, ["payments_done", "xero_payment_ids", "payments_status", "last_error"])
     record_successes(documents, lane=PAYMENTS)
 
